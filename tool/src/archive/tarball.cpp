@@ -1,0 +1,138 @@
+#include "archive/tarball.hpp"
+
+#include "oci/json.hpp"
+#include "util/archive_ptr.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+
+namespace ocipack::archive {
+
+using nlohmann::json;
+
+oci::Index make_index(const Image& image) {
+  oci::Index index;
+  for (const auto& tag : image.tags) {
+    oci::Descriptor d = image.manifest_desc;
+    // containerd names the image from io.containerd.image.name; skopeo,
+    // umoci and oci-image-tool look the tag up by ref.name.
+    d.annotations["io.containerd.image.name"] = tag.full();
+    d.annotations["org.opencontainers.image.ref.name"] = tag.tag;
+    index.manifests.push_back(d);
+  }
+  return index;
+}
+
+std::string docker_manifest_json(const Image& image) {
+  json tags = json::array();
+  for (const auto& t : image.tags) tags.push_back(t.familiar());
+  json layers = json::array();
+  for (const auto& l : image.manifest.layers) layers.push_back("blobs/sha256/" + l.digest.hex);
+  json entry = {{"Config", "blobs/sha256/" + image.manifest.config.digest.hex},
+                {"RepoTags", tags},
+                {"Layers", layers}};
+  return oci::canonical(json::array({entry}));
+}
+
+namespace {
+
+struct Sink {
+  util::OutputFile* out;
+  std::exception_ptr failure;
+};
+
+la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
+  auto* s = static_cast<Sink*>(ctx);
+  try {
+    s->out->write(data, size);
+    return static_cast<la_ssize_t>(size);
+  } catch (...) {
+    s->failure = std::current_exception();
+    return -1;
+  }
+}
+
+class TarWriter {
+public:
+  TarWriter(util::OutputFile& out, std::int64_t mtime) : m_sink{&out, nullptr}, m_mtime(mtime) {
+    m_a.reset(archive_write_new());
+    if (!m_a) throw Error("cannot create a tar writer (libarchive)");
+    check(archive_write_set_format_pax_restricted(m_a.get()), "tar format");
+    check(archive_write_set_bytes_per_block(m_a.get(), 0), "tar blocking");
+    check(archive_write_open2(m_a.get(), &m_sink, nullptr, on_write, nullptr, nullptr), "opening");
+  }
+
+  void directory(const std::string& path) { header(path, AE_IFDIR, 0755, 0); }
+
+  void file(const std::string& path, const Blob& blob) {
+    header(path, AE_IFREG, 0644, blob.size);
+    if (blob.file == nullptr) {
+      data(blob.bytes.data(), blob.bytes.size());
+      return;
+    }
+    std::uint64_t copied = 0;
+    blob.file->read_all([&](const char* p, std::size_t n) {
+      copied += n;
+      data(p, n);
+    });
+    if (copied != blob.size) throw Error("blob " + blob.digest.str() + " changed size on disk");
+  }
+
+  void close() { check(archive_write_close(m_a.get()), "finishing the tarball"); }
+
+private:
+  void header(const std::string& path, unsigned type, unsigned mode, std::uint64_t size) {
+    util::ArchiveEntry e(archive_entry_new());
+    archive_entry_copy_pathname(e.get(), path.c_str());
+    archive_entry_set_filetype(e.get(), type);
+    archive_entry_set_perm(e.get(), mode);
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
+    archive_entry_set_uid(e.get(), 0);
+    archive_entry_set_gid(e.get(), 0);
+    archive_entry_set_mtime(e.get(), m_mtime, 0);
+    check(archive_write_header(m_a.get(), e.get()), "writing " + path);
+  }
+
+  void data(const void* p, std::size_t n) {
+    if (archive_write_data(m_a.get(), p, n) < 0) check(ARCHIVE_FATAL, "writing data");
+  }
+
+  void check(int rc, const std::string& what) {
+    if (m_sink.failure) std::rethrow_exception(m_sink.failure);
+    if (rc < ARCHIVE_OK) throw Error(what + ": " + util::archive_message(m_a.get()));
+  }
+
+  Sink m_sink;
+  std::int64_t m_mtime;
+  util::ArchiveWriter m_a;
+};
+
+} // namespace
+
+void write_tarball(const std::filesystem::path& output, const Image& image, std::int64_t mtime) {
+  Blob index{}, manifest{}, layout{};
+  index.bytes = oci::canonical(oci::to_json(make_index(image)));
+  manifest.bytes = docker_manifest_json(image);
+  layout.bytes = oci::canonical(json{{"imageLayoutVersion", "1.0.0"}});
+  for (Blob* b : {&index, &manifest, &layout}) b->size = b->bytes.size();
+
+  // Blobs by digest, each once (two identical layers are one blob).
+  std::map<std::string, const Blob*> blobs;
+  for (const auto& b : image.blobs) blobs.emplace(b.digest.hex, &b);
+
+  util::OutputFile out(output);
+  TarWriter tar(out, mtime);
+  // Entries in bytewise order of their paths, directories explicit.
+  tar.directory("blobs/");
+  tar.directory("blobs/sha256/");
+  for (const auto& [hex, blob] : blobs) tar.file("blobs/sha256/" + hex, *blob);
+  tar.file("index.json", index);
+  tar.file("manifest.json", manifest);
+  tar.file("oci-layout", layout);
+  tar.close();
+  out.commit();
+}
+
+} // namespace ocipack::archive

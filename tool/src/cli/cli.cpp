@@ -1,0 +1,115 @@
+#include "cli/cli.hpp"
+
+#include "build/build.hpp"
+#include "cli/inspect.hpp"
+#include "util/error.hpp"
+#include "version.hpp"
+
+#include <cxxopts.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace ocipack::cli {
+
+namespace {
+
+const char* const kUsage =
+    "ocipack " OCIPACK_VERSION " - reproducible OCI images from build outputs, no daemon\n"
+    "\n"
+    "Usage:\n"
+    "  ocipack build --spec FILE --output FILE [--depfile FILE]\n"
+    "  ocipack inspect [--json] IMAGE.tar\n"
+    "  ocipack --help | --version\n"
+    "\n"
+    "Commands:\n"
+    "  build    pack the image described by a build spec (written by the CMake\n"
+    "           function add_container_image()) into an image tarball\n"
+    "  inspect  show the tags, platform, config and layers of an image tarball\n"
+    "\n"
+    "Run 'ocipack COMMAND --help' for the options of a command.\n"
+    "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
+
+// cxxopts reads argv[0] as the program name; commands parse argv[1..].
+cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
+  try {
+    return options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw Error(std::string(e.what()) + " (see 'ocipack " + options.program().substr(8) + " --help')");
+  }
+}
+
+int build_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack build", "Pack an image tarball from a build spec.");
+  options.add_options()
+      ("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())
+      ("output", "image tarball to write (atomically)", cxxopts::value<std::string>())
+      ("depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!result.unmatched().empty()) throw Error("unexpected argument \"" + result.unmatched()[0] + "\"");
+  if (!result.count("spec")) throw Error("build: --spec is required");
+  if (!result.count("output")) throw Error("build: --output is required");
+  build::Options o;
+  o.spec = result["spec"].as<std::string>();
+  o.output = result["output"].as<std::string>();
+  if (result.count("depfile")) o.depfile = result["depfile"].as<std::string>();
+  o.source_date_epoch = build::source_date_epoch_from_env();
+  build::run(o);
+  return 0;
+}
+
+int inspect_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack inspect", "Show what an image tarball holds.");
+  options.positional_help("IMAGE.tar");
+  options.add_options()
+      ("json", "print JSON instead of text")
+      ("image", "image tarball", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  options.parse_positional({"image"});
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!result.count("image")) throw Error("inspect: an image tarball is required");
+  inspect(result["image"].as<std::string>(), result.count("json") > 0, std::cout);
+  return 0;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      std::cout << kUsage;
+      return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "-V") {
+      std::cout << "ocipack " OCIPACK_VERSION "\n";
+      return 0;
+    }
+    // Commands see "ocipack <command>" as their program name.
+    if (args[0] == "build") return build_command(argc - 1, argv + 1);
+    if (args[0] == "inspect") return inspect_command(argc - 1, argv + 1);
+    throw Error("unknown command \"" + args[0] + "\" (see 'ocipack --help')");
+  } catch (const Error& e) {
+    std::cerr << "ocipack: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ocipack: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    // A library exception that escaped its wrapper is still reported, not a crash.
+    std::cerr << "ocipack: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace ocipack::cli

@@ -1,0 +1,151 @@
+#include "cli/inspect.hpp"
+
+#include "archive/reader.hpp"
+#include "oci/json.hpp"
+
+#include <cstdio>
+#include <map>
+#include <ostream>
+
+namespace ocipack::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string human(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buffer;
+}
+
+std::string mode_string(char type, unsigned mode) {
+  std::string s(1, type == 'h' ? '-' : type);
+  const char* rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; ++i) s += (mode & (0400u >> i)) ? rwx[i] : '-';
+  if (mode & 01000) s[9] = s[9] == 'x' ? 't' : 'T';
+  if (mode & 04000) s[3] = s[3] == 'x' ? 's' : 'S';
+  if (mode & 02000) s[6] = s[6] == 'x' ? 's' : 'S';
+  return s;
+}
+
+json file_json(const archive::LayerFile& f) {
+  json j = {{"path", f.path}, {"type", std::string(1, f.type)}, {"mode", f.mode},
+            {"uid", f.uid}, {"gid", f.gid}, {"uname", f.uname}, {"gname", f.gname},
+            {"mtime", f.mtime}, {"size", f.size}};
+  if (!f.link.empty()) j["link"] = f.link;
+  return j;
+}
+
+std::string join_args(const std::vector<std::string>& v) { return json(v).dump(); }
+
+} // namespace
+
+void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& out) {
+  archive::ReadImage image = archive::read_image(tarball);
+  // One index entry per tag: show each distinct manifest once, with its names.
+  std::vector<const archive::ImageRecord*> records;
+  std::map<std::string, std::vector<std::string>> names;
+  for (const auto& record : image.images) {
+    auto& n = names[record.descriptor.digest.hex];
+    if (n.empty()) records.push_back(&record);
+    auto name = record.descriptor.annotations.find("io.containerd.image.name");
+    if (name != record.descriptor.annotations.end()) n.push_back(name->second);
+  }
+  json all = json::array();
+  bool first = true;
+  for (const archive::ImageRecord* r : records) {
+    const archive::ImageRecord& record = *r;
+    const std::vector<std::string>& tags = names[record.descriptor.digest.hex];
+    const oci::ImageConfig& c = record.config;
+    std::vector<std::vector<archive::LayerFile>> files;
+    std::vector<std::uint64_t> unpacked;
+    for (const auto& l : record.manifest.layers) {
+      files.emplace_back();
+      std::uint64_t total = 0;
+      archive::list_layer(tarball, l.digest, [&](const archive::LayerFile& f) {
+        files.back().push_back(f);
+        total += f.size;
+      });
+      unpacked.push_back(total);
+    }
+
+    if (as_json) {
+      json layers = json::array();
+      for (std::size_t i = 0; i < record.manifest.layers.size(); ++i) {
+        json l = oci::to_json(record.manifest.layers[i]);
+        if (i < c.diff_ids.size()) l["diff_id"] = c.diff_ids[i].str();
+        if (i < c.history.size()) l["created_by"] = c.history[i].created_by;
+        l["files_size"] = unpacked[i];
+        json fl = json::array();
+        for (const auto& f : files[i]) fl.push_back(file_json(f));
+        l["files"] = fl;
+        layers.push_back(l);
+      }
+      oci::Descriptor manifest = record.descriptor;
+      manifest.annotations.clear();
+      json j = {{"tags", tags},
+                {"repo_tags", image.repo_tags},
+                {"manifest", oci::to_json(manifest)},
+                {"annotations", record.manifest.annotations},
+                {"config_descriptor", oci::to_json(record.manifest.config)},
+                {"config", oci::to_json(c)},
+                {"layers", layers}};
+      all.push_back(j);
+      continue;
+    }
+
+    if (!first) out << "\n";
+    first = false;
+    out << "tags      ";
+    for (std::size_t i = 0; i < tags.size(); ++i) out << (i ? ", " : "") << tags[i];
+    out << (tags.empty() ? "(none)\n" : "\n");
+    out << "platform  " << c.platform.str() << "\n";
+    out << "manifest  " << record.descriptor.digest.str() << " (" << record.descriptor.size << " bytes)\n";
+    out << "config    " << record.manifest.config.digest.str() << " (" << record.manifest.config.size
+        << " bytes) = the image ID Docker shows\n";
+    out << "created   " << c.created << "\n";
+    const oci::ContainerConfig& cc = c.config;
+    if (cc.entrypoint) out << "entrypoint " << join_args(*cc.entrypoint) << "\n";
+    if (cc.cmd) out << "cmd       " << join_args(*cc.cmd) << "\n";
+    for (const auto& e : cc.env) out << "env       " << e << "\n";
+    if (!cc.working_dir.empty()) out << "workdir   " << cc.working_dir << "\n";
+    if (!cc.user.empty()) out << "user      " << cc.user << "\n";
+    for (const auto& p : cc.exposed_ports) out << "expose    " << p << "\n";
+    for (const auto& [k, v] : cc.labels) out << "label     " << k << "=" << v << "\n";
+    for (const auto& [k, v] : record.manifest.annotations) out << "annotation " << k << "=" << v << "\n";
+    out << "layers    " << record.manifest.layers.size() << "\n";
+    for (std::size_t i = 0; i < record.manifest.layers.size(); ++i) {
+      const auto& l = record.manifest.layers[i];
+      out << "  [" << i + 1 << "] " << l.digest.str() << "\n";
+      out << "      " << l.media_type << ", " << human(l.size) << " compressed, " << human(unpacked[i])
+          << " of files\n";
+      if (i < c.diff_ids.size()) out << "      diff_id " << c.diff_ids[i].str() << "\n";
+      if (i < c.history.size()) out << "      created_by " << c.history[i].created_by << "\n";
+      for (const auto& f : files[i]) {
+        char size[24];
+        std::snprintf(size, sizeof size, "%10llu", static_cast<unsigned long long>(f.size));
+        out << "      " << mode_string(f.type, f.mode) << " " << f.uid << "/" << f.gid << " " << size
+            << " /" << f.path;
+        if (f.type == 'l') out << " -> " << f.link;
+        if (f.type == 'h') out << " link to /" << f.link;
+        out << "\n";
+      }
+    }
+  }
+  if (as_json) out << all.dump(2) << "\n";
+  if (!as_json && !image.repo_tags.empty()) {
+    out << "\ndocker load names it ";
+    for (std::size_t i = 0; i < image.repo_tags.size(); ++i) out << (i ? ", " : "") << image.repo_tags[i];
+    out << "\n";
+  }
+}
+
+} // namespace ocipack::cli

@@ -1,0 +1,181 @@
+#include "layer/plan.hpp"
+
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ocipack::layer {
+
+namespace {
+
+// Executables (any x bit at the source) become 0755, other files 0644: the
+// image must not depend on the builder's umask.
+unsigned file_mode(const struct stat& st, const spec::FileSpec& f) {
+  if (f.mode) return *f.mode;
+  return (st.st_mode & 0111) != 0 ? 0755 : 0644;
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+  // dir is "/"-rooted and normalised; the entry path drops the leading '/'.
+  std::string d = dir == "/" ? "" : dir.substr(1) + "/";
+  return d + name;
+}
+
+const char* type_name(mode_t m) {
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  return "not a regular file, directory or symlink";
+}
+
+struct Walker {
+  const spec::FileSpec& spec;
+  std::set<fs::path>& inputs;
+  std::vector<Entry>& out;
+
+  void add(const fs::path& source, const std::string& image_path, bool follow) {
+    struct stat st {};
+    int rc = follow ? ::stat(source.c_str(), &st) : ::lstat(source.c_str(), &st);
+    if (rc != 0) {
+      if (errno == ENOENT) throw Error("input file not found: " + source.string());
+      throw_errno("cannot read " + source.string());
+    }
+    inputs.insert(source);
+    if (S_ISREG(st.st_mode)) {
+      if (::access(source.c_str(), R_OK) != 0) throw_errno("cannot read " + source.string());
+      Entry e;
+      e.path = image_path;
+      e.type = Entry::Type::File;
+      e.mode = file_mode(st, spec);
+      e.source = source;
+      e.size = static_cast<std::uint64_t>(st.st_size);
+      out.push_back(std::move(e));
+    } else if (S_ISLNK(st.st_mode)) {
+      // Symlinks stay symlinks, their target text unchanged.
+      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
+      ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
+      if (n < 0) throw_errno("cannot read symlink " + source.string());
+      target.resize(static_cast<std::size_t>(n));
+      Entry e;
+      e.path = image_path;
+      e.type = Entry::Type::Symlink;
+      e.mode = 0777;
+      e.link_target = target;
+      out.push_back(std::move(e));
+    } else if (S_ISDIR(st.st_mode)) {
+      if (!image_path.empty()) {
+        Entry e;
+        e.path = image_path;
+        e.type = Entry::Type::Directory;
+        e.mode = 0755;
+        out.push_back(std::move(e));
+      }
+      std::error_code ec;
+      std::vector<fs::path> children;
+      for (fs::directory_iterator it(source, ec), end; !ec && it != end; it.increment(ec)) {
+        children.push_back(it->path());
+      }
+      if (ec) throw Error("cannot list directory " + source.string() + ": " + ec.message());
+      std::sort(children.begin(), children.end());
+      for (const auto& child : children) {
+        std::string name = child.filename().string();
+        add(child, image_path.empty() ? name : image_path + "/" + name, false);
+      }
+    } else {
+      throw Error("input " + source.string() + " is " + type_name(st.st_mode) +
+                  ", which cannot be put into an image");
+    }
+  }
+};
+
+bool same_content(const Entry& a, const Entry& b) {
+  if (a.type != b.type || a.mode != b.mode) return false;
+  if (a.type == Entry::Type::Symlink) return a.link_target == b.link_target;
+  if (a.type == Entry::Type::Directory) return true;
+  if (a.size != b.size) return false;
+  if (a.source == b.source) return true;
+  std::ifstream x(a.source, std::ios::binary), y(b.source, std::ios::binary);
+  std::vector<char> bx(65536), by(65536);
+  while (x && y) {
+    x.read(bx.data(), static_cast<std::streamsize>(bx.size()));
+    y.read(by.data(), static_cast<std::streamsize>(by.size()));
+    if (x.gcount() != y.gcount() || !std::equal(bx.begin(), bx.begin() + x.gcount(), by.begin())) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+void finalize(std::vector<Entry>& entries) {
+  std::map<std::string, Entry> by_path;
+  for (auto& e : entries) {
+    // Every parent directory is written explicitly: Docker creates missing
+    // parents with mode 0600 otherwise.
+    for (std::size_t slash = e.path.find('/'); slash != std::string::npos;
+         slash = e.path.find('/', slash + 1)) {
+      std::string parent = e.path.substr(0, slash);
+      auto it = by_path.find(parent);
+      if (it == by_path.end()) {
+        Entry d;
+        d.path = parent;
+        d.type = Entry::Type::Directory;
+        d.mode = 0755;
+        by_path.emplace(parent, d);
+      } else if (it->second.type != Entry::Type::Directory) {
+        throw Error("/" + parent + " is both a file and the parent directory of /" + e.path);
+      }
+    }
+    auto [it, inserted] = by_path.emplace(e.path, e);
+    if (!inserted && !same_content(it->second, e)) {
+      if (it->second.type == Entry::Type::Directory && e.type == Entry::Type::Directory) continue;
+      std::string from = it->second.source.empty() ? it->second.link_target : it->second.source.string();
+      std::string other = e.source.empty() ? e.link_target : e.source.string();
+      throw Error("duplicate destination /" + e.path + " with different content (from " + from +
+                  " and " + other + ")");
+    }
+  }
+  entries.clear();
+  // std::map orders keys bytewise (std::string compare), the order of the tar.
+  for (auto& [path, e] : by_path) entries.push_back(std::move(e));
+}
+
+Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
+  Plan plan;
+  for (const auto& f : layer.files) {
+    bool contents_only = f.source.size() > 1 && f.source.back() == '/';
+    fs::path source = fs::path(f.source).lexically_normal();
+    if (contents_only) source = source.parent_path();  // "a/b/" -> "a/b"
+    std::string name = source.filename().string();
+    if (f.elf) {
+      // A build target: its real file, whatever links lead to it.
+      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), true);
+      if (plan.entries.back().type != Entry::Type::File) {
+        throw Error("target file " + source.string() + " is not a regular file");
+      }
+      plan.elf_files.push_back(source);
+    } else if (contents_only) {
+      struct stat st {};
+      if (::stat(source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        throw Error("input " + f.source + " ends in '/' but is not a directory");
+      }
+      std::string dest = f.destination == "/" ? "" : f.destination.substr(1);
+      Walker{f, inputs, plan.entries}.add(source, dest, true);
+    } else {
+      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), false);
+    }
+  }
+  finalize(plan.entries);
+  return plan;
+}
+
+} // namespace ocipack::layer

@@ -1,0 +1,129 @@
+#include "oci/model.hpp"
+
+#include "util/error.hpp"
+
+#include <ctime>
+#include <regex>
+
+namespace ocipack::oci {
+
+Digest Digest::parse(std::string_view text) {
+  static const std::regex re("sha256:[0-9a-f]{64}");
+  std::string s(text);
+  if (!std::regex_match(s, re)) {
+    throw Error("invalid digest \"" + s + "\" (expected sha256:<64 lower-case hex digits>)");
+  }
+  return Digest{s.substr(7)};
+}
+
+std::string Platform::str() const {
+  std::string s = os + "/" + architecture;
+  if (!variant.empty()) s += "/" + variant;
+  return s;
+}
+
+namespace {
+// Docker's reference grammar (distribution/reference), without digests.
+const char* const kComponent = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
+const char* const kDomainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+} // namespace
+
+Reference Reference::parse(std::string_view text) {
+  const std::string s(text);
+  auto fail = [&](const std::string& why) -> Error {
+    return Error("invalid image reference \"" + s + "\": " + why);
+  };
+  if (s.empty()) throw fail("empty");
+  if (s.size() > 255) throw fail("longer than 255 characters");
+  if (s.find('@') != std::string::npos) throw fail("digests cannot be used as tags");
+
+  std::string name = s;
+  Reference ref;
+  // A tag is a ':' after the last '/'.
+  std::size_t slash = name.rfind('/');
+  std::size_t colon = name.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    ref.tag = name.substr(colon + 1);
+    name.resize(colon);
+    static const std::regex tag_re("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    if (!std::regex_match(ref.tag, tag_re)) {
+      throw fail("tag \"" + ref.tag + "\" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    }
+  } else {
+    ref.tag = "latest";
+  }
+  // The first component is a domain if it has '.' or ':' or is localhost.
+  std::size_t first = name.find('/');
+  if (first != std::string::npos) {
+    std::string head = name.substr(0, first);
+    if (head.find_first_of(".:") != std::string::npos || head == "localhost") {
+      static const std::regex domain_re(std::string(kDomainComponent) + "(?:\\." +
+                                        kDomainComponent + ")*(?::[0-9]+)?");
+      if (!std::regex_match(head, domain_re)) throw fail("invalid registry \"" + head + "\"");
+      ref.domain = head;
+      name = name.substr(first + 1);
+    }
+  }
+  static const std::regex path_re(std::string(kComponent) + "(?:/" + kComponent + ")*");
+  if (!std::regex_match(name, path_re)) {
+    throw fail("repository \"" + name +
+               "\" must be lower-case letters, digits and separators (. _ __ -) "
+               "in /-separated components");
+  }
+  if (ref.domain.empty()) {
+    ref.domain = "docker.io";
+    if (name.find('/') == std::string::npos) name = "library/" + name;
+  } else if (ref.domain == "index.docker.io") {
+    ref.domain = "docker.io";
+  }
+  ref.path = name;
+  return ref;
+}
+
+std::string Reference::full() const { return domain + "/" + path + ":" + tag; }
+
+std::string Reference::familiar() const {
+  std::string name = path;
+  if (domain == "docker.io") {
+    if (name.rfind("library/", 0) == 0 && name.find('/', 8) == std::string::npos) {
+      name = name.substr(8);
+    }
+  } else {
+    name = domain + "/" + name;
+  }
+  return name + ":" + tag;
+}
+
+std::string rfc3339(std::int64_t epoch_seconds) {
+  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) throw Error("time out of range: " + std::to_string(epoch_seconds));
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+Platform host_platform() {
+  Platform p;
+#if defined(__x86_64__)
+  p.architecture = "amd64";
+#elif defined(__aarch64__)
+  p.architecture = "arm64";
+#elif defined(__i386__)
+  p.architecture = "386";
+#elif defined(__arm__)
+  p.architecture = "arm";
+  p.variant = "v7";
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  p.architecture = "ppc64le";
+#elif defined(__s390x__)
+  p.architecture = "s390x";
+#elif defined(__riscv) && __riscv_xlen == 64
+  p.architecture = "riscv64";
+#else
+  p.architecture = "unknown";
+#endif
+  return p;
+}
+
+} // namespace ocipack::oci

@@ -1,0 +1,212 @@
+#include "spec/spec.hpp"
+
+#include "oci/json.hpp"
+#include "util/error.hpp"
+#include "util/file.hpp"
+
+#include <regex>
+#include <set>
+
+namespace ocipack::spec {
+
+using nlohmann::json;
+
+void validate_env(const std::string& entry) {
+  std::size_t eq = entry.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw Error("env \"" + entry + "\" is not of the form NAME=value");
+  }
+}
+
+void validate_port(const std::string& port) {
+  static const std::regex re("([0-9]{1,5})/(tcp|udp|sctp)");
+  std::smatch m;
+  if (!std::regex_match(port, m, re) || std::stoul(m[1]) < 1 || std::stoul(m[1]) > 65535) {
+    throw Error("exposed port \"" + port + "\" is not <1-65535>/<tcp|udp|sctp>");
+  }
+}
+
+void validate_user(const std::string& user) {
+  static const std::regex re("[^:\\s]+(:[^:\\s]+)?");
+  if (!std::regex_match(user, re)) {
+    throw Error("user \"" + user + "\" is not <user>[:<group>]");
+  }
+}
+
+std::string normalize_image_dir(const std::string& dir, const char* what) {
+  auto fail = [&](const std::string& why) {
+    return Error(std::string(what) + " \"" + dir + "\" " + why);
+  };
+  if (dir.find('\0') != std::string::npos) throw fail("contains a NUL byte");
+  if (dir.empty() || dir[0] != '/') throw fail("is not an absolute path");
+  std::string out;
+  std::size_t i = 0;
+  while (i < dir.size()) {
+    std::size_t j = dir.find('/', i);
+    if (j == std::string::npos) j = dir.size();
+    std::string comp = dir.substr(i, j - i);
+    if (comp == "." || comp == "..") throw fail("contains a \"" + comp + "\" component");
+    if (!comp.empty()) out += "/" + comp;
+    i = j + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
+namespace {
+
+const json& require(const json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end()) throw Error(std::string("missing field \"") + name + "\"");
+  return *it;
+}
+
+std::string string_of(const json& v, const std::string& name) {
+  if (!v.is_string()) throw Error("field \"" + name + "\" is not a string");
+  return v.get<std::string>();
+}
+
+std::vector<std::string> strings_of(const json& v, const std::string& name) {
+  if (!v.is_array()) throw Error("field \"" + name + "\" is not an array of strings");
+  std::vector<std::string> out;
+  for (const auto& e : v) out.push_back(string_of(e, name + "[]"));
+  return out;
+}
+
+std::map<std::string, std::string> key_values(const json& v, const std::string& name) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : strings_of(v, name)) {
+    std::size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error(name + " entry \"" + kv + "\" is not of the form key=value");
+    }
+    std::string key = kv.substr(0, eq);
+    if (!out.emplace(key, kv.substr(eq + 1)).second) {
+      throw Error(name + " key \"" + key + "\" is given twice");
+    }
+  }
+  return out;
+}
+
+oci::ContainerConfig parse_config(const json& j) {
+  if (!j.is_object()) throw Error("field \"config\" is not an object");
+  oci::ContainerConfig c;
+  if (auto it = j.find("entrypoint"); it != j.end()) c.entrypoint = strings_of(*it, "entrypoint");
+  if (auto it = j.find("cmd"); it != j.end()) c.cmd = strings_of(*it, "cmd");
+  if (auto it = j.find("env"); it != j.end()) c.env = strings_of(*it, "env");
+  if (auto it = j.find("workdir"); it != j.end()) {
+    c.working_dir = normalize_image_dir(string_of(*it, "workdir"), "workdir");
+  }
+  if (auto it = j.find("user"); it != j.end()) {
+    c.user = string_of(*it, "user");
+    validate_user(c.user);
+  }
+  if (auto it = j.find("exposed_ports"); it != j.end()) {
+    std::set<std::string> seen;
+    for (auto p : strings_of(*it, "exposed_ports")) {
+      if (p.find('/') == std::string::npos) p += "/tcp";
+      validate_port(p);
+      if (seen.insert(p).second) c.exposed_ports.push_back(p);
+    }
+  }
+  if (auto it = j.find("labels"); it != j.end()) c.labels = key_values(*it, "labels");
+
+  // Environment: later entries replace earlier ones of the same name, as in
+  // a Dockerfile; PATH gets Docker's default unless set.
+  std::vector<std::string> env;
+  for (const auto& e : c.env) {
+    validate_env(e);
+    std::string name = e.substr(0, e.find('='));
+    bool replaced = false;
+    for (auto& existing : env) {
+      if (existing.compare(0, name.size() + 1, name + "=") == 0) {
+        existing = e;
+        replaced = true;
+      }
+    }
+    if (!replaced) env.push_back(e);
+  }
+  bool has_path = false;
+  for (const auto& e : env) has_path = has_path || e.rfind("PATH=", 0) == 0;
+  if (!has_path) env.insert(env.begin(), kDefaultPath);
+  c.env = env;
+  return c;
+}
+
+FileSpec parse_file(const json& j) {
+  if (!j.is_object()) throw Error("a file entry is not an object");
+  FileSpec f;
+  f.source = string_of(require(j, "source"), "source");
+  if (f.source.empty() || f.source[0] != '/') {
+    throw Error("source \"" + f.source + "\" is not an absolute path");
+  }
+  f.destination = normalize_image_dir(string_of(require(j, "destination"), "destination"),
+                                      "destination");
+  if (auto it = j.find("mode"); it != j.end()) {
+    std::string mode = string_of(*it, "mode");
+    static const std::regex re("[0-7]{3,4}");
+    if (!std::regex_match(mode, re)) throw Error("mode \"" + mode + "\" is not an octal mode like 0644");
+    f.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
+  }
+  if (auto it = j.find("elf"); it != j.end()) {
+    if (!it->is_boolean()) throw Error("field \"elf\" is not a boolean");
+    f.elf = it->get<bool>();
+  }
+  return f;
+}
+
+} // namespace
+
+BuildSpec parse(const std::string& text) {
+  json j = oci::parse_json(text, "the spec");
+  if (!j.is_object()) throw Error("the spec is not a JSON object");
+  const json& version = require(j, "version");
+  if (!version.is_number_integer() || version.get<long long>() != kVersion) {
+    throw Error("unsupported spec version " + version.dump() + " (this ocipack reads version " +
+                std::to_string(kVersion) + "; rebuild the project with the module of the same ocipack)");
+  }
+  BuildSpec s;
+  s.image = string_of(require(j, "image"), "image");
+  for (const auto& t : strings_of(require(j, "tags"), "tags")) {
+    s.tags.push_back(oci::Reference::parse(t));
+    s.tag_texts.push_back(t);
+  }
+  if (s.tags.empty()) throw Error("field \"tags\" is empty: an image needs at least one tag");
+
+  std::string compression = "gzip";
+  if (auto it = j.find("compression"); it != j.end()) compression = string_of(*it, "compression");
+  if (compression == "gzip") {
+    s.compression = Compression::Gzip;
+  } else if (compression == "none") {
+    s.compression = Compression::None;
+  } else {
+    throw Error("compression \"" + compression + "\" is not one of gzip, none");
+  }
+
+  s.config = with_context("config", [&] {
+    auto it = j.find("config");
+    return parse_config(it == j.end() ? json::object() : *it);
+  });
+  if (auto it = j.find("annotations"); it != j.end()) s.annotations = key_values(*it, "annotations");
+
+  const json& layers = require(j, "layers");
+  if (!layers.is_array()) throw Error("field \"layers\" is not an array");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    s.layers.push_back(with_context("layer " + std::to_string(i + 1), [&] {
+      const json& l = layers[i];
+      if (!l.is_object()) throw Error("not an object");
+      LayerSpec layer;
+      if (auto it = l.find("created_by"); it != l.end()) layer.created_by = string_of(*it, "created_by");
+      const json& files = require(l, "files");
+      if (!files.is_array()) throw Error("field \"files\" is not an array");
+      for (const auto& f : files) layer.files.push_back(parse_file(f));
+      return layer;
+    }));
+  }
+  return s;
+}
+
+BuildSpec load(const std::filesystem::path& path) {
+  return with_context("spec " + path.string(), [&] { return parse(util::read_file(path)); });
+}
+
+} // namespace ocipack::spec

@@ -1,0 +1,59 @@
+// The build spec: the one interface between the CMake module and the tool.
+// Written by add_container_image() as JSON (file(GENERATE)), versioned.
+#pragma once
+
+#include "oci/model.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ocipack::spec {
+
+inline constexpr int kVersion = 1;
+
+enum class Compression { Gzip, None };
+
+// One source put into the image, as install(FILES|DIRECTORY) would:
+// a file lands at destination/<name>; a directory is copied under its own
+// name, or only its contents when `source` ends in '/'.
+struct FileSpec {
+  std::string source;           // absolute path on the build machine
+  std::string destination;      // absolute, normalised in-image directory
+  std::optional<unsigned> mode; // permission bits for regular files
+  bool elf = false;             // a build target: must be ELF, sets the platform
+};
+
+struct LayerSpec {
+  std::string created_by;
+  std::vector<FileSpec> files;
+};
+
+struct BuildSpec {
+  std::string image;
+  std::vector<oci::Reference> tags; // in the order given; at least one
+  std::vector<std::string> tag_texts; // as written in the spec
+  Compression compression = Compression::Gzip;
+  oci::ContainerConfig config;      // env already has the default PATH
+  std::map<std::string, std::string> annotations;
+  std::vector<LayerSpec> layers;
+};
+
+inline constexpr const char* kDefaultPath =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Parses and validates spec JSON text; errors name the field and value.
+BuildSpec parse(const std::string& text);
+// Reads the spec file; errors name the file.
+BuildSpec load(const std::filesystem::path& path);
+
+// Validators shared with other parts (each throws Error naming the value).
+void validate_env(const std::string& entry);
+void validate_port(const std::string& port);      // "80/tcp"
+void validate_user(const std::string& user);
+// "/a/b" -> "/a/b"; refuses relative paths, "." and ".." components and NUL.
+std::string normalize_image_dir(const std::string& dir, const char* what);
+
+} // namespace ocipack::spec

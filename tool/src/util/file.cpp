@@ -1,0 +1,163 @@
+#include "util/file.hpp"
+
+#include "util/error.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ocipack::util {
+
+namespace {
+constexpr std::size_t kBufferSize = 1 << 20;
+
+std::string dir_of(const fs::path& path) {
+  fs::path parent = path.parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+} // namespace
+
+FdWriter::FdWriter(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) {
+  m_buffer.reserve(kBufferSize);
+}
+
+FdWriter::~FdWriter() { close_fd(); }
+
+void FdWriter::close_fd() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
+
+void FdWriter::write(const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  m_written += size;
+  if (m_buffer.size() + size < kBufferSize) {
+    m_buffer.insert(m_buffer.end(), p, p + size);
+    return;
+  }
+  flush();
+  if (size >= kBufferSize) {
+    // Large writes bypass the buffer: no extra copy.
+    while (size > 0) {
+      ssize_t n = ::write(m_fd, p, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("cannot write " + m_name);
+      }
+      p += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return;
+  }
+  m_buffer.insert(m_buffer.end(), p, p + size);
+}
+
+void FdWriter::flush() {
+  const char* p = m_buffer.data();
+  std::size_t size = m_buffer.size();
+  while (size > 0) {
+    ssize_t n = ::write(m_fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + m_name);
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  m_buffer.clear();
+}
+
+OutputFile::Temp OutputFile::create_temp(const fs::path& final_path) {
+  // Same directory as the final file, so that rename() is atomic.
+  std::string templ = (fs::path(dir_of(final_path)) /
+                       ("." + final_path.filename().string() + ".ocipack-XXXXXX"))
+                          .string();
+  int fd = ::mkstemp(templ.data());
+  if (fd < 0) throw_errno("cannot create a temporary file in " + dir_of(final_path));
+  return {fd, templ};
+}
+
+OutputFile::OutputFile(const fs::path& final_path)
+    : OutputFile(final_path, create_temp(final_path)) {}
+
+OutputFile::OutputFile(const fs::path& final_path, Temp temp)
+    : FdWriter(temp.fd, final_path.string()), m_final(final_path), m_temp(std::move(temp.path)) {}
+
+OutputFile::~OutputFile() {
+  if (!m_committed) {
+    close_fd();
+    ::unlink(m_temp.c_str());
+  }
+}
+
+void OutputFile::commit() {
+  flush();
+  // mkstemp creates 0600; an output is an ordinary file: 0644 less the umask.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd(), 0666 & ~mask) != 0) throw_errno("cannot set the mode of " + name());
+  if (::fsync(fd()) != 0) throw_errno("cannot write " + name());
+  close_fd();
+  if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
+    throw_errno("cannot rename " + m_temp.string() + " to " + m_final.string());
+  }
+  m_committed = true;
+}
+
+static int open_scratch(const fs::path& dir) {
+  int fd = -1;
+#ifdef O_TMPFILE
+  // Anonymous from birth: nothing to clean up even after SIGKILL.
+  fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+#endif
+  std::string templ = (dir / ".ocipack-scratch-XXXXXX").string();
+  fd = ::mkstemp(templ.data());
+  if (fd < 0) throw_errno("cannot create a scratch file in " + dir.string());
+  ::unlink(templ.c_str());
+  return fd;
+}
+
+ScratchFile::ScratchFile(const fs::path& dir)
+    : FdWriter(open_scratch(dir), "scratch file in " + dir.string()) {}
+
+void ScratchFile::rewind() {
+  if (::lseek(fd(), 0, SEEK_SET) != 0) throw_errno("cannot seek in " + name());
+}
+
+std::size_t ScratchFile::read_some(char* buffer, std::size_t size) {
+  for (;;) {
+    ssize_t n = ::read(fd(), buffer, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw_errno("cannot read " + name());
+  }
+}
+
+std::string read_file(const fs::path& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw_errno("cannot open " + path.string());
+  std::string content;
+  char buffer[65536];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) content.append(buffer, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw Error("cannot read " + path.string());
+  return content;
+}
+
+void write_file_atomically(const fs::path& path, const std::string& content) {
+  OutputFile out(path);
+  out.write(content.data(), content.size());
+  out.commit();
+}
+
+} // namespace ocipack::util

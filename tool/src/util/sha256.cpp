@@ -1,0 +1,46 @@
+#include "util/sha256.hpp"
+
+#include "util/error.hpp"
+
+#include <openssl/evp.h>
+
+namespace ocipack::util {
+
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
+  if (m_ctx == nullptr || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(m_ctx);
+    throw Error("cannot initialise SHA-256 (OpenSSL)");
+  }
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(m_ctx); }
+
+void Sha256::update(const void* data, std::size_t size) {
+  if (size != 0 && EVP_DigestUpdate(m_ctx, data, size) != 1) {
+    throw Error("SHA-256 update failed (OpenSSL)");
+  }
+}
+
+std::string Sha256::finish_hex() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(m_ctx, md, &len) != 1) {
+    throw Error("SHA-256 finalisation failed (OpenSSL)");
+  }
+  static const char digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(digits[md[i] >> 4]);
+    hex.push_back(digits[md[i] & 0xf]);
+  }
+  return hex;
+}
+
+std::string Sha256::hex_of(std::string_view data) {
+  Sha256 h;
+  h.update(data.data(), data.size());
+  return h.finish_hex();
+}
+
+} // namespace ocipack::util
