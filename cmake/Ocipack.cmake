@@ -174,6 +174,15 @@ function(add_container_image)
   endif()
   _container_image_check_parsed("${ctx}" arg "${one_value};${multi_value}"
     "${given}")
+  if(DEFINED arg_UNPARSED_ARGUMENTS)
+    set(unknown "")
+    foreach(argument IN LISTS arg_UNPARSED_ARGUMENTS)
+      string(APPEND unknown " \"${argument}\"")
+    endforeach()
+    list(JOIN keywords ", " known)
+    _container_image_fail("${ctx}" "unknown argument(s)${unknown} (the "
+      "keywords are ${known})")
+  endif()
 
   # ---- Options that this version refuses ----
 
@@ -182,8 +191,8 @@ function(add_container_image)
       "images are built FROM scratch in this version")
   endif()
   if(DEFINED arg_RUNTIME_DEPENDENCIES
-     AND NOT arg_RUNTIME_DEPENDENCIES STREQUAL "NONE")
-    if(arg_RUNTIME_DEPENDENCIES STREQUAL "AUTO")
+     AND NOT "${arg_RUNTIME_DEPENDENCIES}" STREQUAL "NONE")
+    if("${arg_RUNTIME_DEPENDENCIES}" STREQUAL "AUTO")
       _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES AUTO is not "
         "available in this version: automatic runtime dependency bundling is "
         "not implemented; link the TARGETS statically (or add the libraries "
@@ -195,10 +204,10 @@ function(add_container_image)
 
   set(compression gzip)
   if(DEFINED arg_COMPRESSION)
-    if(arg_COMPRESSION STREQUAL "zstd")
+    if("${arg_COMPRESSION}" STREQUAL "zstd")
       _container_image_fail("${ctx}" "COMPRESSION \"zstd\" is not supported "
         "yet; use gzip or none")
-    elseif(NOT arg_COMPRESSION MATCHES "^(gzip|none)$")
+    elseif(NOT "${arg_COMPRESSION}" MATCHES "^(gzip|none)$")
       _container_image_fail("${ctx}" "COMPRESSION \"${arg_COMPRESSION}\" is "
         "not one of gzip, none")
     endif()
@@ -221,7 +230,7 @@ function(add_container_image)
   foreach(kw IN ITEMS ENTRYPOINT CMD)
     if(DEFINED arg_${kw})
       list(GET arg_${kw} 0 program)
-      if(program STREQUAL "")
+      if("${program}" STREQUAL "")
         _container_image_fail("${ctx}" "the first ${kw} argument (the program) "
           "is empty")
       endif()
@@ -229,22 +238,29 @@ function(add_container_image)
   endforeach()
 
   foreach(entry IN LISTS arg_ENV)
-    if(NOT entry MATCHES "^[^=]+=")
-      _container_image_fail("${ctx}" "ENV value \"${entry}\" is not of the form "
-        "NAME=value")
+    if(NOT "${entry}" MATCHES "^[^=]+=")
+      _container_image_fail("${ctx}" "ENV value \"${entry}\" is not of the "
+        "form NAME=value")
     endif()
   endforeach()
   foreach(kw IN ITEMS LABELS ANNOTATIONS)
+    set(keys "")
     foreach(entry IN LISTS arg_${kw})
-      if(NOT entry MATCHES "^[^=]+=")
+      if(NOT "${entry}" MATCHES "^([^=]+)=")
         _container_image_fail("${ctx}" "${kw} value \"${entry}\" is not of the "
           "form key=value")
       endif()
+      # A label or annotation is a map entry: a second value would be lost.
+      if("${CMAKE_MATCH_1}" IN_LIST keys)
+        _container_image_fail("${ctx}" "${kw} key \"${CMAKE_MATCH_1}\" is "
+          "given twice")
+      endif()
+      list(APPEND keys "${CMAKE_MATCH_1}")
     endforeach()
   endforeach()
 
-  if(DEFINED arg_USER AND (arg_USER MATCHES "[ \t\r\n]"
-                           OR NOT arg_USER MATCHES "^[^:]+(:[^:]+)?$"))
+  if(DEFINED arg_USER AND ("${arg_USER}" MATCHES "[ \t\r\n]"
+                           OR NOT "${arg_USER}" MATCHES "^[^:]+(:[^:]+)?$"))
     _container_image_fail("${ctx}" "USER value \"${arg_USER}\" is not of the "
       "form <user>[:<group>] (no whitespace, at most one ':', neither part "
       "empty)")
@@ -252,12 +268,12 @@ function(add_container_image)
 
   set(exposed_ports "")
   foreach(port IN LISTS arg_EXPOSE)
-    if(NOT port MATCHES "^([1-9][0-9]?[0-9]?[0-9]?[0-9]?)(/(tcp|udp|sctp))?$"
-       OR CMAKE_MATCH_1 GREATER 65535)
+    set(port_re "^([1-9][0-9]?[0-9]?[0-9]?[0-9]?)(/(tcp|udp|sctp))?$")
+    if(NOT "${port}" MATCHES "${port_re}" OR CMAKE_MATCH_1 GREATER 65535)
       _container_image_fail("${ctx}" "EXPOSE value \"${port}\" is not of the "
         "form <port>[/tcp|/udp|/sctp] with a port from 1 to 65535")
     endif()
-    if(NOT port MATCHES "/")
+    if(NOT "${port}" MATCHES "/")
       string(APPEND port "/tcp")
     endif()
     list(APPEND exposed_ports "${port}")
@@ -270,7 +286,7 @@ function(add_container_image)
   if(DEFINED arg_TAGS)
     foreach(tag IN LISTS arg_TAGS)
       _container_image_normalize_tag(normalized error "${tag}")
-      if(error)
+      if(NOT "${error}" STREQUAL "")
         _container_image_fail("${ctx}" "TAGS value \"${tag}\" is not a valid "
           "image reference: ${error}")
       endif()
@@ -278,7 +294,7 @@ function(add_container_image)
     endforeach()
   else()
     _container_image_normalize_tag(tags error "${name}")
-    if(error)
+    if(NOT "${error}" STREQUAL "")
       _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
         "not a valid image reference (${error}); pass TAGS")
     endif()
@@ -287,7 +303,7 @@ function(add_container_image)
 
   set(output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
   if(DEFINED arg_OUTPUT)
-    if(arg_OUTPUT MATCHES "/$")
+    if("${arg_OUTPUT}" MATCHES "/$")
       _container_image_fail("${ctx}" "OUTPUT \"${arg_OUTPUT}\" names a "
         "directory, not the tarball")
     endif()
@@ -298,7 +314,7 @@ function(add_container_image)
   endif()
   cmake_path(SET output NORMALIZE "${output}")
   get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
-  if(owner)
+  if(NOT "${owner}" STREQUAL "")
     _container_image_fail("${ctx}" "OUTPUT \"${output}\" is already the output "
       "of add_container_image(${owner})")
   endif()
@@ -328,7 +344,6 @@ function(add_container_image)
       PROPERTY "_CONTAINER_IMAGE_${kw}" "${arg_${kw}}")
   endforeach()
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT 0)
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS "")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED FALSE)
   set_property(TARGET "${name}"
     PROPERTY _CONTAINER_IMAGE_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -390,7 +405,7 @@ function(container_image_add_files)
       "add_container_image()")
   endif()
   get_property(image_dir TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SOURCE_DIR)
-  if(NOT image_dir)
+  if("${image_dir}" STREQUAL "")
     _container_image_fail("${ctx}" "\"${name}\" is a target, but not an image "
       "made by add_container_image()")
   endif()
@@ -400,7 +415,7 @@ function(container_image_add_files)
       "finalized: call container_image_add_files() before the end of the "
       "directory that called add_container_image(${name}) (${image_dir})")
   endif()
-  if(NOT image_dir STREQUAL CMAKE_CURRENT_SOURCE_DIR)
+  if(NOT "${image_dir}" STREQUAL "${CMAKE_CURRENT_SOURCE_DIR}")
     _container_image_fail("${ctx}" "called from ${CMAKE_CURRENT_SOURCE_DIR}, "
       "but the image \"${name}\" belongs to ${image_dir}: call "
       "container_image_add_files() in the directory that called "
@@ -417,7 +432,7 @@ function(container_image_add_files)
       endif()
     endforeach()
   endif()
-  # The unparsed arguments are the paths: no "unknown argument" check.
+  # The unparsed arguments are the paths.
   _container_image_check_parsed("${ctx}" arg "${one_value}" "${given}")
 
   if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
@@ -430,7 +445,7 @@ function(container_image_add_files)
     "${arg_DESTINATION}")
   set(mode "")
   if(DEFINED arg_MODE)
-    if(NOT arg_MODE MATCHES "^[0-7][0-7][0-7][0-7]?$")
+    if(NOT "${arg_MODE}" MATCHES "^[0-7][0-7][0-7][0-7]?$")
       _container_image_fail("${ctx}" "MODE \"${arg_MODE}\" is not an octal "
         "mode of 3 or 4 digits (such as 0644)")
     endif()
@@ -439,12 +454,12 @@ function(container_image_add_files)
 
   get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT)
   foreach(path IN LISTS arg_UNPARSED_ARGUMENTS)
-    if(path STREQUAL "")
+    if("${path}" STREQUAL "")
       _container_image_fail("${ctx}" "a path is empty")
     endif()
     # A generator expression is resolved by file(GENERATE), as given. A plain
     # path is made absolute; NORMALIZE keeps a trailing "/" (contents only).
-    if(NOT path MATCHES "\\$<")
+    if(NOT "${path}" MATCHES "\\$<")
       cmake_path(ABSOLUTE_PATH path
         BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     endif()
@@ -495,17 +510,17 @@ function(_container_image_finalize name)
         "(it must be defined by the end of ${CMAKE_CURRENT_SOURCE_DIR})")
     endif()
     get_property(type TARGET "${target}" PROPERTY TYPE)
-    if(NOT type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+    if(NOT "${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
       _container_image_fail("${ctx}" "TARGETS \"${target}\" is a ${type}; "
         "only executables, shared libraries and module libraries can be put "
         "in an image")
     endif()
-    if(type STREQUAL "EXECUTABLE" AND default_cmd STREQUAL "")
+    if("${type}" STREQUAL "EXECUTABLE" AND "${default_cmd}" STREQUAL "")
       string(REGEX REPLACE "/$" "" directory "${destination}")
       set(default_cmd "${directory}/$<TARGET_FILE_NAME:${target}>")
     endif()
   endforeach()
-  if(cmd STREQUAL "" AND entrypoint STREQUAL "")
+  if("${cmd}" STREQUAL "" AND "${entrypoint}" STREQUAL "")
     set(cmd "${default_cmd}")
   endif()
 
@@ -520,21 +535,21 @@ function(_container_image_finalize name)
   string(APPEND spec_json "  \"compression\": ${json},\n")
 
   set(config "")
-  if(NOT entrypoint STREQUAL "")
+  if(NOT "${entrypoint}" STREQUAL "")
     _container_image_json_array(json "${entrypoint}")
     string(APPEND config "    \"entrypoint\": ${json},\n")
   endif()
-  if(NOT cmd STREQUAL "")
+  if(NOT "${cmd}" STREQUAL "")
     _container_image_json_array(json "${cmd}")
     string(APPEND config "    \"cmd\": ${json},\n")
   endif()
   _container_image_json_array(json "${env}")
   string(APPEND config "    \"env\": ${json},\n")
-  if(NOT workdir STREQUAL "")
+  if(NOT "${workdir}" STREQUAL "")
     _container_image_json_string(json "${workdir}")
     string(APPEND config "    \"workdir\": ${json},\n")
   endif()
-  if(NOT user STREQUAL "")
+  if(NOT "${user}" STREQUAL "")
     _container_image_json_string(json "${user}")
     string(APPEND config "    \"user\": ${json},\n")
   endif()
@@ -560,7 +575,7 @@ function(_container_image_finalize name)
       string(APPEND files "        {\"source\": ${json}, ")
       _container_image_json_string(json "${to}")
       string(APPEND files "\"destination\": ${json}")
-      if(NOT mode STREQUAL "")
+      if(NOT "${mode}" STREQUAL "")
         _container_image_json_string(json "${mode}")
         string(APPEND files ", \"mode\": ${json}")
       endif()
@@ -575,8 +590,8 @@ function(_container_image_finalize name)
       "      \"files\": [\n${files}      ]\n"
       "    }")
   endif()
-  if(NOT targets STREQUAL "")
-    if(NOT layers STREQUAL "")
+  if(NOT "${targets}" STREQUAL "")
+    if(NOT "${layers}" STREQUAL "")
       string(APPEND layers ",\n")
     endif()
     list(JOIN targets " " target_names)
@@ -594,7 +609,7 @@ function(_container_image_finalize name)
     endforeach()
     string(APPEND layers "\n      ]\n    }")
   endif()
-  if(layers STREQUAL "")
+  if("${layers}" STREQUAL "")
     string(APPEND spec_json "  \"layers\": []\n}\n")
   else()
     string(APPEND spec_json "  \"layers\": [\n${layers}\n  ]\n}\n")
@@ -613,11 +628,16 @@ function(_container_image_finalize name)
   file(GENERATE OUTPUT "${spec}" CONTENT "${spec_json}")
 
   get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
+  # Ninja creates the directory of an OUTPUT, the Makefile generators do not.
+  if(NOT "${output}" MATCHES "\\$<")
+    cmake_path(GET output PARENT_PATH output_dir)
+    file(MAKE_DIRECTORY "${output_dir}")
+  endif()
   set(depfile "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.d")
   # The depfile adds the files inside added directories. CMake 3.20 reads
   # it with Ninja and Makefiles only; 3.21 added Visual Studio and Xcode.
   set(depfile_option "")
-  if(CMAKE_GENERATOR MATCHES "Ninja|Makefiles"
+  if("${CMAKE_GENERATOR}" MATCHES "Ninja|Makefiles"
      OR CMAKE_VERSION VERSION_GREATER_EQUAL 3.21)
     set(depfile_option DEPFILE "${depfile}")
   endif()
@@ -632,20 +652,26 @@ endfunction()
 
 # ---- Private: checks ---------------------------------------------------------
 
+# Stops with "<ctx>: <text>..." (the pieces concatenated, ';' kept).
 function(_container_image_fail ctx)
-  list(JOIN ARGN "" text)
+  set(text "")
+  if(ARGC GREATER 1)
+    math(EXPR last "${ARGC} - 1")
+    foreach(i RANGE 1 ${last})
+      string(APPEND text "${ARGV${i}}")
+    endforeach()
+  endif()
   message(FATAL_ERROR "${ctx}: ${text}")
 endfunction()
 
 # Fails unless <name> can become the target of a new image.
 function(_container_image_check_name ctx name)
-  if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
+  if(NOT "${name}" MATCHES "^[A-Za-z0-9_.+-]+$")
     _container_image_fail("${ctx}" "the image name \"${name}\" is not a valid "
       "target name (letters, digits and _ . + - only)")
   endif()
-  set(reserved all ALL_BUILD clean depend edit_cache help install INSTALL
-    list_install_components package PACKAGE package_source preinstall
-    rebuild_cache RUN_TESTS test ZERO_CHECK)
+  set(reserved all ALL_BUILD clean edit_cache help install INSTALL package
+    PACKAGE package_source preinstall rebuild_cache RUN_TESTS test ZERO_CHECK)
   if(name IN_LIST reserved)
     _container_image_fail("${ctx}" "the image name \"${name}\" is reserved by "
       "CMake")
@@ -653,7 +679,7 @@ function(_container_image_check_name ctx name)
   if(TARGET "${name}")
     get_property(image_dir TARGET "${name}"
       PROPERTY _CONTAINER_IMAGE_SOURCE_DIR)
-    if(image_dir)
+    if(NOT "${image_dir}" STREQUAL "")
       _container_image_fail("${ctx}" "an image named \"${name}\" already "
         "exists (made in ${image_dir})")
     endif()
@@ -673,27 +699,17 @@ function(_container_image_check_parsed ctx prefix keywords given)
       _container_image_fail("${ctx}" "${keyword} is given without a value")
     endif()
   endforeach()
-  if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND
-     NOT ctx MATCHES "^container_image_add_files")
-    set(unknown "")
-    foreach(argument IN LISTS ${prefix}_UNPARSED_ARGUMENTS)
-      string(APPEND unknown " \"${argument}\"")
-    endforeach()
-    list(JOIN keywords ", " known)
-    _container_image_fail("${ctx}" "unknown argument(s)${unknown} (the "
-      "keywords are EXCLUDE_FROM_ALL, ${known})")
-  endif()
 endfunction()
 
 # Sets <out> to the in-image directory <value> without repeated or trailing
 # slashes; fails, naming <keyword>, unless it is absolute and free of "." and
 # ".." components.
 function(_container_image_image_dir out ctx keyword value)
-  if(NOT value MATCHES "^/")
+  if(NOT "${value}" MATCHES "^/")
     _container_image_fail("${ctx}" "${keyword} \"${value}\" is not an absolute "
       "path in the image")
   endif()
-  if(value MATCHES "/(\\.\\.?)(/|$)")
+  if("${value}" MATCHES "/(\\.\\.?)(/|$)")
     _container_image_fail("${ctx}" "${keyword} \"${value}\" contains a "
       "\"${CMAKE_MATCH_1}\" component")
   endif()
@@ -707,21 +723,24 @@ endfunction()
 # reference grammar: [<host>[:<port>]/]<path>[:<tag>].
 function(_container_image_normalize_tag out error ref)
   set(${out} "" PARENT_SCOPE)
-  if(ref MATCHES "@")
-    set(${error} "digests (@sha256:...) are not accepted, only "
-      "<repository>[:<tag>]" PARENT_SCOPE)
+  if("${ref}" MATCHES "@")
+    set(${error}
+      "digests (@sha256:...) are not accepted, only <repository>[:<tag>]"
+      PARENT_SCOPE)
     return()
   endif()
   # The tag follows the last ':' that has no '/' after it (a port has).
   set(repository "${ref}")
   set(tag latest)
-  if(ref MATCHES "^(.*):([^:/]*)$")
+  if("${ref}" MATCHES "^(.*):([^:/]*)$")
     set(repository "${CMAKE_MATCH_1}")
     set(tag "${CMAKE_MATCH_2}")
     string(LENGTH "${tag}" length)
-    if(NOT tag MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" OR length GREATER 128)
-      set(${error} "the tag \"${tag}\" is not 1 to 128 of [A-Za-z0-9_.-], "
-        "starting with [A-Za-z0-9_]" PARENT_SCOPE)
+    if(NOT "${tag}" MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+       OR length GREATER 128)
+      string(CONCAT message "the tag \"${tag}\" is not 1 to 128 of "
+        "[A-Za-z0-9_.-] starting with [A-Za-z0-9_]")
+      set(${error} "${message}" PARENT_SCOPE)
       return()
     endif()
   endif()
@@ -733,10 +752,10 @@ function(_container_image_normalize_tag out error ref)
       set(${error} "the repository name \"${repository}\" must be lowercase"
         PARENT_SCOPE)
     else()
-      set(${error} "the repository name \"${repository}\" is not "
+      string(CONCAT message "the repository name \"${repository}\" is not "
         "[<host>[:<port>]/]<component>[/<component>...], where a component "
-        "is lowercase letters and digits separated by '.', '_', '__' or "
-        "'-'" PARENT_SCOPE)
+        "is lowercase letters and digits separated by '.', '_', '__' or '-'")
+      set(${error} "${message}" PARENT_SCOPE)
     endif()
     return()
   endif()
@@ -748,7 +767,7 @@ endfunction()
 function(_container_image_repository_ok out repository)
   set(${out} FALSE PARENT_SCOPE)
   string(LENGTH "${repository}" length)
-  if(repository MATCHES "[;\\]" OR length EQUAL 0 OR length GREATER 255)
+  if("${repository}" MATCHES ";" OR length EQUAL 0 OR length GREATER 255)
     return()
   endif()
   set(component "^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*$")
@@ -758,19 +777,19 @@ function(_container_image_repository_ok out repository)
   string(REPLACE "/" ";" components "${repository}")
   list(GET components 0 first)
   list(LENGTH components count)
-  if(count GREATER 1 AND NOT first MATCHES "${component}"
-     AND first MATCHES "${host}")
+  if(count GREATER 1 AND NOT "${first}" MATCHES "${component}"
+     AND "${first}" MATCHES "${host}")
     list(REMOVE_AT components 0)
   endif()
   foreach(part IN LISTS components)
-    if(NOT part MATCHES "${component}")
+    if(NOT "${part}" MATCHES "${component}")
       return()
     endif()
   endforeach()
   set(${out} TRUE PARENT_SCOPE)
 endfunction()
 
-# ---- Private: JSON -------------------------------------------------------------
+# ---- Private: JSON -----------------------------------------------------------
 
 # Sets <out> to <value> as a JSON string, quotes included.
 function(_container_image_json_string out value)
@@ -782,7 +801,7 @@ function(_container_image_json_string out value)
   # Other control characters (CMake strings cannot hold NUL) as \u00XX.
   string(ASCII 1 first)
   string(ASCII 31 last)
-  if(value MATCHES "[${first}-${last}]")
+  if("${value}" MATCHES "[${first}-${last}]")
     set(hex 0123456789abcdef)
     foreach(code RANGE 1 31)
       string(ASCII ${code} char)

@@ -158,10 +158,11 @@ Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
     std::string name = source.filename().string();
     if (f.elf) {
       // A build target: its real file, whatever links lead to it.
-      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), true);
-      if (plan.entries.back().type != Entry::Type::File) {
+      struct stat st {};
+      if (::stat(source.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         throw Error("target file " + source.string() + " is not a regular file");
       }
+      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), true);
       plan.elf_files.push_back(source);
     } else if (contents_only) {
       struct stat st {};

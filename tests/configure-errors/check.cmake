@@ -1,0 +1,131 @@
+# Runs one configure-time case of the Ocipack module, RunCMake style.
+#
+#   cmake -DCASE_DIR=<case> -DOCIPACK_MODULE=<.../Ocipack.cmake>
+#         -DWORK_DIR=<scratch dir> [-DGENERATOR=<gen>] [-DMAKE_PROGRAM=<prog>]
+#         -P check.cmake
+#
+# <case>/CMakeLists.txt is a small project that includes ${OCIPACK_MODULE}.
+# When <case>/expected-stderr.txt exists, configuring it must fail and its
+# stderr must match that regex; whitespace runs (CMake wraps long messages)
+# are folded to one space in the stderr before matching.
+# When <case>/expected-success exists, configuring must succeed without a
+# CMake warning or error; then <case>/assertions.cmake, if present, is run
+# here, with BUILD_DIR set and the helpers below available.
+cmake_minimum_required(VERSION 3.20)
+
+foreach(var IN ITEMS CASE_DIR OCIPACK_MODULE WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check.cmake: pass -D${var}=...")
+  endif()
+endforeach()
+get_filename_component(CASE_DIR "${CASE_DIR}" ABSOLUTE)
+get_filename_component(case "${CASE_DIR}" NAME)
+set(BUILD_DIR "${WORK_DIR}/build")
+
+# ---- Helpers for assertions.cmake --------------------------------------------
+
+function(fail)
+  string(CONCAT text ${ARGV})
+  message(FATAL_ERROR "${case}: ${text}")
+endfunction()
+
+# Sets <out> to the text of the spec of image <name>; for a multi-config
+# generator, that of one configuration.
+function(read_spec out name)
+  set(spec "${BUILD_DIR}/ocipack/${name}.spec.json")
+  if(NOT EXISTS "${spec}")
+    file(GLOB specs "${BUILD_DIR}/ocipack/${name}-*.spec.json")
+    list(GET specs 0 spec)
+  endif()
+  if(NOT EXISTS "${spec}")
+    fail("no spec was written for image ${name} in ${BUILD_DIR}/ocipack")
+  endif()
+  file(READ "${spec}" json)
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()
+
+# Fails unless the JSON value at <path>... of <json> is <expected>.
+function(expect_json json expected)
+  string(JSON actual ERROR_VARIABLE error GET "${json}" ${ARGN})
+  if(error)
+    fail("${ARGN}: ${error}")
+  endif()
+  if(NOT actual STREQUAL expected)
+    fail("${ARGN} is \"${actual}\", expected \"${expected}\"")
+  endif()
+endfunction()
+
+# Fails unless the JSON array at <path>... of <json> holds exactly the
+# strings of the list <expected>.
+function(expect_json_array json expected)
+  string(JSON type ERROR_VARIABLE error TYPE "${json}" ${ARGN})
+  if(error OR NOT type STREQUAL "ARRAY")
+    fail("${ARGN} is not an array: ${error}")
+  endif()
+  string(JSON length LENGTH "${json}" ${ARGN})
+  list(LENGTH expected expected_length)
+  if(NOT length EQUAL expected_length)
+    fail("${ARGN} has ${length} elements, expected ${expected_length} "
+         "(${expected})")
+  endif()
+  set(i 0)
+  foreach(item IN LISTS expected)
+    string(JSON actual GET "${json}" ${ARGN} ${i})
+    if(NOT actual STREQUAL item)
+      fail("${ARGN} ${i} is \"${actual}\", expected \"${item}\"")
+    endif()
+    math(EXPR i "${i} + 1")
+  endforeach()
+endfunction()
+
+# Fails if <json> has a member at <path>...
+function(expect_json_absent json)
+  string(JSON actual ERROR_VARIABLE error GET "${json}" ${ARGN})
+  if(NOT error)
+    fail("${ARGN} is present (\"${actual}\"), expected absent")
+  endif()
+endfunction()
+
+# ---- Configure the case ------------------------------------------------------
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(args -S "${CASE_DIR}" -B "${BUILD_DIR}"
+  "-DOCIPACK_MODULE=${OCIPACK_MODULE}")
+if(GENERATOR)
+  list(APPEND args -G "${GENERATOR}")
+endif()
+if(MAKE_PROGRAM)
+  list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" ${args}
+  RESULT_VARIABLE result OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+
+if(EXISTS "${CASE_DIR}/expected-stderr.txt")
+  file(READ "${CASE_DIR}/expected-stderr.txt" expected)
+  string(STRIP "${expected}" expected)
+  string(REGEX REPLACE "[ \t\r\n]+" " " folded "${stderr}")
+  if(result EQUAL 0)
+    message(FATAL_ERROR "${case}: configuring succeeded, expected it to fail "
+      "with stderr matching\n  ${expected}\nstderr:\n${stderr}")
+  endif()
+  if(NOT folded MATCHES "${expected}")
+    message(FATAL_ERROR "${case}: stderr does not match\n  ${expected}\n"
+      "stderr:\n${stderr}")
+  endif()
+elseif(EXISTS "${CASE_DIR}/expected-success")
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${case}: configuring failed (${result}), expected "
+      "success.\nstdout:\n${stdout}\nstderr:\n${stderr}")
+  endif()
+  if(stderr MATCHES "CMake (Warning|Error|Deprecation)")
+    message(FATAL_ERROR "${case}: configuring printed a diagnostic:\n"
+      "${stderr}")
+  endif()
+  if(EXISTS "${CASE_DIR}/assertions.cmake")
+    include("${CASE_DIR}/assertions.cmake")
+  endif()
+else()
+  message(FATAL_ERROR "${case}: ${CASE_DIR} has neither expected-stderr.txt "
+    "nor expected-success")
+endif()
+message(STATUS "${case}: passed")

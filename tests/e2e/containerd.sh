@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# containerd (the one dockerd runs) imports the tarball under its full names.
+source "$(dirname "$0")/lib.sh"
+need ctr
+need_docker
+sock=
+for s in /var/run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do
+  [ -S "$s" ] && sock=$s && break
+done
+[ -n "$sock" ] || missing "no containerd socket found"
+ns=ocipack-test
+c() { ctr -a "$sock" -n "$ns" "$@"; }
+cleanup() { c images rm docker.io/ocipack-test/full:1.2.3 docker.io/ocipack-test/full:latest >/dev/null 2>&1 || true; }
+cleanup
+trap cleanup EXIT
+c images import "$BUILD_INSTALLED/full-image.tar"
+manifest=$("$OCIPACK" inspect --json "$BUILD_INSTALLED/full-image.tar" | jq -r '.[0].manifest.digest')
+list=$(c images ls)
+echo "$list"
+grep -q "^docker.io/ocipack-test/full:1.2.3 .*$manifest" <<<"$list" || fail "containerd did not import full:1.2.3"
+grep -q "^docker.io/ocipack-test/full:latest .*$manifest" <<<"$list" || fail "containerd did not import full:latest"
+c images check | grep "ocipack-test/full:1.2.3" | grep -q complete || fail "containerd reports the image incomplete"

@@ -1,0 +1,150 @@
+#include "archive/reader.hpp"
+#include "build/build.hpp"
+#include "test_util.hpp"
+#include "util/error.hpp"
+#include "util/file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+using namespace ocipack;
+using ocipack::testing::TempDir;
+using ocipack::testing::write;
+
+namespace {
+
+std::string spec_for(const std::string& files, const std::string& compression = "gzip") {
+  return R"({"version":1,"image":"t","tags":["t:1","docker.io/acme/t:2"],"compression":")" +
+         compression + R"(","config":{"cmd":["/app"]},"annotations":["k=v"],"layers":[{"created_by":"files","files":[)" +
+         files + "]}]}";
+}
+
+class BuildTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    // Any ELF works as a target: this test binary is one.
+    write(dir / "in/data.txt", "payload");
+  }
+  build::Options options(const std::string& spec_text) {
+    write(dir / "spec.json", spec_text);
+    build::Options o;
+    o.spec = dir / "spec.json";
+    o.output = dir / "out/image.tar";
+    o.depfile = dir / "out/image.d";
+    std::filesystem::create_directories(dir / "out");
+    return o;
+  }
+  std::vector<std::string> out_files() {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "out")) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  TempDir dir;
+};
+
+} // namespace
+
+TEST_F(BuildTest, WritesAnImageThatReadsBack) {
+  auto o = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() +
+                            R"(","destination":"/etc"},{"source":"/proc/self/exe","destination":"/","elf":true})"));
+  o.source_date_epoch = 86400;
+  build::run(o);
+  EXPECT_EQ(out_files(), (std::vector<std::string>{"image.d", "image.tar"}));
+  archive::ReadImage image = archive::read_image(o.output);
+  ASSERT_EQ(image.images.size(), 2u);  // one index entry per tag
+  EXPECT_EQ(image.images[0].descriptor.annotations.at("io.containerd.image.name"), "docker.io/library/t:1");
+  EXPECT_EQ(image.images[0].descriptor.annotations.at("org.opencontainers.image.ref.name"), "1");
+  EXPECT_EQ(image.images[1].descriptor.annotations.at("io.containerd.image.name"), "docker.io/acme/t:2");
+  EXPECT_EQ(image.images[0].descriptor.digest, image.images[1].descriptor.digest);
+  EXPECT_EQ(image.repo_tags, (std::vector<std::string>{"t:1", "acme/t:2"}));
+  const auto& config = image.images[0].config;
+  EXPECT_EQ(config.created, "1970-01-02T00:00:00Z");
+  EXPECT_EQ(config.history.size(), 1u);
+  EXPECT_EQ(config.diff_ids.size(), 1u);
+  EXPECT_EQ(config.platform, oci::host_platform());
+  EXPECT_EQ(image.images[0].manifest.annotations.at("k"), "v");
+
+  std::vector<std::string> paths;
+  archive::list_layer(o.output, image.images[0].manifest.layers[0].digest,
+                      [&](const archive::LayerFile& f) {
+                        paths.push_back(f.path);
+                        EXPECT_EQ(f.mtime, 86400);
+                      });
+  EXPECT_EQ(paths, (std::vector<std::string>{"etc/", "etc/data.txt", "exe"}));
+  std::string dep = util::read_file(*o.depfile);
+  EXPECT_EQ(dep.rfind(o.output.string() + ":", 0), 0u) << dep;
+  EXPECT_NE(dep.find((dir / "in/data.txt").string()), std::string::npos);
+}
+
+TEST_F(BuildTest, RebuildIsByteIdentical) {
+  auto o = options(spec_for(R"({"source":")" + (dir / "in").string() + R"(","destination":"/"})"));
+  build::run(o);
+  std::string first = util::read_file(o.output);
+  std::filesystem::last_write_time(dir / "in/data.txt", std::filesystem::file_time_type::clock::now());
+  build::run(o);
+  EXPECT_EQ(first, util::read_file(o.output));
+  auto plain = options(spec_for(R"({"source":")" + (dir / "in").string() + R"(","destination":"/"})", "none"));
+  build::run(plain);
+  EXPECT_NE(first, util::read_file(plain.output));
+}
+
+TEST_F(BuildTest, FailureLeavesNothingBehind) {
+  auto o = options(spec_for(R"({"source":")" + (dir / "in/missing").string() + R"(","destination":"/"})"));
+  try {
+    build::run(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("input file not found: " + (dir / "in/missing").string()), std::string::npos);
+  }
+  EXPECT_TRUE(out_files().empty());
+
+  // A previous good tarball stays as it was when a later build fails.
+  auto good = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() + R"(","destination":"/"})"));
+  build::run(good);
+  std::string before = util::read_file(good.output);
+  write(dir / "in/script.sh", "#!/bin/sh\n");
+  auto bad = options(spec_for(R"({"source":")" + (dir / "in/script.sh").string() + R"(","destination":"/","elf":true})"));
+  try {
+    build::run(bad);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("script.sh: not an ELF file"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(util::read_file(good.output), before);
+  EXPECT_EQ(out_files(), (std::vector<std::string>{"image.d", "image.tar"}));
+}
+
+TEST_F(BuildTest, MixedArchitecturesAreRefused) {
+  std::string arm(52, '\0');
+  arm.replace(0, 4, "\x7f" "ELF");
+  arm[4] = 1; arm[5] = 1; arm[6] = 1; arm[18] = 40;
+  write(dir / "in/arm", arm, 0755);
+  auto o = options(spec_for(R"({"source":"/proc/self/exe","destination":"/","elf":true},{"source":")" +
+                            (dir / "in/arm").string() + R"(","destination":"/","elf":true})"));
+  try {
+    build::run(o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("different architectures"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("linux/arm/v7"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(out_files().empty());
+}
+
+TEST_F(BuildTest, OutputDirectoryMustExist) {
+  auto o = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() + R"(","destination":"/"})"));
+  o.output = dir / "no/such/dir/image.tar";
+  EXPECT_THROW(build::run(o), Error);
+}
+
+TEST(SourceDateEpoch, ParsesOrRefuses) {
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  EXPECT_EQ(build::source_date_epoch_from_env(), 1700000000);
+  ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+  EXPECT_THROW(build::source_date_epoch_from_env(), Error);
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_EQ(build::source_date_epoch_from_env(), 0);
+}

@@ -1,0 +1,75 @@
+#include "spec/spec.hpp"
+#include "util/error.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ocipack;
+
+namespace {
+std::string with(const std::string& config, const std::string& extra = "") {
+  return R"({"version":1,"image":"x","tags":["x:latest"],"config":)" + config + extra +
+         R"(,"layers":[{"created_by":"t","files":[{"source":"/bin/true","destination":"/usr//bin/","elf":true}]}]})";
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    spec::parse(text);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+} // namespace
+
+TEST(Spec, ParsesAndNormalises) {
+  spec::BuildSpec s = spec::parse(with(
+      R"({"cmd":["/true"],"env":["A=1","B=x=y","A=2"],"exposed_ports":["80","53/udp","80/tcp"],"labels":["k=v"],"workdir":"/srv/","user":"app:app"})",
+      R"(,"annotations":["a=b"],"compression":"none")"));
+  EXPECT_EQ(s.tags[0].full(), "docker.io/library/x:latest");
+  EXPECT_EQ(s.compression, spec::Compression::None);
+  EXPECT_EQ(s.config.env, (std::vector<std::string>{spec::kDefaultPath, "A=2", "B=x=y"}));
+  EXPECT_EQ(s.config.exposed_ports, (std::vector<std::string>{"80/tcp", "53/udp"}));
+  EXPECT_EQ(s.config.working_dir, "/srv");
+  EXPECT_EQ(s.config.labels.at("k"), "v");
+  EXPECT_EQ(s.annotations.at("a"), "b");
+  ASSERT_EQ(s.layers.size(), 1u);
+  EXPECT_EQ(s.layers[0].files[0].destination, "/usr/bin");
+  EXPECT_TRUE(s.layers[0].files[0].elf);
+  EXPECT_FALSE(s.config.entrypoint.has_value());
+}
+
+TEST(Spec, PathFromEnvReplacesTheDefault) {
+  spec::BuildSpec s = spec::parse(with(R"({"env":["PATH=/app"]})"));
+  EXPECT_EQ(s.config.env, (std::vector<std::string>{"PATH=/app"}));
+}
+
+TEST(Spec, ErrorsNameTheValue) {
+  EXPECT_NE(error_of("{\"version\":1,").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of("[]").find("not a JSON object"), std::string::npos);
+  EXPECT_NE(error_of(R"({"version":2})").find("unsupported spec version 2"), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"env":["NOPE"]})")).find("\"NOPE\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"env":["=x"]})")).find("\"=x\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"exposed_ports":["70000"]})")).find("\"70000/tcp\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"exposed_ports":["80/xyz"]})")).find("\"80/xyz\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"user":"a b"})")).find("\"a b\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"workdir":"srv"})")).find("\"srv\""), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"labels":["k=1","k=2"]})")).find("\"k\" is given twice"), std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"compression":"zstd")")).find("\"zstd\""), std::string::npos);
+  std::string bad_tag = R"({"version":1,"image":"x","tags":["Upper:1"],"layers":[]})";
+  EXPECT_NE(error_of(bad_tag).find("\"Upper:1\""), std::string::npos);
+  std::string bad_dest = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/a/../b"}]}]})";
+  EXPECT_NE(error_of(bad_dest).find("\"/a/../b\""), std::string::npos);
+  EXPECT_NE(error_of(bad_dest).find("layer 1"), std::string::npos);
+  std::string bad_mode = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/","mode":"999"}]}]})";
+  EXPECT_NE(error_of(bad_mode).find("\"999\""), std::string::npos);
+  std::string relative = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"a","destination":"/"}]}]})";
+  EXPECT_NE(error_of(relative).find("\"a\" is not an absolute path"), std::string::npos);
+}
+
+TEST(Spec, NormalizeImageDir) {
+  EXPECT_EQ(spec::normalize_image_dir("/", "d"), "/");
+  EXPECT_EQ(spec::normalize_image_dir("//a///b/", "d"), "/a/b");
+  EXPECT_THROW(spec::normalize_image_dir("/a/./b", "d"), Error);
+  EXPECT_THROW(spec::normalize_image_dir("", "d"), Error);
+  EXPECT_THROW(spec::normalize_image_dir(std::string("/a\0b", 4), "d"), Error);
+}
