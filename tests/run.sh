@@ -3,13 +3,12 @@
 # sample projects via add_subdirectory and via the installed package) and
 # the real consumers (Docker, podman, skopeo, umoci, oci-image-tool,
 # containerd). Installs what is missing and starts dockerd if needed.
+# Extra arguments go to ctest (e.g. -L unit, -R docker).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${OCIPACK_TEST_BUILD:-$root/build/test}
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-"$root/tests/setup-machine.sh"
+tests/setup-machine.sh
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIPACK_BUILD_TESTS=ON
-cmake --build "$build"
-cd "$build"
-ctest --output-on-failure "$@"
+cmake --preset dev
+cmake --build --preset dev
+ctest --preset dev "$@"

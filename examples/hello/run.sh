@@ -3,13 +3,12 @@
 # against the installed package, loads hello-image.tar into Docker and runs it.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=${OCIPACK_EXAMPLE_BUILD:-$root/build/example}
+build=$root/build/example
 
 "$root/tests/setup-machine.sh" --example
 
-cmake -S "$root" -B "$build/ocipack" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOCIPACK_BUILD_TESTS=OFF
-cmake --build "$build/ocipack"
-cmake --install "$build/ocipack" --prefix "$build/prefix"
+(cd "$root" && cmake --preset release && cmake --build --preset release)
+cmake --install "$root/build/release" --prefix "$build/prefix"
 
 cmake -S "$root/examples/hello" -B "$build/hello" -G Ninja -DCMAKE_PREFIX_PATH="$build/prefix"
 cmake --build "$build/hello"
