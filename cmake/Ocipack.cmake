@@ -65,11 +65,14 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
                         [COMPRESSION gzip|none]
                         [OUTPUT <path>]
                         [EXCLUDE_FROM_ALL]
-                        [RUNTIME_DEPENDENCIES NONE])
+                        [RUNTIME_DEPENDENCIES AUTO|NONE]
+                        [SYSROOT <dir>]
+                        [RUNTIME_LIBRARIES <name-or-path>...])
 
-  The image is built ``FROM scratch``: it holds the files that
-  :command:`container_image_add_files` adds (one layer) and then the
-  ``TARGETS`` (one layer), nothing else.
+  The image is built ``FROM scratch``.  Its layers are, from the bottom: the
+  runtime libraries (if any, see ``RUNTIME_DEPENDENCIES``), the files that
+  :command:`container_image_add_files` adds (if any), and the ``TARGETS``;
+  nothing else.
 
   ``<name>``
     The name of the custom target that builds the tarball.  It must be a
@@ -136,20 +139,41 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
     Do not build the image with the default (``all``) target.
     Default: built by ``all``.
 
-  ``RUNTIME_DEPENDENCIES NONE``
-    Bundle no shared libraries and no ELF interpreter: link the ``TARGETS``
-    statically, or add what they need with
-    :command:`container_image_add_files`.  ``AUTO`` (automatic bundling) is
-    not available in this version and is refused.  Default: ``NONE``.
+  ``RUNTIME_DEPENDENCIES AUTO|NONE``
+    ``AUTO`` bundles the ELF interpreter and every shared library that the
+    ``TARGETS`` need, directly or through other libraries, found as the
+    dynamic loader would find them (``RPATH``/``RUNPATH`` with ``$ORIGIN``,
+    ``$LIB`` and ``$PLATFORM`` expanded, the directories of
+    ``ld.so.conf``, then the default directories), into a layer of their own
+    below the added files and the ``TARGETS``.  ``NONE`` bundles nothing:
+    link the ``TARGETS`` statically, or add what they need with
+    :command:`container_image_add_files`.  Default: ``AUTO``.
+
+  ``SYSROOT <dir>``
+    The absolute directory that ``AUTO`` resolves the libraries in, as if it
+    were the root of the target system: for cross builds, for example
+    ``/usr/aarch64-linux-gnu``.  Generator expressions are allowed.  Refused
+    with ``RUNTIME_DEPENDENCIES NONE``.  Default:
+    :variable:`CMAKE_SYSROOT` when it is set and not empty (for ``AUTO``),
+    otherwise unset (``/``).
+
+  ``RUNTIME_LIBRARIES <name-or-path>...``
+    Libraries that the ``TARGETS`` load only with ``dlopen()`` (NSS modules
+    such as ``libnss_dns.so.2``, plugins), bundled by ``AUTO`` together with
+    their own dependencies.  Each is a file name without ``/``, looked up
+    like a ``DT_NEEDED`` name, or an absolute path in the target system
+    (below ``SYSROOT``).  Generator expressions are allowed; duplicates are
+    dropped.  Refused with ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
 
   ``BASE`` is reserved for a base image and refused in this version.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(options EXCLUDE_FROM_ALL)
-  set(one_value
-    DESTINATION WORKDIR USER COMPRESSION OUTPUT BASE RUNTIME_DEPENDENCIES)
-  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE LABELS ANNOTATIONS TAGS)
+  set(one_value DESTINATION WORKDIR USER COMPRESSION OUTPUT BASE
+    RUNTIME_DEPENDENCIES SYSROOT)
+  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE LABELS ANNOTATIONS TAGS
+    RUNTIME_LIBRARIES)
   set(keywords ${options} ${one_value} ${multi_value})
 
   if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST keywords)
@@ -190,17 +214,6 @@ function(add_container_image)
     _container_image_fail("${ctx}" "BASE \"${arg_BASE}\" is not supported yet: "
       "images are built FROM scratch in this version")
   endif()
-  if(DEFINED arg_RUNTIME_DEPENDENCIES
-     AND NOT "${arg_RUNTIME_DEPENDENCIES}" STREQUAL "NONE")
-    if("${arg_RUNTIME_DEPENDENCIES}" STREQUAL "AUTO")
-      _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES AUTO is not "
-        "available in this version: automatic runtime dependency bundling is "
-        "not implemented; link the TARGETS statically (or add the libraries "
-        "with container_image_add_files()) and pass RUNTIME_DEPENDENCIES NONE")
-    endif()
-    _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES "
-      "\"${arg_RUNTIME_DEPENDENCIES}\" is not one of AUTO, NONE")
-  endif()
 
   set(compression gzip)
   if(DEFINED arg_COMPRESSION)
@@ -213,6 +226,72 @@ function(add_container_image)
     endif()
     set(compression "${arg_COMPRESSION}")
   endif()
+
+  # ---- Runtime dependencies ----
+
+  set(runtime_mode auto)
+  if(DEFINED arg_RUNTIME_DEPENDENCIES)
+    if(NOT "${arg_RUNTIME_DEPENDENCIES}" MATCHES "^(AUTO|NONE)$")
+      _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES "
+        "\"${arg_RUNTIME_DEPENDENCIES}\" is not one of AUTO, NONE")
+    endif()
+    string(TOLOWER "${arg_RUNTIME_DEPENDENCIES}" runtime_mode)
+  endif()
+
+  # NONE bundles nothing, so these would be silently ignored.
+  if(runtime_mode STREQUAL "none")
+    if(DEFINED arg_SYSROOT)
+      _container_image_fail("${ctx}" "SYSROOT \"${arg_SYSROOT}\" is given "
+        "with RUNTIME_DEPENDENCIES NONE, which resolves no libraries; drop "
+        "one of them")
+    endif()
+    if(DEFINED arg_RUNTIME_LIBRARIES)
+      list(JOIN arg_RUNTIME_LIBRARIES "\" \"" libraries)
+      _container_image_fail("${ctx}" "RUNTIME_LIBRARIES \"${libraries}\" is "
+        "given with RUNTIME_DEPENDENCIES NONE, which bundles no libraries; "
+        "drop one of them")
+    endif()
+  endif()
+
+  # The sysroot is a directory of the build host; a generator expression is
+  # resolved by file(GENERATE) and checked by the tool.
+  set(sysroot "")
+  if(DEFINED arg_SYSROOT)
+    set(sysroot "${arg_SYSROOT}")
+    if(NOT "${sysroot}" MATCHES "\\$<")
+      cmake_path(IS_ABSOLUTE sysroot absolute)
+      if(NOT absolute)
+        _container_image_fail("${ctx}" "SYSROOT \"${sysroot}\" is not an "
+          "absolute path")
+      endif()
+    endif()
+  elseif(runtime_mode STREQUAL "auto" AND NOT "${CMAKE_SYSROOT}" STREQUAL "")
+    set(sysroot "${CMAKE_SYSROOT}")
+    if(NOT "${sysroot}" MATCHES "\\$<")
+      cmake_path(IS_ABSOLUTE sysroot absolute)
+      if(NOT absolute)
+        _container_image_fail("${ctx}" "the default SYSROOT, CMAKE_SYSROOT "
+          "\"${sysroot}\", is not an absolute path; pass SYSROOT")
+      endif()
+    endif()
+  endif()
+
+  # Names are looked up like DT_NEEDED entries, paths are in the target
+  # system (below the sysroot), so they start with "/" on any build host.
+  set(runtime_libraries "")
+  foreach(library IN LISTS arg_RUNTIME_LIBRARIES)
+    if("${library}" STREQUAL "")
+      _container_image_fail("${ctx}" "a RUNTIME_LIBRARIES value is empty")
+    endif()
+    if(NOT "${library}" MATCHES "\\$<"
+       AND ("${library}" MATCHES "^\\.\\.?$"
+            OR ("${library}" MATCHES "/" AND NOT "${library}" MATCHES "^/")))
+      _container_image_fail("${ctx}" "RUNTIME_LIBRARIES value \"${library}\" "
+        "is neither a file name (without '/') nor an absolute path")
+    endif()
+    list(APPEND runtime_libraries "${library}")
+  endforeach()
+  list(REMOVE_DUPLICATES runtime_libraries)
 
   # ---- In-image paths and the config ----
 
@@ -333,8 +412,8 @@ function(add_container_image)
 
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
-  foreach(setting IN ITEMS
-      targets destination compression tags workdir exposed_ports)
+  foreach(setting IN ITEMS targets destination compression tags workdir
+      exposed_ports runtime_mode sysroot runtime_libraries)
     string(TOUPPER "${setting}" property)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
@@ -488,8 +567,8 @@ function(_container_image_finalize name)
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
 
   foreach(setting IN ITEMS targets destination compression tags workdir
-      exposed_ports entrypoint cmd env user labels annotations files_count
-      files_depends)
+      exposed_ports runtime_mode sysroot runtime_libraries entrypoint cmd env
+      user labels annotations files_count files_depends)
     string(TOUPPER "${setting}" property)
     get_property(${setting} TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}")
@@ -561,6 +640,17 @@ function(_container_image_finalize name)
 
   _container_image_json_array(json "${annotations}")
   string(APPEND spec_json "  \"annotations\": ${json},\n")
+
+  # The tool adds the layer of the libraries itself, below the others.
+  _container_image_json_string(json "${runtime_mode}")
+  set(runtime "{\"mode\": ${json}")
+  if(NOT "${sysroot}" STREQUAL "")
+    _container_image_json_string(json "${sysroot}")
+    string(APPEND runtime ", \"sysroot\": ${json}")
+  endif()
+  _container_image_json_array(json "${runtime_libraries}")
+  string(APPEND runtime ", \"libraries\": ${json}}")
+  string(APPEND spec_json "  \"runtime_dependencies\": ${runtime},\n")
 
   set(layers "")
   if(files_count GREATER 0)

@@ -15,10 +15,11 @@ using ocipack::testing::write;
 
 namespace {
 
-std::string spec_for(const std::string& files, const std::string& compression = "gzip") {
+std::string spec_for(const std::string& files, const std::string& compression = "gzip",
+                     const std::string& config = "{}") {
   return R"({"version":1,"image":"t","tags":["t:1","docker.io/acme/t:2"],"compression":")" +
-         compression + R"(","config":{"cmd":["/app"]},"annotations":["k=v"],"layers":[{"created_by":"files","files":[)" +
-         files + "]}]}";
+         compression + R"(","config":)" + config +
+         R"(,"annotations":["k=v"],"layers":[{"created_by":"files","files":[)" + files + "]}]}";
 }
 
 class BuildTest : public ::testing::Test {
@@ -138,6 +139,32 @@ TEST_F(BuildTest, OutputDirectoryMustExist) {
   auto o = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() + R"(","destination":"/"})"));
   o.output = dir / "no/such/dir/image.tar";
   EXPECT_THROW(build::run(o), Error);
+}
+
+TEST_F(BuildTest, CommandProgramMustBeAnExecutableInTheImage) {
+  write(dir / "in/bin/tool", "#!/bin/sh\n", 0755);
+  write(dir / "in/bin/data", "x", 0644);
+  ::symlink("bin/tool", (dir / "in/link").c_str());
+  const std::string files = R"({"source":")" + (dir / "in").string() + R"(/","destination":"/usr"})";
+  auto error_of = [&](const std::string& config) -> std::string {
+    try {
+      build::run(options(spec_for(files, "gzip", config)));
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error_of(R"({"cmd":["/usr/bin/tool"]})"), "");
+  EXPECT_EQ(error_of(R"({"cmd":["tool","x"]})"), "");                      // through PATH
+  EXPECT_EQ(error_of(R"({"entrypoint":["/usr/link"],"cmd":["nope"]})"), ""); // symlink; CMD is arguments
+  EXPECT_EQ(error_of(R"({"workdir":"/usr","cmd":["./bin/tool"]})"), "");
+  EXPECT_NE(error_of(R"({"cmd":["/usr/bin/missing"]})").find("CMD program \"/usr/bin/missing\" is not in the image"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"entrypoint":["nope"]})").find("ENTRYPOINT program \"nope\" is not in the image (searched PATH="),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"cmd":["/usr/bin/data"]})").find("not an executable file in the image (mode 0644)"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"cmd":["/usr/bin"]})").find("(a directory)"), std::string::npos);
 }
 
 TEST(SourceDateEpoch, ParsesOrRefuses) {

@@ -117,7 +117,9 @@ TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
   EXPECT_EQ(plan.entries[5].type, layer::Entry::Type::Symlink);
   EXPECT_EQ(plan.entries[5].link_target, "a.txt");
   EXPECT_EQ(plan.entries.back().mode, 0755u);  // app was 0700
-  EXPECT_EQ(plan.elf_files, std::vector<std::filesystem::path>{dir / "app"});
+  ASSERT_EQ(plan.elf_files.size(), 1u);
+  EXPECT_EQ(plan.elf_files[0].source, dir / "app");
+  EXPECT_EQ(plan.elf_files[0].image_path, "/usr/local/bin/app");
   EXPECT_TRUE(inputs.count(dir / "assets/sub/c.txt"));
   EXPECT_TRUE(inputs.count(dir / "assets"));
 }

@@ -59,6 +59,10 @@ expect_json("${full}" /opt/app layers 1 files 0 destination)
 expect_json("${full}" ON layers 1 files 0 elf)
 expect_json("${full}" /opt/server/bin/server-1.2 layers 1 files 1 source)
 expect_json("${full}" ON layers 1 files 1 elf)
+# RUNTIME_DEPENDENCIES NONE: no sysroot, no libraries.
+expect_json("${full}" none runtime_dependencies mode)
+expect_json_absent("${full}" runtime_dependencies sysroot)
+expect_json_array("${full}" "" runtime_dependencies libraries)
 
 read_spec(entry entry)
 expect_json_array("${entry}" "entry:latest" tags)
@@ -76,6 +80,10 @@ if(NOT layer_count EQUAL 1)
   fail("entry has ${layer_count} layers, expected 1 (no added files)")
 endif()
 expect_json("${entry}" / layers 0 files 0 destination)
+# The default: AUTO, no sysroot (CMAKE_SYSROOT is not set), no libraries.
+expect_json("${entry}" auto runtime_dependencies mode)
+expect_json_absent("${entry}" runtime_dependencies sysroot)
+expect_json_array("${entry}" "" runtime_dependencies libraries)
 
 read_spec(both both)
 expect_json_array("${both}" "/bin/sh;-c" config entrypoint)
@@ -84,3 +92,30 @@ expect_json("${both}" "echo \"$HOME\" \\ done" config cmd 0)
 read_spec(empty empty)
 expect_json_absent("${empty}" config cmd)
 expect_json_array("${empty}" "" layers)
+expect_json("${empty}" auto runtime_dependencies mode)
+
+read_spec(libs libs)
+expect_json("${libs}" auto runtime_dependencies mode)
+expect_json("${libs}" /opt/sysroot runtime_dependencies sysroot)
+expect_json_array("${libs}"
+  "libnss_dns.so.2;/usr/lib/x/libfoo.so;/opt/lib/plugin.so"
+  runtime_dependencies libraries)
+# The tool adds the libraries' layer itself: the spec's layers are unchanged.
+string(JSON layer_count LENGTH "${libs}" layers)
+if(NOT layer_count EQUAL 1)
+  fail("libs has ${layer_count} layers, expected 1 (the TARGETS)")
+endif()
+expect_json("${libs}" "ocipack: add_container_image TARGETS server"
+  layers 0 created_by)
+
+read_spec(cross cross)
+expect_json("${cross}" auto runtime_dependencies mode)
+expect_json("${cross}" /usr/aarch64-linux-gnu runtime_dependencies sysroot)
+expect_json_array("${cross}" "" runtime_dependencies libraries)
+
+read_spec(cross_override cross-override)
+expect_json("${cross_override}" /opt/other runtime_dependencies sysroot)
+
+read_spec(cross_none cross-none)
+expect_json("${cross_none}" none runtime_dependencies mode)
+expect_json_absent("${cross_none}" runtime_dependencies sysroot)

@@ -1,6 +1,7 @@
 #include "build/build.hpp"
 
 #include "archive/tarball.hpp"
+#include "deps/resolve.hpp"
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
 #include "layer/writer.hpp"
@@ -10,7 +11,10 @@
 #include "util/file.hpp"
 #include "util/sha256.hpp"
 
+#include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -47,10 +51,11 @@ std::string depfile_text(const fs::path& output, const std::set<fs::path>& input
   return text + "\n";
 }
 
-oci::Platform image_platform(const std::vector<fs::path>& elf_files) {
+oci::Platform image_platform(const std::vector<layer::ElfFile>& elf_files) {
   std::optional<oci::Platform> platform;
   fs::path first;
-  for (const auto& f : elf_files) {
+  for (const auto& e : elf_files) {
+    const fs::path& f = e.source;
     oci::Platform p = with_context("target " + f.string(), [&] {
       return elf::platform_of(elf::read_header(f));
     });
@@ -67,6 +72,112 @@ oci::Platform image_platform(const std::vector<fs::path>& elf_files) {
   return platform ? *platform : oci::host_platform();
 }
 
+// One layer to write: its entries and what the image history says of it.
+struct LayerJob {
+  layer::Plan plan;
+  std::string created_by;
+  std::map<std::string, std::string> annotations;
+};
+
+// Finds `path` in the image as the kernel would open it: through the
+// symlinks among the image's own files (later layers win). Null if absent.
+const layer::Entry* find_in_image(const std::map<std::string, const layer::Entry*>& files,
+                                  const std::string& path) {
+  std::deque<std::string> todo;
+  std::string cur;
+  auto push_path = [&](const std::string& p, bool front) {
+    std::deque<std::string> parts;
+    std::size_t i = 0;
+    while (i <= p.size()) {
+      std::size_t j = p.find('/', i);
+      if (j == std::string::npos) j = p.size();
+      parts.push_back(p.substr(i, j - i));
+      i = j + 1;
+    }
+    if (front) parts.insert(parts.end(), todo.begin(), todo.end());
+    todo = std::move(parts);
+  };
+  push_path(path, false);
+  const layer::Entry* entry = nullptr;
+  for (int hops = 0; !todo.empty();) {
+    std::string comp = todo.front();
+    todo.pop_front();
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") {
+      cur = cur.substr(0, cur.rfind('/') == std::string::npos ? 0 : cur.rfind('/'));
+      continue;
+    }
+    std::string next = cur.empty() ? comp : cur + "/" + comp;
+    auto it = files.find(next);
+    if (it == files.end()) return nullptr;
+    entry = it->second;
+    if (entry->type == layer::Entry::Type::Symlink) {
+      if (++hops > 40) return nullptr;
+      const std::string& target = entry->link_target;
+      if (!target.empty() && target[0] == '/') cur.clear();
+      push_path(target, true);
+      entry = nullptr;
+      continue;
+    }
+    cur = next;
+  }
+  return entry;
+}
+
+// A scratch image whose ENTRYPOINT/CMD program is missing fails only when
+// the container starts ("exec ... no such file or directory"): say it now.
+void check_command(const oci::ContainerConfig& config, const std::vector<LayerJob>& jobs) {
+  const bool has_entrypoint = config.entrypoint && !config.entrypoint->empty();
+  const std::vector<std::string>* argv = has_entrypoint ? &*config.entrypoint : (config.cmd ? &*config.cmd : nullptr);
+  if (argv == nullptr || argv->empty()) return;
+  const std::string& program = argv->front();
+  const char* what = has_entrypoint ? "ENTRYPOINT" : "CMD";
+  std::map<std::string, const layer::Entry*> files;
+  for (const auto& job : jobs) {
+    for (const auto& e : job.plan.entries) files[e.path] = &e;
+  }
+  std::vector<std::string> candidates;
+  std::string searched;
+  if (program.find('/') != std::string::npos) {
+    std::string workdir = config.working_dir.empty() ? "/" : config.working_dir;
+    candidates.push_back(program[0] == '/' ? program : workdir + "/" + program);
+  } else {
+    for (const auto& e : config.env) {
+      if (e.rfind("PATH=", 0) != 0) continue;
+      searched = e;
+      std::string dirs = e.substr(5);
+      std::size_t i = 0;
+      while (i <= dirs.size()) {
+        std::size_t j = dirs.find(':', i);
+        if (j == std::string::npos) j = dirs.size();
+        std::string dir = dirs.substr(i, j - i);
+        if (!dir.empty()) candidates.push_back(dir + "/" + program);
+        i = j + 1;
+      }
+    }
+  }
+  for (const auto& c : candidates) {
+    const layer::Entry* e = find_in_image(files, c);
+    if (e == nullptr) continue;
+    if (e->type != layer::Entry::Type::File || (e->mode & 0111) == 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", e->mode);
+      throw Error(std::string(what) + " program \"" + program + "\" (" + c + ") is not an executable file in the image (" +
+                  (e->type == layer::Entry::Type::Directory ? std::string("a directory") : std::string("mode ") + mode) + ")");
+    }
+    return;
+  }
+  throw Error(std::string(what) + " program \"" + program + "\" is not in the image" +
+              (searched.empty() ? std::string() : " (searched " + searched + ")") +
+              "; add it with TARGETS or container_image_add_files()");
+}
+
+std::string origins_text(const std::map<std::string, std::string>& origins) {
+  std::string text;
+  for (const auto& [path, origin] : origins) text += path + " <- " + origin + "\n";
+  return text;
+}
+
 } // namespace
 
 void run(const Options& options) {
@@ -79,15 +190,39 @@ void run(const Options& options) {
   }
 
   std::set<fs::path> inputs;
-  std::vector<layer::Plan> plans;
-  std::vector<fs::path> elf_files;
+  std::vector<LayerJob> jobs;
+  std::vector<layer::ElfFile> elf_files;
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-    plans.push_back(with_context("layer " + std::to_string(i + 1) + " (" + spec.layers[i].created_by + ")",
-                                 [&] { return layer::plan_layer(spec.layers[i], inputs); }));
-    elf_files.insert(elf_files.end(), plans.back().elf_files.begin(), plans.back().elf_files.end());
+    const spec::LayerSpec& l = spec.layers[i];
+    jobs.push_back({with_context("layer " + std::to_string(i + 1) + " (" + l.created_by + ")",
+                                 [&] { return layer::plan_layer(l, inputs); }),
+                    l.created_by, {}});
+    elf_files.insert(elf_files.end(), jobs.back().plan.elf_files.begin(), jobs.back().plan.elf_files.end());
   }
-  if (plans.empty()) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
   const oci::Platform platform = image_platform(elf_files);
+
+  if (spec.runtime.automatic) {
+    deps::Options deps_options;
+    deps_options.sysroot = spec.runtime.sysroot;
+    deps_options.libraries = spec.runtime.libraries;
+    deps::Closure closure = with_context("runtime dependencies", [&] {
+      return deps::resolve(elf_files, deps_options, inputs);
+    });
+    if (!closure.entries.empty()) {
+      // Below the files and the targets: a change to the program leaves
+      // this (usually largest) layer and its digest as they were.
+      LayerJob libs;
+      libs.plan.entries = std::move(closure.entries);
+      layer::finalize(libs.plan.entries);
+      libs.created_by = "ocipack: runtime dependencies";
+      libs.annotations[kOriginsAnnotation] = origins_text(closure.origins);
+      jobs.insert(jobs.begin(), std::move(libs));
+    }
+  } else if (!spec.runtime.libraries.empty()) {
+    throw Error("runtime libraries are given but runtime dependencies are off");
+  }
+  if (jobs.empty()) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
+  check_command(spec.config, jobs);
 
   oci::ImageConfig config;
   config.platform = platform;
@@ -97,15 +232,16 @@ void run(const Options& options) {
   archive::Image image;
   image.tags = spec.tags;
   std::vector<layer::Blob> layers;
-  for (std::size_t i = 0; i < plans.size(); ++i) {
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
     layers.push_back(with_context("writing layer " + std::to_string(i + 1), [&] {
-      return layer::write_layer(plans[i], spec.compression, options.source_date_epoch, scratch_dir);
+      return layer::write_layer(jobs[i].plan, spec.compression, options.source_date_epoch, scratch_dir);
     }));
-    config.diff_ids.push_back(layers.back().diff_id);
-    config.history.push_back({created, spec.layers[i].created_by, false});
-    image.manifest.layers.push_back(layers.back().descriptor);
-    image.blobs.push_back({layers.back().descriptor.digest, layers.back().descriptor.size, {},
-                           layers.back().file.get()});
+    layer::Blob& blob = layers.back();
+    blob.descriptor.annotations = jobs[i].annotations;
+    config.diff_ids.push_back(blob.diff_id);
+    config.history.push_back({created, jobs[i].created_by, false});
+    image.manifest.layers.push_back(blob.descriptor);
+    image.blobs.push_back({blob.descriptor.digest, blob.descriptor.size, {}, blob.file.get()});
   }
 
   auto add_json_blob = [&](const std::string& bytes, const char* media_type) {

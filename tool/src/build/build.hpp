@@ -7,6 +7,10 @@
 
 namespace ocipack::build {
 
+// Layer descriptor annotation: where each file of the runtime dependencies
+// layer came from ("<image path> <- <host path> (<why>)", one per line).
+inline constexpr const char* kOriginsAnnotation = "dev.ocipack.origins";
+
 struct Options {
   std::filesystem::path spec;
   std::filesystem::path output;

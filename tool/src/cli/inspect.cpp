@@ -1,6 +1,7 @@
 #include "cli/inspect.hpp"
 
 #include "archive/reader.hpp"
+#include "build/build.hpp"
 #include "oci/json.hpp"
 
 #include <cstdio>
@@ -44,6 +45,24 @@ json file_json(const archive::LayerFile& f) {
   return j;
 }
 
+// The origins annotation of a layer: "<path> <- <origin>" per line.
+std::map<std::string, std::string> origins_of(const oci::Descriptor& layer) {
+  std::map<std::string, std::string> out;
+  auto it = layer.annotations.find(build::kOriginsAnnotation);
+  if (it == layer.annotations.end()) return out;
+  std::size_t i = 0;
+  const std::string& text = it->second;
+  while (i < text.size()) {
+    std::size_t end = text.find('\n', i);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(i, end - i);
+    std::size_t arrow = line.find(" <- ");
+    if (arrow != std::string::npos) out[line.substr(0, arrow)] = line.substr(arrow + 4);
+    i = end + 1;
+  }
+  return out;
+}
+
 std::string join_args(const std::vector<std::string>& v) { return json(v).dump(); }
 
 } // namespace
@@ -85,7 +104,14 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
         if (i < c.history.size()) l["created_by"] = c.history[i].created_by;
         l["files_size"] = unpacked[i];
         json fl = json::array();
-        for (const auto& f : files[i]) fl.push_back(file_json(f));
+        auto origins = origins_of(record.manifest.layers[i]);
+        for (const auto& f : files[i]) {
+          json fj = file_json(f);
+          std::string key = "/" + f.path;
+          if (!key.empty() && key.back() == '/') key.pop_back();
+          if (auto o = origins.find(key); o != origins.end()) fj["origin"] = o->second;
+          fl.push_back(fj);
+        }
         l["files"] = fl;
         layers.push_back(l);
       }
@@ -129,6 +155,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
           << " of files\n";
       if (i < c.diff_ids.size()) out << "      diff_id " << c.diff_ids[i].str() << "\n";
       if (i < c.history.size()) out << "      created_by " << c.history[i].created_by << "\n";
+      auto origins = origins_of(l);
       for (const auto& f : files[i]) {
         char size[24];
         std::snprintf(size, sizeof size, "%10llu", static_cast<unsigned long long>(f.size));
@@ -136,6 +163,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
             << " /" << f.path;
         if (f.type == 'l') out << " -> " << f.link;
         if (f.type == 'h') out << " link to /" << f.link;
+        if (auto o = origins.find("/" + f.path); o != origins.end()) out << "   <- " << o->second;
         out << "\n";
       }
     }

@@ -162,8 +162,9 @@ Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
       if (::stat(source.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         throw Error("target file " + source.string() + " is not a regular file");
       }
-      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), true);
-      plan.elf_files.push_back(source);
+      std::string image_path = join(f.destination, name);
+      Walker{f, inputs, plan.entries}.add(source, image_path, true);
+      plan.elf_files.push_back({source, "/" + image_path});
     } else if (contents_only) {
       struct stat st {};
       if (::stat(source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -23,9 +23,15 @@ struct Entry {
   std::string link_target;            // Symlink
 };
 
+// A build target of the layer: where it comes from and where it lands.
+struct ElfFile {
+  std::filesystem::path source;
+  std::string image_path; // absolute: "/usr/bin/app"
+};
+
 struct Plan {
-  std::vector<Entry> entries; // sorted bytewise by path, parents first
-  std::vector<std::filesystem::path> elf_files; // sources with elf = true
+  std::vector<Entry> entries;     // sorted bytewise by path, parents first
+  std::vector<ElfFile> elf_files; // the sources with elf = true
 };
 
 // Builds the plan of one layer. Every file and directory looked at is added

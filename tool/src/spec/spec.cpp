@@ -154,6 +154,31 @@ FileSpec parse_file(const json& j) {
   return f;
 }
 
+RuntimeDependencies parse_runtime(const json& j) {
+  if (!j.is_object()) throw Error("field \"runtime_dependencies\" is not an object");
+  RuntimeDependencies r;
+  std::string mode = string_of(require(j, "mode"), "mode");
+  if (mode == "auto") {
+    r.automatic = true;
+  } else if (mode != "none") {
+    throw Error("runtime_dependencies mode \"" + mode + "\" is not one of auto, none");
+  }
+  if (auto it = j.find("sysroot"); it != j.end()) {
+    std::string root = string_of(*it, "sysroot");
+    if (root.empty() || root[0] != '/') throw Error("sysroot \"" + root + "\" is not an absolute path");
+    r.sysroot = root;
+  }
+  if (auto it = j.find("libraries"); it != j.end()) {
+    for (const auto& lib : strings_of(*it, "libraries")) {
+      if (lib.empty() || (lib.find('/') != std::string::npos && lib[0] != '/')) {
+        throw Error("runtime library \"" + lib + "\" is neither a file name nor an absolute path");
+      }
+      r.libraries.push_back(lib);
+    }
+  }
+  return r;
+}
+
 } // namespace
 
 BuildSpec parse(const std::string& text) {
@@ -187,6 +212,8 @@ BuildSpec parse(const std::string& text) {
     return parse_config(it == j.end() ? json::object() : *it);
   });
   if (auto it = j.find("annotations"); it != j.end()) s.annotations = key_values(*it, "annotations");
+
+  if (auto it = j.find("runtime_dependencies"); it != j.end()) s.runtime = parse_runtime(*it);
 
   const json& layers = require(j, "layers");
   if (!layers.is_array()) throw Error("field \"layers\" is not an array");

@@ -31,6 +31,13 @@ struct LayerSpec {
   std::vector<FileSpec> files;
 };
 
+// RUNTIME_DEPENDENCIES, SYSROOT and RUNTIME_LIBRARIES of add_container_image().
+struct RuntimeDependencies {
+  bool automatic = false;                 // "auto": bundle interpreter + libraries
+  std::filesystem::path sysroot = "/";    // where libraries are resolved from
+  std::vector<std::string> libraries;     // dlopen()ed extras: names or absolute paths
+};
+
 struct BuildSpec {
   std::string image;
   std::vector<oci::Reference> tags; // in the order given; at least one
@@ -39,6 +46,7 @@ struct BuildSpec {
   oci::ContainerConfig config;      // env already has the default PATH
   std::map<std::string, std::string> annotations;
   std::vector<LayerSpec> layers;
+  RuntimeDependencies runtime;
 };
 
 inline constexpr const char* kDefaultPath =

@@ -1,0 +1,507 @@
+#include "deps/resolve.hpp"
+
+#include "elf/dynamic.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <deque>
+#include <fstream>
+#include <glob.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ocipack::deps {
+
+namespace {
+
+// glibc's multiarch tuple and $PLATFORM for an ELF machine.
+struct Arch {
+  const char* triplet;
+  const char* platform;
+};
+
+Arch arch_of(const elf::Header& h) {
+  switch (h.machine) {
+    case 62: return {"x86_64-linux-gnu", "x86_64"};
+    case 3: return {"i386-linux-gnu", "i686"};
+    case 183: return {"aarch64-linux-gnu", "aarch64"};
+    case 40: return {"arm-linux-gnueabihf", "v7l"};
+    case 21: return {h.little_endian ? "powerpc64le-linux-gnu" : "powerpc64-linux-gnu",
+                     h.little_endian ? "ppc64le" : "ppc64"};
+    case 22: return {"s390x-linux-gnu", "s390x"};
+    case 243: return {"riscv64-linux-gnu", "riscv64"};
+    case 258: return {"loongarch64-linux-gnu", "loongarch64"};
+    case 8: return {h.little_endian ? "mips64el-linux-gnuabi64" : "mips64-linux-gnuabi64", "mips"};
+    default: return {"unknown-linux-gnu", "unknown"};
+  }
+}
+
+std::string machine_name(const elf::Header& h) {
+  try {
+    return elf::platform_of(h).str();
+  } catch (const Error&) {
+    return "ELF machine " + std::to_string(h.machine);
+  }
+}
+
+bool same_arch(const elf::Header& a, const elf::Header& b) {
+  return a.machine == b.machine && a.is_64 == b.is_64 && a.little_endian == b.little_endian;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::string parent_of(const std::string& path) {  // "/a/b" -> "/a", "/a" -> ""
+  std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// A host path inside the sysroot for an in-root absolute path.
+fs::path in_root(const fs::path& root, const std::string& path) {
+  return root == "/" ? fs::path(path) : fs::path(root.string() + path);
+}
+
+bool is_dir(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void parse_conf(const fs::path& root, const std::string& file, int depth, std::vector<std::string>& out) {
+  if (depth > 8) return;  // include loops
+  std::ifstream in(in_root(root, file));
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::string word;
+    if (!(words >> word)) continue;
+    if (word == "include") {
+      std::string pattern;
+      while (words >> pattern) {
+        if (pattern[0] != '/') pattern = parent_of(file) + "/" + pattern;
+        glob_t g{};
+        std::string full = in_root(root, pattern).string();
+        if (::glob(full.c_str(), 0, nullptr, &g) == 0) {
+          std::vector<std::string> files(g.gl_pathv, g.gl_pathv + g.gl_pathc);
+          std::sort(files.begin(), files.end());
+          for (auto f : files) {
+            if (root != "/") f = f.substr(root.string().size());
+            parse_conf(root, f, depth + 1, out);
+          }
+        }
+        ::globfree(&g);
+      }
+    } else if (word == "hwcap") {
+      continue;
+    } else {
+      do {
+        // Old syntax allows "dir=TYPE" and ',' or ':' separators.
+        for (auto& d : split(word.substr(0, word.find('=')), ':')) {
+          for (auto& e : split(d, ',')) {
+            if (!e.empty() && e[0] == '/') out.push_back(e);
+          }
+        }
+      } while (words >> word);
+    }
+  }
+}
+
+} // namespace
+
+std::vector<std::string> default_directories(const elf::Header& header) {
+  const std::string t = arch_of(header).triplet;
+  std::vector<std::string> dirs = {"/lib/" + t, "/usr/lib/" + t};
+  if (header.is_64) {
+    dirs.push_back("/lib64");
+    dirs.push_back("/usr/lib64");
+  }
+  dirs.push_back("/lib");
+  dirs.push_back("/usr/lib");
+  return dirs;
+}
+
+std::vector<std::string> ld_so_conf_directories(const fs::path& sysroot) {
+  std::vector<std::string> dirs;
+  parse_conf(sysroot, "/etc/ld.so.conf", 0, dirs);
+  return dirs;
+}
+
+namespace {
+
+// A directory to search: where it is on the build machine, and the in-root
+// path the loader will find it at in the image (empty when the loader will
+// not search it there: build trees, $ORIGIN of targets, ld.so.conf dirs).
+struct SearchDir {
+  fs::path host;
+  std::string image_dir;
+  std::string why;  // "RUNPATH of /app", "default directory", ...
+};
+
+struct Node {
+  fs::path host;             // the object's file on the build machine
+  std::string image_path;    // where it is in the image
+  elf::Object object;
+  std::vector<std::vector<SearchDir>> rpaths;  // DT_RPATH of this object and its loaders
+};
+
+class Resolver {
+public:
+  Resolver(const Options& options, const elf::Header& want, std::set<fs::path>& inputs)
+      : m_options(options), m_root(options.sysroot), m_want(want), m_inputs(inputs) {
+    for (const auto& d : default_directories(want)) {
+      if (is_dir(in_root(m_root, d))) m_defaults.push_back(d);
+    }
+    m_conf = ld_so_conf_directories(m_root);
+    // Libraries the loader would not find at their own path in the image
+    // (build trees, ld.so.conf directories: a scratch image has no ld.so
+    // cache) go to the first default directory, which it always searches.
+    m_relocation_dir = m_defaults.empty() ? "/usr/lib" : m_defaults.front();
+  }
+
+  void add_binary(const layer::ElfFile& binary) {
+    elf::Object obj = elf::read_object(binary.source);
+    if (!obj.is_dynamic && obj.interpreter.empty()) return;  // static
+    m_loaded.insert(fs::path(binary.image_path).filename().string());
+    if (!obj.soname.empty()) m_loaded.insert(obj.soname);
+    Node n{binary.source, binary.image_path, std::move(obj), {}};
+    if (m_first_executable.host.empty() && !n.object.interpreter.empty()) m_first_executable = n;
+    m_queue.push_back(std::move(n));
+  }
+
+  void add_library(const std::string& name) {
+    const Node& from = m_first_executable.host.empty() ? m_queue.front() : m_first_executable;
+    if (name[0] == '/') {
+      std::string real = walk(name, from.image_path + " (RUNTIME_LIBRARIES)");
+      enqueue(in_root(m_root, real), name, from);
+    } else {
+      need(from, name, "RUNTIME_LIBRARIES");
+    }
+  }
+
+  bool has_binaries() const { return !m_queue.empty(); }
+
+  Closure run() {
+    while (!m_queue.empty()) {
+      Node n = std::move(m_queue.front());
+      m_queue.pop_front();
+      if (!n.object.interpreter.empty()) interpreter(n);
+      for (const auto& name : n.object.needed) need(n, name, "needed by " + n.image_path);
+    }
+    Closure c;
+    for (auto& [path, e] : m_entries) c.entries.push_back(e);
+    c.origins = m_origins;
+    return c;
+  }
+
+private:
+  void interpreter(const Node& n) {
+    const std::string& interp = n.object.interpreter;
+    if (m_interpreters.count(interp)) return;
+    fs::path host = in_root(m_root, interp);
+    if (!is_file(host)) {
+      throw Error(n.image_path + " (" + n.host.string() + ") needs the ELF interpreter " + interp +
+                  ", which is not in " + m_root.string());
+    }
+    elf::Header h = elf::read_header(host);
+    if (!same_arch(h, m_want)) {
+      throw Error(n.image_path + " needs the ELF interpreter " + interp + ", but " + host.string() +
+                  " is " + machine_name(h) + ", not " + machine_name(m_want));
+    }
+    walk(interp, "ELF interpreter of " + n.image_path);
+    m_interpreters.insert(interp);
+  }
+
+  // $ORIGIN, $LIB and $PLATFORM (also as ${...}) in an RPATH/RUNPATH entry.
+  std::string expand(const std::string& entry, const fs::path& origin) const {
+    const std::string lib_dir = m_defaults.empty() ? "lib" : m_defaults.front().substr(1);
+    const std::string platform = arch_of(m_want).platform;
+    std::string out;
+    for (std::size_t i = 0; i < entry.size();) {
+      auto token = [&](const char* name) {
+        std::string plain = std::string("$") + name, braced = std::string("${") + name + "}";
+        if (entry.compare(i, braced.size(), braced) == 0) return braced.size();
+        if (entry.compare(i, plain.size(), plain) == 0) {
+          std::size_t end = i + plain.size();
+          if (end == entry.size() || !(std::isalnum(static_cast<unsigned char>(entry[end])) || entry[end] == '_')) {
+            return plain.size();
+          }
+        }
+        return std::size_t{0};
+      };
+      if (std::size_t n = token("ORIGIN")) {
+        out += origin.string();
+        i += n;
+      } else if (std::size_t n = token("LIB")) {
+        out += lib_dir;
+        i += n;
+      } else if (std::size_t n = token("PLATFORM")) {
+        out += platform;
+        i += n;
+      } else {
+        out += entry[i++];
+      }
+    }
+    return out;
+  }
+
+  // The search directories of an RPATH/RUNPATH string of `n`.
+  std::vector<SearchDir> path_list(const Node& n, const std::string& value, const std::string& kind) const {
+    std::vector<SearchDir> dirs;
+    const fs::path origin = n.host.parent_path();
+    for (const auto& entry : split(value, ':')) {
+      if (entry.empty()) continue;
+      std::string why = kind + " " + entry + " of " + n.image_path;
+      bool has_origin = entry.find("$ORIGIN") != std::string::npos || entry.find("${ORIGIN}") != std::string::npos;
+      std::string dir = expand(entry, origin);
+      if (has_origin) {
+        dirs.push_back({fs::path(dir).lexically_normal(), "", why});  // already a host path
+      } else if (!dir.empty() && dir[0] == '/') {
+        dirs.push_back({in_root(m_root, dir), dir, why});
+        // A cross build's own libraries live in the build tree, outside the sysroot.
+        if (m_root != "/") dirs.push_back({dir, "", why});
+      }
+    }
+    return dirs;
+  }
+
+  void need(const Node& n, const std::string& name, const std::string& why) {
+    if (m_loaded.count(name)) return;
+    if (name.find('/') != std::string::npos) {
+      std::string real = walk(name[0] == '/' ? name : parent_of(n.image_path) + "/" + name, why);
+      enqueue(in_root(m_root, real), real, n);
+      m_loaded.insert(name);
+      return;
+    }
+    std::vector<SearchDir> dirs;
+    if (!n.object.runpath) {
+      // DT_RPATH of the object, then of the objects that loaded it.
+      for (const auto& list : n.rpaths) dirs.insert(dirs.end(), list.begin(), list.end());
+    } else {
+      auto own = path_list(n, *n.object.runpath, "RUNPATH");
+      dirs.insert(dirs.end(), own.begin(), own.end());
+    }
+    for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), "", "ld.so.conf directory " + d});
+    for (const auto& d : m_defaults) dirs.push_back({in_root(m_root, d), d, "default directory " + d});
+
+    std::string skipped;
+    for (const auto& d : dirs) {
+      fs::path candidate = d.host / name;
+      if (!is_file(candidate)) continue;
+      m_inputs.insert(candidate);
+      elf::Header h;
+      try {
+        h = elf::read_header(candidate);
+      } catch (const Error& e) {
+        skipped += "; skipped " + candidate.string() + ": " + e.what();
+        continue;
+      }
+      if (!same_arch(h, m_want)) {
+        // The loader skips a library of another architecture and searches on.
+        skipped += "; skipped " + candidate.string() + ": " + machine_name(h);
+        continue;
+      }
+      std::string image_path;
+      if (std::string dir = default_dir_of(d); !dir.empty()) {
+        image_path = walk(dir + "/" + name, why + ", found in " + d.why);
+      } else {
+        image_path = relocate(candidate, name, why + ", found in " + d.why);
+      }
+      m_loaded.insert(name);
+      enqueue(candidate, image_path, n);
+      return;
+    }
+    std::string searched;
+    for (const auto& d : dirs) searched += (searched.empty() ? "" : ", ") + d.host.string();
+    throw Error(n.image_path + " (" + n.host.string() + ") needs " + name + ", which is not found for " +
+                machine_name(m_want) + " in " + (searched.empty() ? "no directory" : searched) + skipped);
+  }
+
+  // The default directory a search directory is (by path, or the same
+  // directory reached another way, e.g. an ld.so.conf entry); empty if none.
+  std::string default_dir_of(const SearchDir& d) const {
+    if (!d.image_dir.empty() &&
+        std::find(m_defaults.begin(), m_defaults.end(), d.image_dir) != m_defaults.end()) {
+      return d.image_dir;
+    }
+    std::error_code ec;
+    for (const auto& def : m_defaults) {
+      if (fs::equivalent(d.host, in_root(m_root, def), ec)) return def;
+    }
+    return "";
+  }
+
+  void enqueue(const fs::path& host, const std::string& image_path, const Node& loader) {
+    Node next{host, image_path, elf::read_object(host), {}};
+    if (!next.object.soname.empty()) m_loaded.insert(next.object.soname);
+    // DT_RPATH is inherited by what an object loads, unless it has DT_RUNPATH.
+    if (!next.object.runpath && next.object.rpath) next.rpaths.push_back(path_list(next, *next.object.rpath, "RPATH"));
+    if (!loader.object.runpath) next.rpaths.insert(next.rpaths.end(), loader.rpaths.begin(), loader.rpaths.end());
+    m_queue.push_back(std::move(next));
+  }
+
+  // Puts a library found outside the default directories into the
+  // relocation directory, keeping the symlinks from its name to its file
+  // that sit in the same directory (libfoo.so.1 -> libfoo.so.1.2.3).
+  std::string relocate(const fs::path& found, const std::string& name, const std::string& why) {
+    std::string dir = walk_directory(m_relocation_dir, why);
+    fs::path current = found.parent_path() / name;
+    std::string current_name = name;
+    for (int hops = 0; hops < 40; ++hops) {
+      struct stat st {};
+      if (::lstat(current.c_str(), &st) != 0) throw_errno("cannot read " + current.string());
+      if (!S_ISLNK(st.st_mode)) break;
+      std::string target = fs::read_symlink(current).string();
+      if (target.find('/') != std::string::npos) {
+        current = fs::canonical(current);
+        break;
+      }
+      add_symlink(dir + "/" + current_name, target, current.string() + " (" + why + ")");
+      current = current.parent_path() / target;
+      current_name = target;
+    }
+    add_file(dir + "/" + current_name, current, why);
+    return dir + "/" + current_name;
+  }
+
+  // Adds `path` (in-root, absolute) to the image as the loader will walk it:
+  // every symlink on the way (/lib -> usr/lib, libc.so.6 -> ...) is kept, and
+  // the file it ends at. Returns the file's real in-root path.
+  std::string walk(const std::string& path, const std::string& why) {
+    return walk_impl(path, why, false);
+  }
+  std::string walk_directory(const std::string& path, const std::string& why) {
+    return walk_impl(path, why, true);
+  }
+
+  std::string walk_impl(const std::string& path, const std::string& why, bool directory) {
+    std::deque<std::string> todo;
+    for (auto& c : split(path, '/')) todo.push_back(c);
+    std::string cur;
+    for (int hops = 0; !todo.empty();) {
+      std::string comp = todo.front();
+      todo.pop_front();
+      if (comp.empty() || comp == ".") continue;
+      if (comp == "..") {
+        cur = parent_of(cur);
+        continue;
+      }
+      std::string next = cur + "/" + comp;
+      fs::path host = in_root(m_root, next);
+      struct stat st {};
+      if (::lstat(host.c_str(), &st) != 0) {
+        throw Error(path + " (" + why + ") does not exist in " + m_root.string());
+      }
+      if (S_ISLNK(st.st_mode)) {
+        if (++hops > 40) throw Error(path + ": too many levels of symbolic links");
+        std::string target = fs::read_symlink(host).string();
+        add_symlink(next, target, host.string() + " (" + why + ")");
+        m_inputs.insert(host);
+        std::deque<std::string> rest;
+        for (auto& c : split(target, '/')) rest.push_back(c);
+        if (!target.empty() && target[0] == '/') cur.clear();
+        rest.insert(rest.end(), todo.begin(), todo.end());
+        todo = std::move(rest);
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        cur = next;
+        continue;
+      }
+      if (!S_ISREG(st.st_mode) || !todo.empty() || directory) {
+        throw Error(path + " (" + why + "): " + next + " is not a " + (directory ? "directory" : "regular file"));
+      }
+      add_file(next, host, why);
+      return next;
+    }
+    if (!directory) throw Error(path + " (" + why + ") is a directory");
+    return cur.empty() ? "/" : cur;
+  }
+
+  void add_symlink(const std::string& path, const std::string& target, const std::string& origin) {
+    layer::Entry e;
+    e.path = path.substr(1);
+    e.type = layer::Entry::Type::Symlink;
+    e.mode = 0777;
+    e.link_target = target;
+    if (m_entries.emplace(e.path, e).second) m_origins[path] = "symlink " + origin;
+  }
+
+  void add_file(const std::string& path, const fs::path& source, const std::string& why) {
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0) throw_errno("cannot read " + source.string());
+    layer::Entry e;
+    e.path = path.substr(1);
+    e.type = layer::Entry::Type::File;
+    e.mode = (st.st_mode & 0111) != 0 ? 0755 : 0644;
+    e.source = source;
+    e.size = static_cast<std::uint64_t>(st.st_size);
+    m_inputs.insert(source);
+    auto [it, inserted] = m_entries.emplace(e.path, e);
+    if (inserted) {
+      m_origins[path] = source.string() + " (" + why + ")";
+    } else if (std::error_code ec; it->second.type != layer::Entry::Type::File ||
+               !fs::equivalent(it->second.source, source, ec)) {
+      throw Error(path + " would come both from " +
+                  (it->second.source.empty() ? it->second.link_target : it->second.source.string()) +
+                  " and from " + source.string());
+    }
+  }
+
+  const Options& m_options;
+  fs::path m_root;
+  elf::Header m_want;
+  std::set<fs::path>& m_inputs;
+  std::vector<std::string> m_defaults, m_conf;
+  std::string m_relocation_dir;
+  std::deque<Node> m_queue;
+  Node m_first_executable;
+  std::set<std::string> m_loaded, m_interpreters;
+  std::map<std::string, layer::Entry> m_entries;
+  std::map<std::string, std::string> m_origins;
+};
+
+} // namespace
+
+Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options,
+                std::set<fs::path>& inputs) {
+  if (binaries.empty()) return {};
+  if (!is_dir(options.sysroot)) {
+    throw Error("sysroot " + options.sysroot.string() + " is not a directory");
+  }
+  elf::Header want = elf::read_header(binaries.front().source);
+  Resolver r(options, want, inputs);
+  for (const auto& b : binaries) {
+    with_context(b.image_path, [&] { r.add_binary(b); });
+  }
+  if (!r.has_binaries()) {
+    if (!options.libraries.empty()) {
+      throw Error("RUNTIME_LIBRARIES need a dynamically linked target to be loaded by");
+    }
+    return {};
+  }
+  for (const auto& lib : options.libraries) r.add_library(lib);
+  return r.run();
+}
+
+} // namespace ocipack::deps

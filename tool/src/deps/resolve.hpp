@@ -1,0 +1,43 @@
+// The runtime dependency closure of ELF binaries: the interpreter and every
+// shared library they need, found as the dynamic loader (glibc ld.so) would
+// find them, and laid out at the paths the loader will search in the image.
+// Reads files only; nothing is executed.
+#pragma once
+
+#include "elf/elf.hpp"
+#include "layer/plan.hpp"
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ocipack::deps {
+
+struct Options {
+  std::filesystem::path sysroot = "/";  // the target's root: libraries come from here
+  std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute in-root paths
+};
+
+struct Closure {
+  std::vector<layer::Entry> entries;           // files and symlinks, not yet finalized
+  std::map<std::string, std::string> origins;  // image path -> "host path (why)"
+};
+
+// Resolves the closure of `binaries` (build targets, with their in-image
+// paths). Every file looked at is added to `inputs`. Throws Error naming the
+// binary and what is missing: an interpreter or a DT_NEEDED library that
+// cannot be found, or is only found for another architecture.
+Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options,
+                std::set<std::filesystem::path>& inputs);
+
+// The directories the loader searches last (glibc's system directories for
+// the Debian multiarch layout and the lib64 layout), for an ELF header.
+std::vector<std::string> default_directories(const elf::Header& header);
+
+// Directories listed in <sysroot>/etc/ld.so.conf and its includes: what
+// ldconfig builds the ld.so cache from.
+std::vector<std::string> ld_so_conf_directories(const std::filesystem::path& sysroot);
+
+} // namespace ocipack::deps
