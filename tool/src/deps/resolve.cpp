@@ -185,6 +185,7 @@ public:
     m_loaded.insert(fs::path(binary.image_path).filename().string());
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
     Node n{binary.source, binary.image_path, std::move(obj), {}};
+    if (!n.object.runpath && n.object.rpath) n.rpaths.push_back(path_list(n, *n.object.rpath, "RPATH"));
     if (m_first_executable.host.empty() && !n.object.interpreter.empty()) m_first_executable = n;
     m_queue.push_back(std::move(n));
   }

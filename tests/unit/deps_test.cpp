@@ -1,0 +1,204 @@
+#include "deps/resolve.hpp"
+#include "elf_builder.hpp"
+#include "test_util.hpp"
+#include "util/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+using namespace ocipack;
+using ocipack::testing::ElfSpec;
+using ocipack::testing::make_elf;
+using ocipack::testing::TempDir;
+
+namespace {
+
+class DepsTest : public ::testing::Test {
+protected:
+  // A sysroot with the Debian multiarch layout: an interpreter behind a
+  // /lib64 symlink, libc in a default directory.
+  void SetUp() override {
+    lib("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", {});
+    symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/lib64/ld-linux-x86-64.so.2");
+    lib("/lib/x86_64-linux-gnu/libc.so.6", {});
+    std::filesystem::create_directories(root / "usr/lib/x86_64-linux-gnu");
+  }
+
+  void lib(const std::string& path, std::vector<std::string> needed, std::optional<std::string> rpath = {},
+           std::optional<std::string> runpath = {}, std::uint16_t machine = 62) {
+    ElfSpec s;
+    s.needed = std::move(needed);
+    s.rpath = std::move(rpath);
+    s.runpath = std::move(runpath);
+    s.machine = machine;
+    s.soname = std::filesystem::path(path).filename();
+    ocipack::testing::write(root / path.substr(1), make_elf(s), 0644);
+  }
+  void symlink(const std::string& target, const std::string& at) {
+    std::filesystem::create_directories((root / at.substr(1)).parent_path());
+    ::symlink(target.c_str(), (root / at.substr(1)).c_str());
+  }
+  layer::ElfFile app(std::vector<std::string> needed, std::optional<std::string> rpath = {},
+                     std::optional<std::string> runpath = {}, const std::string& where = "build/app") {
+    ElfSpec s;
+    s.type = 2;
+    s.interpreter = "/lib64/ld-linux-x86-64.so.2";
+    s.needed = std::move(needed);
+    s.rpath = std::move(rpath);
+    s.runpath = std::move(runpath);
+    ocipack::testing::write(dir / where, make_elf(s), 0755);
+    return {dir / where, "/app"};
+  }
+  deps::Closure resolve(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {}) {
+    deps::Options o;
+    o.sysroot = root;
+    o.libraries = std::move(libs);
+    return deps::resolve(bins, o, inputs);
+  }
+  std::string error_of(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {}) {
+    try {
+      resolve(bins, std::move(libs));
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+  static std::vector<std::string> paths(const deps::Closure& c) {
+    std::vector<std::string> out;
+    for (const auto& e : c.entries) {
+      out.push_back(e.path + (e.type == layer::Entry::Type::Symlink ? " -> " + e.link_target : ""));
+    }
+    return out;
+  }
+
+  TempDir dir;
+  std::filesystem::path root = dir / "sysroot";
+  std::set<std::filesystem::path> inputs;
+};
+
+} // namespace
+
+TEST_F(DepsTest, KeepsLoaderPathsSymlinksAndTheInterpreter) {
+  lib("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2", {"libc.so.6"});
+  symlink("libfoo.so.1.2", "/usr/lib/x86_64-linux-gnu/libfoo.so.1");
+  auto c = resolve({app({"libfoo.so.1"})});
+  EXPECT_EQ(paths(c), (std::vector<std::string>{
+                          "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                          "lib/x86_64-linux-gnu/libc.so.6",
+                          "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                          "usr/lib/x86_64-linux-gnu/libfoo.so.1 -> libfoo.so.1.2",
+                          "usr/lib/x86_64-linux-gnu/libfoo.so.1.2"}));
+  EXPECT_NE(c.origins.at("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2").find("needed by /app"), std::string::npos);
+  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/libc.so.6").find("needed by /usr/lib/x86_64-linux-gnu/libfoo.so.1.2"),
+            std::string::npos);
+  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2").find("ELF interpreter of /app"), std::string::npos);
+  EXPECT_TRUE(inputs.count(root / "usr/lib/x86_64-linux-gnu/libfoo.so.1.2"));
+  // The same inputs give the same closure.
+  EXPECT_EQ(paths(resolve({app({"libfoo.so.1"})})), paths(c));
+}
+
+TEST_F(DepsTest, RpathIsInheritedRunpathIsNot) {
+  // libA (found through the binary's path) needs libB, which sits beside it only.
+  lib("/opt/r/libA.so", {"libB.so"});
+  lib("/opt/r/libB.so", {});
+  auto c = resolve({app({"libA.so"}, std::string("/opt/r"))});
+  // Found outside the default directories: moved into the first one, which
+  // the loader searches in the image (the RPATH directory does not exist there).
+  EXPECT_EQ(paths(c), (std::vector<std::string>{
+                          "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libA.so",
+                          "lib/x86_64-linux-gnu/libB.so",
+                          "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"}));
+
+  std::string err = error_of({app({"libA.so"}, std::nullopt, std::string("/opt/r"))});
+  EXPECT_NE(err.find("needs libB.so, which is not found"), std::string::npos) << err;
+  EXPECT_NE(err.find("libA.so"), std::string::npos) << err;
+}
+
+TEST_F(DepsTest, RunpathWinsOverRpathAndOriginExpands) {
+  // With both, DT_RPATH is ignored.
+  lib("/opt/rpath/libX.so", {});
+  EXPECT_NE(error_of({app({"libX.so"}, std::string("/opt/rpath"), std::string("/opt/elsewhere"))}).find("libX.so"),
+            std::string::npos);
+  // $ORIGIN: the directory of the object on the build machine (a build tree).
+  ElfSpec s;
+  s.soname = "libproj.so.1";
+  ocipack::testing::write(dir / "build/lib/libproj.so.1.0", make_elf(s), 0755);
+  ::symlink("libproj.so.1.0", (dir / "build/lib/libproj.so.1").c_str());
+  auto c = resolve({app({"libproj.so.1"}, std::nullopt, std::string("$ORIGIN/lib:${ORIGIN}/../nowhere"), "build/app")});
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1 -> libproj.so.1.0"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1.0"), p.end());
+  for (const auto& e : c.entries) {
+    if (e.path == "lib/x86_64-linux-gnu/libproj.so.1.0") EXPECT_EQ(e.source, dir / "build/lib/libproj.so.1.0");
+  }
+}
+
+TEST_F(DepsTest, LibraryOfAnotherArchitectureIsSkipped) {
+  lib("/opt/r/libZ.so", {}, {}, {}, 183);  // aarch64, first on the path
+  lib("/usr/lib/x86_64-linux-gnu/libZ.so", {});
+  auto c = resolve({app({"libZ.so"}, std::nullopt, std::string("/opt/r"))});
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libZ.so"), p.end());
+
+  lib("/opt/r/libOnlyArm.so", {}, {}, {}, 183);
+  std::string err = error_of({app({"libOnlyArm.so"}, std::nullopt, std::string("/opt/r"))});
+  EXPECT_NE(err.find("/app"), std::string::npos) << err;
+  EXPECT_NE(err.find("needs libOnlyArm.so, which is not found for linux/amd64"), std::string::npos) << err;
+  EXPECT_NE(err.find("skipped " + (root / "opt/r/libOnlyArm.so").string() + ": linux/arm64"), std::string::npos) << err;
+}
+
+TEST_F(DepsTest, MissingPiecesAreNamed) {
+  std::string err = error_of({app({"libnope.so.3"})});
+  EXPECT_NE(err.find("/app (" + (dir / "build/app").string() + ") needs libnope.so.3"), std::string::npos) << err;
+  EXPECT_NE(err.find((root / "lib/x86_64-linux-gnu").string()), std::string::npos) << err;
+
+  std::filesystem::remove(root / "lib64/ld-linux-x86-64.so.2");
+  err = error_of({app({})});
+  EXPECT_NE(err.find("needs the ELF interpreter /lib64/ld-linux-x86-64.so.2, which is not in " + root.string()),
+            std::string::npos) << err;
+
+  deps::Options o;
+  o.sysroot = dir / "no-such-root";
+  EXPECT_THROW(deps::resolve({app({})}, o, inputs), Error);
+}
+
+TEST_F(DepsTest, LdSoConfDirectoriesAndExtraLibraries) {
+  ocipack::testing::write(root / "etc/ld.so.conf", "# comment\ninclude /etc/ld.so.conf.d/*.conf\n");
+  ocipack::testing::write(root / "etc/ld.so.conf.d/a.conf", "/opt/conf\n");
+  lib("/opt/conf/libconf.so", {});
+  lib("/usr/lib/x86_64-linux-gnu/libnss_dns.so.2", {});
+  EXPECT_EQ(deps::ld_so_conf_directories(root), std::vector<std::string>{"/opt/conf"});
+  auto c = resolve({app({"libconf.so"})}, {"libnss_dns.so.2"});
+  auto p = paths(c);
+  // A scratch image has no ld.so cache: a library from an ld.so.conf
+  // directory moves to a default directory.
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libconf.so"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libnss_dns.so.2"), p.end());
+  EXPECT_NE(c.origins.at("/usr/lib/x86_64-linux-gnu/libnss_dns.so.2").find("RUNTIME_LIBRARIES"), std::string::npos);
+  EXPECT_NE(error_of({app({})}, {"libnss_nope.so.2"}).find("needs libnss_nope.so.2"), std::string::npos);
+}
+
+TEST_F(DepsTest, StaticBinariesNeedNothing) {
+  ElfSpec s;
+  s.type = 2;
+  s.dynamic = false;
+  ocipack::testing::write(dir / "static", make_elf(s), 0755);
+  EXPECT_TRUE(resolve({{dir / "static", "/static"}}).entries.empty());
+  EXPECT_NE(error_of({{dir / "static", "/static"}}, {"libc.so.6"}).find("RUNTIME_LIBRARIES need a dynamically linked"),
+            std::string::npos);
+}
+
+TEST(DepsHost, ResolvesThisTestBinaryFromTheHost) {
+  std::set<std::filesystem::path> inputs;
+  deps::Closure c = deps::resolve({{"/proc/self/exe", "/test"}}, deps::Options{}, inputs);
+  bool has_libc = false, has_libstdcxx = false, has_interp = false;
+  for (const auto& [path, origin] : c.origins) {
+    has_libc = has_libc || path.find("/libc.so.6") != std::string::npos;
+    has_libstdcxx = has_libstdcxx || path.find("/libstdc++.so.6") != std::string::npos;
+    has_interp = has_interp || origin.find("ELF interpreter of /test") != std::string::npos;
+  }
+  EXPECT_TRUE(has_libc);
+  EXPECT_TRUE(has_libstdcxx);
+  EXPECT_TRUE(has_interp);
+}
