@@ -32,3 +32,6 @@ test -s "$work/missing-file/broken-image.tar" || fail "no tarball after the fix"
 echo "ok: fixed input builds"
 
 expect_build_failure not-elf "ocipack: error: .*script.sh: not an ELF file"
+
+expect_build_failure missing-library "ocipack: error: runtime dependencies: /asker \\(.*\\) needs libanswer.so, which is not found"
+expect_build_failure missing-cmd 'ocipack: error: CMD program "/bin/sh" is not in the image'

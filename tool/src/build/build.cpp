@@ -56,9 +56,8 @@ oci::Platform image_platform(const std::vector<layer::ElfFile>& elf_files) {
   fs::path first;
   for (const auto& e : elf_files) {
     const fs::path& f = e.source;
-    oci::Platform p = with_context("target " + f.string(), [&] {
-      return elf::platform_of(elf::read_header(f));
-    });
+    const elf::Header header = elf::read_header(f);  // names the file in its errors
+    oci::Platform p = with_context(f.string(), [&] { return elf::platform_of(header); });
     if (!platform) {
       platform = p;
       first = f;

@@ -305,6 +305,15 @@ private:
     for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), "", "ld.so.conf directory " + d});
     for (const auto& d : m_defaults) dirs.push_back({in_root(m_root, d), d, "default directory " + d});
 
+    // The same directory twice (an ld.so.conf entry that is also a default
+    // directory) is searched once, at its first place.
+    std::vector<SearchDir> unique;
+    std::set<fs::path> seen;
+    for (auto& d : dirs) {
+      if (seen.insert(d.host.lexically_normal()).second) unique.push_back(std::move(d));
+    }
+    dirs = std::move(unique);
+
     std::string skipped;
     for (const auto& d : dirs) {
       fs::path candidate = d.host / name;

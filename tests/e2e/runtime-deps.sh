@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Dynamically linked programs run FROM scratch: the project's own SHARED
+# library (found through the build tree's RUNPATH) and an IMPORTED system
+# program with a large closure (curl); the libraries layer stays the same
+# when only the program changes.
+source "$(dirname "$0")/lib.sh"
+need jq
+need_docker
+triplet=$(gcc -print-multiarch)
+work=$E2E_WORK/runtime-deps
+rm -rf "$work" && mkdir -p "$work"
+cp -a "$OCIPACK_SOURCE_DIR/tests/projects/dynamic" "$work/src"
+build_project "$work/src" "$work/build" -DCMAKE_PREFIX_PATH="$PREFIX"
+cleanup() { docker rmi -f greet-image:latest curl-image:latest >/dev/null 2>&1 || true; }
+cleanup
+trap cleanup EXIT
+
+json=$("$OCIPACK" inspect --json "$work/build/greet-image.tar")
+expect_eq "layers" "$(jq -r '[.[0].layers[].created_by] | join(",")' <<<"$json")" \
+  "ocipack: runtime dependencies,ocipack: add_container_image TARGETS hello-dyn"
+libs() { jq -r '.[0].layers[0].files[] | "\(.type) /\(.path)\(if .link then " -> " + .link else "" end)"' <<<"$json"; }
+libs
+libs | grep -Eq "^l /(usr/)?lib/$triplet/libgreet.so.1 -> libgreet.so.1.2.3$" || fail "libgreet.so.1 symlink missing"
+libs | grep -Eq "^- /(usr/)?lib/$triplet/libgreet.so.1.2.3$" || fail "libgreet.so.1.2.3 missing"
+libs | grep -Eq "^- /(usr/)?lib/$triplet/libstdc\+\+.so.6" || fail "libstdc++ missing"
+libs | grep -Eq "^- /(usr/)?lib/$triplet/libnss_dns.so.2$" || fail "RUNTIME_LIBRARIES libnss_dns.so.2 missing"
+interp=$(readelf -l "$work/build/hello-dyn" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+libs | grep -q "^- .*/$(basename "$interp")$" || fail "interpreter $interp missing"
+origin=$(jq -r '.[0].layers[0].files[] | select(.path | endswith("libgreet.so.1.2.3")) | .origin' <<<"$json")
+echo "origin: $origin"
+grep -q "^$work/build/libgreet.so.1.2.3 (needed by /hello-dyn, found in RUNPATH" <<<"$origin" || fail "origin of libgreet"
+expect_eq "no LD_LIBRARY_PATH" "$(jq -r '.[0].config.config.Env | map(select(startswith("LD_"))) | length' <<<"$json")" 0
+
+docker load -i "$work/build/greet-image.tar"
+expect_eq "greet-image output" "$(docker run --rm greet-image:latest)" "greeting from libgreet.so.1.2.3 (version A)"
+
+# Changing the program changes only the program's layer.
+before=$(jq -r '[.[0].layers[].digest] | join(" ")' <<<"$json")
+sed -i 's/version A/version B/' "$work/src/main.cpp"
+cmake --build "$work/build"
+after=$("$OCIPACK" inspect --json "$work/build/greet-image.tar" | jq -r '[.[0].layers[].digest] | join(" ")')
+expect_eq "libraries layer after a program change" "${after%% *}" "${before%% *}"
+[ "${after##* }" != "${before##* }" ] || fail "the program layer did not change"
+docker load -i "$work/build/greet-image.tar"
+expect_eq "rebuilt output" "$(docker run --rm greet-image:latest)" "greeting from libgreet.so.1.2.3 (version B)"
+
+# A system program with a large closure, as an IMPORTED target.
+count=$("$OCIPACK" inspect --json "$work/build/curl-image.tar" | jq '[.[0].layers[0].files[] | select(.type == "-")] | length')
+echo "curl-image: $count library files"
+[ "$count" -ge 20 ] || fail "curl's closure has only $count files"
+docker load -i "$work/build/curl-image.tar"
+out=$(docker run --rm curl-image:latest)
+echo "$out" | head -3
+grep -q "^curl [0-9]" <<<"$out" || fail "curl did not run"
+grep -q "OpenSSL" <<<"$out" || fail "curl does not report its TLS library"
