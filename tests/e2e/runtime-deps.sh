@@ -34,6 +34,14 @@ expect_eq "no LD_LIBRARY_PATH" "$(jq -r '.[0].config.config.Env | map(select(sta
 docker load -i "$work/build/greet-image.tar"
 expect_eq "greet-image output" "$(docker run --rm greet-image:latest)" "greeting from libgreet.so.1.2.3 (version A)"
 
+# The closure is reproducible: another build directory, same libraries layer.
+build_project "$work/src" "$work/build2" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+for image in greet-image curl-image; do
+  expect_eq "$image libraries layer in a second build" \
+    "$("$OCIPACK" inspect --json "$work/build2/$image.tar" | jq -r '.[0].layers[0].digest')" \
+    "$("$OCIPACK" inspect --json "$work/build/$image.tar" | jq -r '.[0].layers[0].digest')"
+done
+
 # Changing the program changes only the program's layer.
 before=$(jq -r '[.[0].layers[].digest] | join(" ")' <<<"$json")
 sed -i 's/version A/version B/' "$work/src/main.cpp"

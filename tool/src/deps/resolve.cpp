@@ -186,12 +186,16 @@ public:
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
     Node n{binary.source, binary.image_path, std::move(obj), {}};
     if (!n.object.runpath && n.object.rpath) n.rpaths.push_back(path_list(n, *n.object.rpath, "RPATH"));
+    if (m_first_binary.host.empty()) m_first_binary = n;
     if (m_first_executable.host.empty() && !n.object.interpreter.empty()) m_first_executable = n;
     m_queue.push_back(std::move(n));
   }
 
-  void add_library(const std::string& name) {
-    const Node& from = m_first_executable.host.empty() ? m_queue.front() : m_first_executable;
+  // dlopen()ed libraries are resolved once everything the binaries need is.
+  void add_library(const std::string& name) { m_extra.push_back(name); }
+
+  void resolve_library(const std::string& name) {
+    const Node& from = m_first_executable.host.empty() ? m_first_binary : m_first_executable;
     if (name[0] == '/') {
       std::string real = walk(name, from.image_path + " (RUNTIME_LIBRARIES)");
       enqueue(in_root(m_root, real), name, from);
@@ -203,12 +207,9 @@ public:
   bool has_binaries() const { return !m_queue.empty(); }
 
   Closure run() {
-    while (!m_queue.empty()) {
-      Node n = std::move(m_queue.front());
-      m_queue.pop_front();
-      if (!n.object.interpreter.empty()) interpreter(n);
-      for (const auto& name : n.object.needed) need(n, name, "needed by " + n.image_path);
-    }
+    drain();
+    for (const auto& name : m_extra) resolve_library(name);
+    drain();
     Closure c;
     for (auto& [path, e] : m_entries) c.entries.push_back(e);
     c.origins = m_origins;
@@ -216,6 +217,15 @@ public:
   }
 
 private:
+  void drain() {
+    while (!m_queue.empty()) {
+      Node n = std::move(m_queue.front());
+      m_queue.pop_front();
+      if (!n.object.interpreter.empty()) interpreter(n);
+      for (const auto& name : n.object.needed) need(n, name, "needed by " + n.image_path);
+    }
+  }
+
   void interpreter(const Node& n) {
     const std::string& interp = n.object.interpreter;
     if (m_interpreters.count(interp)) return;
@@ -485,7 +495,8 @@ private:
   std::vector<std::string> m_defaults, m_conf;
   std::string m_relocation_dir;
   std::deque<Node> m_queue;
-  Node m_first_executable;
+  std::vector<std::string> m_extra;  // RUNTIME_LIBRARIES
+  Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;
   std::map<std::string, std::string> m_origins;
