@@ -134,6 +134,16 @@ TEST_F(DepsTest, RunpathWinsOverRpathAndOriginExpands) {
   }
 }
 
+TEST_F(DepsTest, LibAndPlatformExpand) {
+  // $LIB is the first default library directory ("lib/x86_64-linux-gnu" in a
+  // multiarch root), $PLATFORM the machine name glibc uses.
+  lib("/opt/lib/x86_64-linux-gnu/libL.so", {});
+  lib("/opt/x86_64/libP.so", {});
+  auto c = resolve({app({"libL.so", "libP.so"}, std::nullopt, std::string("/opt/$LIB:/opt/${PLATFORM}"))});
+  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/libL.so").find("RUNPATH /opt/$LIB"), std::string::npos);
+  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/libP.so").find("RUNPATH /opt/${PLATFORM}"), std::string::npos);
+}
+
 TEST_F(DepsTest, LibraryOfAnotherArchitectureIsSkipped) {
   lib("/opt/r/libZ.so", {}, {}, {}, 183);  // aarch64, first on the path
   lib("/usr/lib/x86_64-linux-gnu/libZ.so", {});
