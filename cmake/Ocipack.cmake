@@ -12,6 +12,7 @@ and without a container daemon.
   add_executable(hello hello.cpp)
   add_container_image(hello-image TARGETS hello)
   # builds hello-image.tar: FROM scratch, COPY hello /, CMD ["/hello"]
+  # hello-image-load: docker load -i hello-image.tar
 
 The module needs the executable target ``ocipack::ocipack`` (the packing
 tool); ``find_package(ocipack)`` and ``add_subdirectory()`` of the ocipack
@@ -21,9 +22,9 @@ At configure time :command:`add_container_image` checks its arguments, and at
 the end of the calling directory it writes a JSON build spec with
 :command:`file(GENERATE)`, so generator expressions such as
 ``$<TARGET_FILE:hello>`` resolve per configuration.  At build time the
-target ``<name>`` runs ``ocipack build`` on that spec.  Bad input is refused
-at configure time with an error naming the function, the keyword and the
-value.
+target ``<name>`` runs ``ocipack build`` on that spec, on top of ``scratch``
+or of a local ``BASE`` image.  Bad input is refused at configure time with
+an error naming the function, the keyword and the value.
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -59,9 +60,13 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
                         [WORKDIR <dir>]
                         [USER <user>[:<group>]]
                         [EXPOSE <port>[/tcp|/udp|/sctp]...]
+                        [VOLUMES <dir>...]
+                        [STOPSIGNAL <signal>]
                         [LABELS <key=value>...]
                         [ANNOTATIONS <key=value>...]
                         [TAGS <repository>[:<tag>]...]
+                        [BASE <path> [BASE_TAG <ref>]]
+                        [SKELETON]
                         [COMPRESSION gzip|none]
                         [OUTPUT <path>]
                         [EXCLUDE_FROM_ALL]
@@ -69,17 +74,31 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
                         [SYSROOT <dir>]
                         [RUNTIME_LIBRARIES <name-or-path>...])
 
-  The image is built ``FROM scratch``.  Its layers are, from the bottom: the
-  runtime libraries (if any, see ``RUNTIME_DEPENDENCIES``), the files that
-  :command:`container_image_add_files` adds (if any), and the ``TARGETS``;
-  nothing else.
+  The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
+  Its layers are, from the bottom: the layers of the ``BASE`` (if any),
+  the runtime libraries (if any, see ``RUNTIME_DEPENDENCIES``), the files,
+  directories and symbolic links that :command:`container_image_add_files`,
+  :command:`container_image_add_directories` and
+  :command:`container_image_add_symlink` add (if any), and the ``TARGETS``
+  (if any); nothing else.
 
   ``<name>``
     The name of the custom target that builds the tarball.  It must be a
-    valid target name that is not used yet.  The target's property
-    ``CONTAINER_IMAGE_FILE`` holds the absolute path of the tarball.  The
-    tarball is rebuilt when the spec, the tool, a target or an added file
-    changes.
+    valid target name that is not used yet, and so must ``<name>-load``.
+    The target's property ``CONTAINER_IMAGE_FILE`` holds the absolute path
+    of the tarball.  The tarball is rebuilt when the spec, the tool, the
+    ``BASE``, a target or an added file changes; the build keeps the layers
+    it made in ``${CMAKE_CURRENT_BINARY_DIR}/ocipack/<name>.layers``, so
+    that a rebuild compresses again only the layers that changed.
+
+  ``<name>-load``
+    Not a keyword: a second custom target, not built by ``all``, that builds
+    ``<name>`` and then loads the tarball into the local container engine
+    with ``docker load -i <tarball>``, or ``podman load -i <tarball>`` when
+    ``docker`` is not found.  The programs are looked up at configure time
+    and cached in ``OCIPACK_DOCKER_EXECUTABLE`` and
+    ``OCIPACK_PODMAN_EXECUTABLE``.  When neither is found, building
+    ``<name>-load`` fails with a message saying so.
 
   ``TARGETS <target>...``
     Executables, shared libraries and module libraries to copy into the
@@ -114,11 +133,30 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   ``EXPOSE <port>[/tcp|/udp|/sctp]...``
     Exposed ports, 1 to 65535; a bare port means ``/tcp``.  Default: none.
 
+  ``VOLUMES <dir>...``
+    Absolute in-image directories that are mount points for volumes, like
+    a Dockerfile's ``VOLUME``; ``.`` and ``..`` components are refused and
+    duplicates dropped.  Default: none.
+
+  ``STOPSIGNAL <signal>``
+    The signal that stops the container, like a Dockerfile's
+    ``STOPSIGNAL``: a name such as ``SIGTERM``, ``TERM`` or ``SIGRTMIN+3``
+    (upper case), or a number from 1 to 64; written as given.
+    Default: unset (the engine sends ``SIGTERM``).
+
   ``LABELS <key=value>...``
     Labels of the image config.  Default: none.
 
   ``ANNOTATIONS <key=value>...``
-    Annotations of the image manifest.  Default: none.
+    Annotations of the image manifest.  Default: the ones filled from the
+    calling project, each unless ``ANNOTATIONS`` sets the same key:
+    ``org.opencontainers.image.version``, ``...description`` and ``...url``
+    from :variable:`PROJECT_VERSION`, :variable:`PROJECT_DESCRIPTION` and
+    :variable:`PROJECT_HOMEPAGE_URL` (when not empty, as they are where
+    ``add_container_image()`` is called), and
+    ``org.opencontainers.image.revision``, the commit checked out, when
+    :variable:`CMAKE_CURRENT_SOURCE_DIR` is in a git checkout and git is
+    found.  A new commit re-runs the configure step to refresh it.
 
   ``TAGS <repository>[:<tag>]...``
     The names written into the tarball, as ``docker load`` shows them, for
@@ -126,6 +164,29 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
     Repository names are lower case; a name without ``:<tag>`` gets
     ``:latest``; digests (``@sha256:...``) are refused.
     Default: ``<name>:latest``.
+
+  ``BASE <path>``
+    A local image to build on, like a Dockerfile's ``FROM``: a tarball
+    written by ``docker save``, an OCI archive tarball, or an OCI image
+    layout directory.  A relative path is relative to
+    :variable:`CMAKE_CURRENT_SOURCE_DIR`; generator expressions are
+    allowed.  It may be the output of a custom command.  Its layers are
+    kept as they are, and its config is inherited as ``FROM`` does: ``ENV``
+    merged by name, the other settings kept unless given here (a new
+    ``ENTRYPOINT`` drops an inherited ``CMD``).  Default: none
+    (``scratch``).
+
+  ``BASE_TAG <ref>``
+    Which image of the ``BASE`` to use when it holds several: a tag such as
+    ``1.36``, or a reference such as ``busybox:1.36``.  Refused without
+    ``BASE``.  Default: the only image of the ``BASE``.
+
+  ``SKELETON``
+    Add a minimal system skeleton, for images without a distribution:
+    ``/etc/passwd`` and ``/etc/group`` with ``root`` (0), ``nobody`` and
+    ``nonroot`` (65532), so that ``USER nonroot`` works by name, and
+    ``/tmp`` with mode ``1777``.  With a ``BASE``, these replace the base's
+    own files.  Default: no skeleton.
 
   ``COMPRESSION gzip|none``
     Layer compression.  ``zstd`` is not supported yet.  Default: ``gzip``.
@@ -164,16 +225,14 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
     like a ``DT_NEEDED`` name, or an absolute path in the target system
     (below ``SYSROOT``).  Generator expressions are allowed; duplicates are
     dropped.  Refused with ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
-
-  ``BASE`` is reserved for a base image and refused in this version.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL)
-  set(one_value DESTINATION WORKDIR USER COMPRESSION OUTPUT BASE
-    RUNTIME_DEPENDENCIES SYSROOT)
-  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE LABELS ANNOTATIONS TAGS
-    RUNTIME_LIBRARIES)
+  set(options EXCLUDE_FROM_ALL SKELETON)
+  set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION OUTPUT BASE
+    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT)
+  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
+    TAGS RUNTIME_LIBRARIES)
   set(keywords ${options} ${one_value} ${multi_value})
 
   if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST keywords)
@@ -183,6 +242,11 @@ function(add_container_image)
   set(name "${ARGV0}")
   set(ctx "add_container_image(${name})")
   _container_image_check_name("${ctx}" "${name}")
+  if(TARGET "${name}-load")
+    _container_image_fail("${ctx}" "the target \"${name}-load\" already "
+      "exists; add_container_image(${name}) defines it to load the image "
+      "(rename one of them)")
+  endif()
 
   cmake_parse_arguments(PARSE_ARGV 1 arg
     "${options}" "${one_value}" "${multi_value}")
@@ -208,11 +272,42 @@ function(add_container_image)
       "keywords are ${known})")
   endif()
 
-  # ---- Options that this version refuses ----
+  # ---- The base image ----
 
-  if("BASE" IN_LIST given)
-    _container_image_fail("${ctx}" "BASE \"${arg_BASE}\" is not supported yet: "
-      "images are built FROM scratch in this version")
+  # A path of the build host, relative to the source directory; one from a
+  # generator expression is resolved by file(GENERATE) and checked by the
+  # tool. Rebuild when it changes: a layout directory changes its index.json
+  # whenever its content changes (its blobs are named by their digests).
+  set(base "")
+  set(base_depend "")
+  if(DEFINED arg_BASE)
+    set(base "${arg_BASE}")
+    if(NOT "${base}" MATCHES "\\$<")
+      cmake_path(ABSOLUTE_PATH base
+        BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      string(REGEX REPLACE "(.)/+$" "\\1" base "${base}")
+    endif()
+    set(base_depend "${base}")
+    if(IS_DIRECTORY "${base}")
+      set(base_depend "${base}/index.json")
+    endif()
+  endif()
+  set(base_tag "")
+  if(DEFINED arg_BASE_TAG)
+    if(NOT DEFINED arg_BASE)
+      _container_image_fail("${ctx}" "BASE_TAG \"${arg_BASE_TAG}\" is given "
+        "without BASE; it picks an image of the BASE")
+    endif()
+    set(base_tag "${arg_BASE_TAG}")
+    string(LENGTH "${base_tag}" length)
+    if(NOT "${base_tag}" MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+       OR length GREATER 128)
+      _container_image_normalize_tag(normalized error "${base_tag}")
+      if(NOT "${error}" STREQUAL "")
+        _container_image_fail("${ctx}" "BASE_TAG \"${base_tag}\" is neither a "
+          "tag nor an image reference <repository>[:<tag>]: ${error}")
+      endif()
+    endif()
   endif()
 
   set(compression gzip)
@@ -345,6 +440,27 @@ function(add_container_image)
       "empty)")
   endif()
 
+  set(volumes "")
+  foreach(volume IN LISTS arg_VOLUMES)
+    _container_image_image_dir(volume "${ctx}" VOLUMES "${volume}")
+    list(APPEND volumes "${volume}")
+  endforeach()
+  list(REMOVE_DUPLICATES volumes)
+
+  # Names as Docker's STOPSIGNAL takes them (SIGTERM, TERM, SIGRTMIN+3), or
+  # numbers; the tool writes the value as given.
+  set(stop_signal "")
+  if(DEFINED arg_STOPSIGNAL)
+    set(stop_signal "${arg_STOPSIGNAL}")
+    if(NOT "${stop_signal}" MATCHES "^(SIG)?[A-Z][A-Z0-9+-]*$"
+       AND NOT ("${stop_signal}" MATCHES "^[1-9][0-9]?$"
+                AND stop_signal LESS_EQUAL 64))
+      _container_image_fail("${ctx}" "STOPSIGNAL \"${stop_signal}\" is not a "
+        "signal name (such as SIGTERM or TERM, upper case) or a number from "
+        "1 to 64")
+    endif()
+  endif()
+
   set(exposed_ports "")
   foreach(port IN LISTS arg_EXPOSE)
     set(port_re "^([1-9][0-9]?[0-9]?[0-9]?[0-9]?)(/(tcp|udp|sctp))?$")
@@ -358,6 +474,31 @@ function(add_container_image)
     list(APPEND exposed_ports "${port}")
   endforeach()
   list(REMOVE_DUPLICATES exposed_ports)
+
+  # ---- Annotations: the user's, then the ones filled from project() ----
+
+  set(annotations "${arg_ANNOTATIONS}")
+  set(user_keys "")
+  foreach(entry IN LISTS arg_ANNOTATIONS)
+    string(REGEX MATCH "^[^=]+" key "${entry}")
+    list(APPEND user_keys "${key}")
+  endforeach()
+  set(revision "")
+  if(NOT "org.opencontainers.image.revision" IN_LIST user_keys)
+    _container_image_git_revision(revision)
+  endif()
+  foreach(pair IN ITEMS "version=PROJECT_VERSION"
+      "description=PROJECT_DESCRIPTION" "url=PROJECT_HOMEPAGE_URL"
+      "revision=revision")
+    string(REGEX MATCH "^[^=]+" suffix "${pair}")
+    string(REGEX REPLACE "^[^=]+=" "" variable "${pair}")
+    set(key "org.opencontainers.image.${suffix}")
+    if(NOT "${${variable}}" STREQUAL "" AND NOT key IN_LIST user_keys)
+      # A ';' in a description is text, not a list separator.
+      string(REPLACE ";" "\\;" value "${${variable}}")
+      list(APPEND annotations "${key}=${value}")
+    endif()
+  endforeach()
 
   # ---- Names and the output ----
 
@@ -400,8 +541,8 @@ function(add_container_image)
   set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}" "${name}")
 
   # ---- The target now, the build rule at the end of the directory ----
-  # container_image_add_files() may still add to the image, and TARGETS may
-  # still be defined, until the end of this directory.
+  # container_image_add_files() and the like may still add to the image, and
+  # TARGETS may still be defined, until the end of this directory.
 
   set(all ALL)
   if(arg_EXCLUDE_FROM_ALL)
@@ -409,20 +550,25 @@ function(add_container_image)
   endif()
   add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
+  _container_image_add_load_target("${name}" "${output}")
 
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
+  set(skeleton "${arg_SKELETON}")
   foreach(setting IN ITEMS targets destination compression tags workdir
-      exposed_ports runtime_mode sysroot runtime_libraries)
+      exposed_ports volumes stop_signal annotations base base_tag base_depend
+      skeleton runtime_mode sysroot runtime_libraries)
     string(TOUPPER "${setting}" property)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
   endforeach()
-  foreach(kw IN ITEMS ENTRYPOINT CMD ENV USER LABELS ANNOTATIONS)
+  foreach(kw IN ITEMS ENTRYPOINT CMD ENV USER LABELS)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${kw}" "${arg_${kw}}")
   endforeach()
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT 0)
+  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT 0)
+  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT 0)
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED FALSE)
   set_property(TARGET "${name}"
     PROPERTY _CONTAINER_IMAGE_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -442,11 +588,12 @@ endfunction()
   .. code-block:: cmake
 
     container_image_add_files(<name> <path>... DESTINATION <dir>
-                              [MODE <octal>])
+                              [MODE <octal>] [OWNER <uid>[:<gid>]])
 
   Call it in the directory that called ``add_container_image(<name>)``,
-  before the end of that directory.  All added files go into one layer,
-  below the layer of the image's ``TARGETS``.
+  before the end of that directory.  All added files, directories and
+  symbolic links go into one layer, below the layer of the image's
+  ``TARGETS``.
 
   ``<name>``
     The image, as named in :command:`add_container_image`.
@@ -467,10 +614,15 @@ endfunction()
     The permissions of the copied files, 3 or 4 octal digits such as
     ``0644``.  Default: ``0755`` for directories and executables, ``0644``
     for other files.
+
+  ``OWNER <uid>[:<gid>]``
+    The numeric owner of the copied files and directories, such as
+    ``65532:65532``; a bare ``<uid>`` means the group of the same number.
+    Default: ``0:0`` (root).
 #]=======================================================================]
 function(container_image_add_files)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value DESTINATION MODE)
+  set(one_value DESTINATION MODE OWNER)
 
   if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST one_value)
     _container_image_fail("container_image_add_files()"
@@ -478,28 +630,7 @@ function(container_image_add_files)
   endif()
   set(name "${ARGV0}")
   set(ctx "container_image_add_files(${name})")
-
-  if(NOT TARGET "${name}")
-    _container_image_fail("${ctx}" "\"${name}\" is not an image made by "
-      "add_container_image()")
-  endif()
-  get_property(image_dir TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SOURCE_DIR)
-  if("${image_dir}" STREQUAL "")
-    _container_image_fail("${ctx}" "\"${name}\" is a target, but not an image "
-      "made by add_container_image()")
-  endif()
-  get_property(finalized TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED)
-  if(finalized)
-    _container_image_fail("${ctx}" "the image \"${name}\" is already "
-      "finalized: call container_image_add_files() before the end of the "
-      "directory that called add_container_image(${name}) (${image_dir})")
-  endif()
-  if(NOT "${image_dir}" STREQUAL "${CMAKE_CURRENT_SOURCE_DIR}")
-    _container_image_fail("${ctx}" "called from ${CMAKE_CURRENT_SOURCE_DIR}, "
-      "but the image \"${name}\" belongs to ${image_dir}: call "
-      "container_image_add_files() in the directory that called "
-      "add_container_image(${name})")
-  endif()
+  _container_image_check_image("${ctx}" "${name}" container_image_add_files)
 
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "")
   set(given "")
@@ -522,14 +653,7 @@ function(container_image_add_files)
   endif()
   _container_image_image_dir(destination "${ctx}" DESTINATION
     "${arg_DESTINATION}")
-  set(mode "")
-  if(DEFINED arg_MODE)
-    if(NOT "${arg_MODE}" MATCHES "^[0-7][0-7][0-7][0-7]?$")
-      _container_image_fail("${ctx}" "MODE \"${arg_MODE}\" is not an octal "
-        "mode of 3 or 4 digits (such as 0644)")
-    endif()
-    set(mode "${arg_MODE}")
-  endif()
+  _container_image_mode_owner(mode owner "${ctx}" arg)
 
   get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT)
   foreach(path IN LISTS arg_UNPARSED_ARGUMENTS)
@@ -547,6 +671,7 @@ function(container_image_add_files)
     set_property(TARGET "${name}"
       PROPERTY "${prefix}_DESTINATION" "${destination}")
     set_property(TARGET "${name}" PROPERTY "${prefix}_MODE" "${mode}")
+    set_property(TARGET "${name}" PROPERTY "${prefix}_OWNER" "${owner}")
     math(EXPR count "${count} + 1")
 
     # Rebuild when it changes; the tool's depfile lists a directory's files.
@@ -555,6 +680,155 @@ function(container_image_add_files)
       PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS "${depend}")
   endforeach()
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT ${count})
+endfunction()
+
+#[=======================================================================[.rst:
+.. command:: container_image_add_directories
+
+  Add empty directories to an image made by :command:`add_container_image`,
+  such as mount points or directories the program writes to.
+
+  .. code-block:: cmake
+
+    container_image_add_directories(<name> <dir>...
+                                    [MODE <octal>] [OWNER <uid>[:<gid>]])
+
+  Call it in the directory that called ``add_container_image(<name>)``,
+  before the end of that directory.  The directories go into the layer of
+  the added files.
+
+  ``<name>``
+    The image, as named in :command:`add_container_image`.
+
+  ``<dir>...``
+    Absolute in-image directories; ``.`` and ``..`` components and ``/``
+    itself are refused, and so is a path that is already an added directory
+    or symbolic link of the image.  Missing parents are created with the
+    default mode and owner.  Required.
+
+  ``MODE <octal>``
+    The permissions of the directories, 3 or 4 octal digits such as
+    ``0700`` or ``1777``.  Default: ``0755``.
+
+  ``OWNER <uid>[:<gid>]``
+    The numeric owner of the directories, such as ``65532:65532``; a bare
+    ``<uid>`` means the group of the same number.  Default: ``0:0`` (root).
+#]=======================================================================]
+function(container_image_add_directories)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
+  set(one_value MODE OWNER)
+
+  if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST one_value)
+    _container_image_fail("container_image_add_directories()"
+      "missing image name (the first argument)")
+  endif()
+  set(name "${ARGV0}")
+  set(ctx "container_image_add_directories(${name})")
+  _container_image_check_image("${ctx}" "${name}"
+    container_image_add_directories)
+
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "")
+  set(given "")
+  if(ARGC GREATER 1)
+    math(EXPR last "${ARGC} - 1")
+    foreach(i RANGE 1 ${last})
+      if("${ARGV${i}}" IN_LIST one_value)
+        list(APPEND given "${ARGV${i}}")
+      endif()
+    endforeach()
+  endif()
+  # The unparsed arguments are the directories.
+  _container_image_check_parsed("${ctx}" arg "${one_value}" "${given}")
+  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
+    _container_image_fail("${ctx}" "no directories given")
+  endif()
+  _container_image_mode_owner(mode owner "${ctx}" arg)
+
+  get_property(count TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT)
+  foreach(directory IN LISTS arg_UNPARSED_ARGUMENTS)
+    _container_image_entry_path(directory "${ctx}" "directory" "${name}"
+      "${directory}")
+    set(prefix "_CONTAINER_IMAGE_DIRECTORIES_${count}")
+    set_property(TARGET "${name}" PROPERTY "${prefix}_PATH" "${directory}")
+    set_property(TARGET "${name}" PROPERTY "${prefix}_MODE" "${mode}")
+    set_property(TARGET "${name}" PROPERTY "${prefix}_OWNER" "${owner}")
+    math(EXPR count "${count} + 1")
+  endforeach()
+  set_property(TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT ${count})
+endfunction()
+
+#[=======================================================================[.rst:
+.. command:: container_image_add_symlink
+
+  Add a symbolic link to an image made by :command:`add_container_image`.
+
+  .. code-block:: cmake
+
+    container_image_add_symlink(<name> <path> <target>)
+
+  Call it in the directory that called ``add_container_image(<name>)``,
+  before the end of that directory.  The link goes into the layer of the
+  added files.  For example, ``container_image_add_symlink(img /bin/sh
+  busybox)`` makes ``/bin/sh`` point to ``busybox`` next to it.
+
+  ``<name>``
+    The image, as named in :command:`add_container_image`.
+
+  ``<path>``
+    The absolute in-image path of the link; ``.`` and ``..`` components
+    and ``/`` itself are refused, and so is a path that is already an added
+    directory or symbolic link of the image.  Missing parents are created
+    with the default mode and owner.  Required.
+
+  ``<target>``
+    What the link points to, written as given: a path relative to the
+    link's directory, or an absolute in-image path.  It need not exist.
+    Required, not empty.
+#]=======================================================================]
+function(container_image_add_symlink)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
+  if(ARGC EQUAL 0)
+    _container_image_fail("container_image_add_symlink()"
+      "missing image name (the first argument)")
+  endif()
+  set(name "${ARGV0}")
+  set(ctx "container_image_add_symlink(${name})")
+  _container_image_check_image("${ctx}" "${name}" container_image_add_symlink)
+
+  if(ARGC LESS 2)
+    _container_image_fail("${ctx}" "no <path> and <target> given")
+  endif()
+  set(path "${ARGV1}")
+  if(ARGC LESS 3)
+    _container_image_fail("${ctx}" "no <target> given for the link "
+      "\"${path}\"")
+  endif()
+  set(target "${ARGV2}")
+  if(ARGC GREATER 3)
+    set(extra "")
+    math(EXPR last "${ARGC} - 1")
+    foreach(i RANGE 3 ${last})
+      string(APPEND extra " \"${ARGV${i}}\"")
+    endforeach()
+    _container_image_fail("${ctx}" "unexpected argument(s)${extra} after "
+      "<path> \"${path}\" and <target> \"${target}\"")
+  endif()
+  if("${target}" STREQUAL "")
+    _container_image_fail("${ctx}" "the <target> of the link \"${path}\" is "
+      "empty")
+  endif()
+  _container_image_entry_path(path "${ctx}" "symbolic link" "${name}"
+    "${path}")
+
+  get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT)
+  set(prefix "_CONTAINER_IMAGE_SYMLINKS_${count}")
+  set_property(TARGET "${name}" PROPERTY "${prefix}_PATH" "${path}")
+  set_property(TARGET "${name}" PROPERTY "${prefix}_TARGET" "${target}")
+  math(EXPR count "${count} + 1")
+  set_property(TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT ${count})
 endfunction()
 
 # ---- Private: the end of the directory ---------------------------------------
@@ -567,8 +841,9 @@ function(_container_image_finalize name)
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
 
   foreach(setting IN ITEMS targets destination compression tags workdir
-      exposed_ports runtime_mode sysroot runtime_libraries entrypoint cmd env
-      user labels annotations files_count files_depends)
+      exposed_ports volumes stop_signal annotations base base_tag base_depend
+      skeleton runtime_mode sysroot runtime_libraries entrypoint cmd env user
+      labels files_count files_depends directories_count symlinks_count)
     string(TOUPPER "${setting}" property)
     get_property(${setting} TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}")
@@ -612,6 +887,18 @@ function(_container_image_finalize name)
   string(APPEND spec_json "  \"tags\": ${json},\n")
   _container_image_json_string(json "${compression}")
   string(APPEND spec_json "  \"compression\": ${json},\n")
+  if(NOT "${base}" STREQUAL "")
+    _container_image_json_string(json "${base}")
+    set(base_json "{\"path\": ${json}")
+    if(NOT "${base_tag}" STREQUAL "")
+      _container_image_json_string(json "${base_tag}")
+      string(APPEND base_json ", \"tag\": ${json}")
+    endif()
+    string(APPEND spec_json "  \"base\": ${base_json}},\n")
+  endif()
+  if(skeleton)
+    string(APPEND spec_json "  \"skeleton\": true,\n")
+  endif()
 
   set(config "")
   if(NOT "${entrypoint}" STREQUAL "")
@@ -634,6 +921,12 @@ function(_container_image_finalize name)
   endif()
   _container_image_json_array(json "${exposed_ports}")
   string(APPEND config "    \"exposed_ports\": ${json},\n")
+  _container_image_json_array(json "${volumes}")
+  string(APPEND config "    \"volumes\": ${json},\n")
+  if(NOT "${stop_signal}" STREQUAL "")
+    _container_image_json_string(json "${stop_signal}")
+    string(APPEND config "    \"stop_signal\": ${json},\n")
+  endif()
   _container_image_json_array(json "${labels}")
   string(APPEND config "    \"labels\": ${json}\n")
   string(APPEND spec_json "  \"config\": {\n${config}  },\n")
@@ -652,33 +945,75 @@ function(_container_image_finalize name)
   string(APPEND runtime ", \"libraries\": ${json}}")
   string(APPEND spec_json "  \"runtime_dependencies\": ${runtime},\n")
 
+  # The added files, directories and symbolic links: one layer, in call
+  # order; "mode" and "owner" only where given.
   set(layers "")
-  if(files_count GREATER 0)
+  if(files_count GREATER 0 OR directories_count GREATER 0
+     OR symlinks_count GREATER 0)
     set(files "")
-    math(EXPR last "${files_count} - 1")
-    foreach(i RANGE 0 ${last})
-      set(prefix "_CONTAINER_IMAGE_FILES_${i}")
-      get_property(source TARGET "${name}" PROPERTY "${prefix}_SOURCE")
-      get_property(to TARGET "${name}" PROPERTY "${prefix}_DESTINATION")
-      get_property(mode TARGET "${name}" PROPERTY "${prefix}_MODE")
-      _container_image_json_string(json "${source}")
-      string(APPEND files "        {\"source\": ${json}, ")
-      _container_image_json_string(json "${to}")
-      string(APPEND files "\"destination\": ${json}")
-      if(NOT "${mode}" STREQUAL "")
-        _container_image_json_string(json "${mode}")
-        string(APPEND files ", \"mode\": ${json}")
-      endif()
-      if(i LESS last)
-        string(APPEND files "},\n")
+    set(separator "")
+    if(files_count GREATER 0)
+      math(EXPR last "${files_count} - 1")
+      foreach(i RANGE 0 ${last})
+        set(prefix "_CONTAINER_IMAGE_FILES_${i}")
+        get_property(source TARGET "${name}" PROPERTY "${prefix}_SOURCE")
+        get_property(to TARGET "${name}" PROPERTY "${prefix}_DESTINATION")
+        _container_image_json_string(json "${source}")
+        string(APPEND files "${separator}        {\"source\": ${json}, ")
+        _container_image_json_string(json "${to}")
+        string(APPEND files "\"destination\": ${json}")
+        _container_image_json_mode_owner(json "${name}" "${prefix}")
+        string(APPEND files "${json}}")
+        set(separator ",\n")
+      endforeach()
+    endif()
+
+    set(directories "")
+    set(separator "")
+    if(directories_count GREATER 0)
+      math(EXPR last "${directories_count} - 1")
+      foreach(i RANGE 0 ${last})
+        set(prefix "_CONTAINER_IMAGE_DIRECTORIES_${i}")
+        get_property(path TARGET "${name}" PROPERTY "${prefix}_PATH")
+        _container_image_json_string(json "${path}")
+        string(APPEND directories "${separator}        {\"path\": ${json}")
+        _container_image_json_mode_owner(json "${name}" "${prefix}")
+        string(APPEND directories "${json}}")
+        set(separator ",\n")
+      endforeach()
+    endif()
+
+    set(symlinks "")
+    set(separator "")
+    if(symlinks_count GREATER 0)
+      math(EXPR last "${symlinks_count} - 1")
+      foreach(i RANGE 0 ${last})
+        set(prefix "_CONTAINER_IMAGE_SYMLINKS_${i}")
+        get_property(path TARGET "${name}" PROPERTY "${prefix}_PATH")
+        get_property(target TARGET "${name}" PROPERTY "${prefix}_TARGET")
+        _container_image_json_string(json "${path}")
+        string(APPEND symlinks "${separator}        {\"path\": ${json}, ")
+        _container_image_json_string(json "${target}")
+        string(APPEND symlinks "\"target\": ${json}}")
+        set(separator ",\n")
+      endforeach()
+    endif()
+
+    string(APPEND layers "    {\n"
+      "      \"created_by\": \"ocipack: container_image_add_files\",\n")
+    foreach(kind IN ITEMS files directories symlinks)
+      if("${${kind}}" STREQUAL "")
+        string(APPEND layers "      \"${kind}\": []")
       else()
-        string(APPEND files "}\n")
+        string(APPEND layers "      \"${kind}\": [\n${${kind}}\n      ]")
+      endif()
+      if(kind STREQUAL "symlinks")
+        string(APPEND layers "\n")
+      else()
+        string(APPEND layers ",\n")
       endif()
     endforeach()
-    string(APPEND layers "    {\n"
-      "      \"created_by\": \"ocipack: container_image_add_files\",\n"
-      "      \"files\": [\n${files}      ]\n"
-      "    }")
+    string(APPEND layers "    }")
   endif()
   if(NOT "${targets}" STREQUAL "")
     if(NOT "${layers}" STREQUAL "")
@@ -697,7 +1032,8 @@ function(_container_image_finalize name)
         "\"elf\": true}")
       set(separator ",\n")
     endforeach()
-    string(APPEND layers "\n      ]\n    }")
+    string(APPEND layers "\n      ],\n"
+      "      \"directories\": [],\n      \"symlinks\": []\n    }")
   endif()
   if("${layers}" STREQUAL "")
     string(APPEND spec_json "  \"layers\": []\n}\n")
@@ -731,10 +1067,15 @@ function(_container_image_finalize name)
      OR CMAKE_VERSION VERSION_GREATER_EQUAL 3.21)
     set(depfile_option DEPFILE "${depfile}")
   endif()
+  # The tool keeps the layers it made there, so that a rebuild compresses
+  # again only the layers that changed.
+  set(cache_dir "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.layers")
   add_custom_command(OUTPUT "${output}"
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
-    DEPENDS "${spec}" ocipack::ocipack ${targets} ${files_depends}
+            --cache-dir "${cache_dir}"
+    DEPENDS "${spec}" ocipack::ocipack ${targets} ${base_depend}
+            ${files_depends}
     ${depfile_option}
     COMMENT "Packing container image ${name}"
     VERBATIM)
@@ -776,6 +1117,97 @@ function(_container_image_check_name ctx name)
     _container_image_fail("${ctx}" "the image name \"${name}\" is already the "
       "name of a target")
   endif()
+endfunction()
+
+# Fails unless <name> is an image made by add_container_image() in the
+# current directory and not finalized yet; <function> is the caller's name.
+function(_container_image_check_image ctx name function)
+  if(NOT TARGET "${name}")
+    _container_image_fail("${ctx}" "\"${name}\" is not an image made by "
+      "add_container_image()")
+  endif()
+  get_property(image_dir TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SOURCE_DIR)
+  if("${image_dir}" STREQUAL "")
+    _container_image_fail("${ctx}" "\"${name}\" is a target, but not an image "
+      "made by add_container_image()")
+  endif()
+  get_property(finalized TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED)
+  if(finalized)
+    _container_image_fail("${ctx}" "the image \"${name}\" is already "
+      "finalized: call ${function}() before the end of the directory that "
+      "called add_container_image(${name}) (${image_dir})")
+  endif()
+  if(NOT "${image_dir}" STREQUAL "${CMAKE_CURRENT_SOURCE_DIR}")
+    _container_image_fail("${ctx}" "called from ${CMAKE_CURRENT_SOURCE_DIR}, "
+      "but the image \"${name}\" belongs to ${image_dir}: call ${function}() "
+      "in the directory that called add_container_image(${name})")
+  endif()
+endfunction()
+
+# Sets <mode_out> and <owner_out> from the MODE and OWNER values parsed with
+# <prefix> ("" when not given); fails on a bad one. A bare uid becomes
+# "<uid>:<uid>".
+function(_container_image_mode_owner mode_out owner_out ctx prefix)
+  set(mode "")
+  if(DEFINED ${prefix}_MODE)
+    set(mode "${${prefix}_MODE}")
+    if(NOT "${mode}" MATCHES "^[0-7][0-7][0-7][0-7]?$")
+      _container_image_fail("${ctx}" "MODE \"${mode}\" is not an octal mode "
+        "of 3 or 4 digits (such as 0644)")
+    endif()
+  endif()
+  set(owner "")
+  if(DEFINED ${prefix}_OWNER)
+    set(owner "${${prefix}_OWNER}")
+    # Numbers only: names would need the image's /etc/passwd. IDs are 32-bit
+    # and (uid_t)-1 means "no owner".
+    if(NOT "${owner}" MATCHES "^([0-9]+)(:([0-9]+))?$"
+       OR CMAKE_MATCH_1 GREATER 4294967294
+       OR CMAKE_MATCH_3 GREATER 4294967294)
+      _container_image_fail("${ctx}" "OWNER \"${owner}\" is not of the form "
+        "<uid>[:<gid>] with numeric ids (such as 1000 or 1000:1000) below "
+        "4294967295")
+    endif()
+    if("${CMAKE_MATCH_2}" STREQUAL "")
+      set(owner "${owner}:${owner}")
+    endif()
+  endif()
+  set(${mode_out} "${mode}" PARENT_SCOPE)
+  set(${owner_out} "${owner}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the in-image path <value> of an entry of image <name> (a
+# <kind>, "directory" or "symbolic link"), normalized; fails unless it is
+# absolute, free of "." and ".." components, not "/", and not the path of an
+# entry added before.
+function(_container_image_entry_path out ctx kind name value)
+  if("${value}" STREQUAL "")
+    _container_image_fail("${ctx}" "a ${kind} path is empty")
+  endif()
+  if(NOT "${value}" MATCHES "^/")
+    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" is not an "
+      "absolute path in the image")
+  endif()
+  if("${value}" MATCHES "/(\\.\\.?)(/|$)")
+    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" contains a "
+      "\"${CMAKE_MATCH_1}\" component")
+  endif()
+  string(REGEX REPLACE "/+" "/" path "${value}")
+  string(REGEX REPLACE "(.)/$" "\\1" path "${path}")
+  if("${path}" STREQUAL "/")
+    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" is the root "
+      "directory")
+  endif()
+  # One entry per path: a second one would replace the first in the layer.
+  get_property(before TARGET "${name}"
+    PROPERTY "_CONTAINER_IMAGE_ENTRY:${path}")
+  if(NOT "${before}" STREQUAL "")
+    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" is already "
+      "added to the image as a ${before}")
+  endif()
+  set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_ENTRY:${path}"
+    "${kind}")
+  set(${out} "${path}" PARENT_SCOPE)
 endfunction()
 
 # Fails on a keyword written without a value, or with only an empty string.
@@ -879,6 +1311,100 @@ function(_container_image_repository_ok out repository)
   set(${out} TRUE PARENT_SCOPE)
 endfunction()
 
+# ---- Private: the load target and the project's annotations -----------------
+
+# Adds the target <name>-load that loads tarball <output> into docker, or
+# podman when docker is not found, or fails saying that neither is.
+function(_container_image_add_load_target name output)
+  find_program(OCIPACK_DOCKER_EXECUTABLE docker
+    DOC "docker, run by the <image>-load targets of add_container_image()")
+  find_program(OCIPACK_PODMAN_EXECUTABLE podman
+    DOC "podman, run by the <image>-load targets of add_container_image() "
+        "when docker is not found")
+  mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
+  if(OCIPACK_DOCKER_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with docker")
+  elseif(OCIPACK_PODMAN_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_PODMAN_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with podman")
+  else()
+    # $<SEMICOLON>: a plain ';' would split the message into two arguments.
+    string(CONCAT message "${name}-load: neither docker nor podman was found"
+      "$<SEMICOLON> load ${output} with your container tool")
+    set(commands COMMAND "${CMAKE_COMMAND}" -E echo "${message}"
+      COMMAND "${CMAKE_COMMAND}" -E false)
+  endif()
+  # Depend on the image target, not on the tarball: a file dependency would
+  # give this target a second copy of the image's build rule.
+  add_custom_target("${name}-load" ${commands} VERBATIM)
+  add_dependencies("${name}-load" "${name}")
+endfunction()
+
+# Sets <out_var> to the output of "git <arg>..." run in <source_dir>, or to ""
+# when it fails.
+macro(_container_image_git_output out_var)
+  execute_process(COMMAND "${GIT_EXECUTABLE}" ${ARGN}
+    WORKING_DIRECTORY "${source_dir}"
+    RESULT_VARIABLE result OUTPUT_VARIABLE ${out_var} ERROR_QUIET
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT result EQUAL 0)
+    set(${out_var} "")
+  endif()
+endmacro()
+
+# Sets <out> to the commit checked out in the git work tree that holds
+# CMAKE_CURRENT_SOURCE_DIR, or to "" when there is none or git is not found;
+# makes a change of that commit re-run the configure step.
+function(_container_image_git_revision out)
+  set(${out} "" PARENT_SCOPE)
+  set(source_dir "${CMAKE_CURRENT_SOURCE_DIR}")
+  # Once per directory and configure run: every image of it has the same.
+  get_property(known GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}" SET)
+  if(known)
+    get_property(revision GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}")
+    set(${out} "${revision}" PARENT_SCOPE)
+    return()
+  endif()
+  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}" "")
+
+  find_package(Git QUIET)
+  if(NOT GIT_EXECUTABLE)
+    return()
+  endif()
+  _container_image_git_output(git_dir rev-parse --git-dir)
+  if("${git_dir}" STREQUAL "")
+    return()
+  endif()
+  # Re-configure when HEAD moves: HEAD itself (a checkout), the branch it is
+  # on (a commit), packed-refs (where the branch may be instead) and the log
+  # of HEAD (any move, also from a packed to a loose branch).
+  set(watched HEAD packed-refs logs/HEAD)
+  _container_image_git_output(branch rev-parse --symbolic-full-name HEAD)
+  if("${branch}" MATCHES "^refs/")
+    list(APPEND watched "${branch}")
+  endif()
+  foreach(name IN LISTS watched)
+    _container_image_git_output(path rev-parse --git-path "${name}")
+    if(NOT "${path}" STREQUAL "")
+      cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${source_dir}" NORMALIZE)
+      if(EXISTS "${path}")
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+          "${path}")
+      endif()
+    endif()
+  endforeach()
+
+  _container_image_git_output(revision
+    rev-parse --verify --quiet "HEAD^{commit}")
+  if(NOT "${revision}" MATCHES "^[0-9a-f]+$")
+    return()
+  endif()
+  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}"
+    "${revision}")
+  set(${out} "${revision}" PARENT_SCOPE)
+endfunction()
+
 # ---- Private: JSON -----------------------------------------------------------
 
 # Sets <out> to <value> as a JSON string, quotes included.
@@ -903,6 +1429,21 @@ function(_container_image_json_string out value)
     endforeach()
   endif()
   set(${out} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the JSON members ', "mode": "...", "owner": "..."' of the
+# entry <prefix> of image <name>, each only when it is set.
+function(_container_image_json_mode_owner out name prefix)
+  set(members "")
+  foreach(key IN ITEMS mode owner)
+    string(TOUPPER "${key}" property)
+    get_property(value TARGET "${name}" PROPERTY "${prefix}_${property}")
+    if(NOT "${value}" STREQUAL "")
+      _container_image_json_string(json "${value}")
+      string(APPEND members ", \"${key}\": ${json}")
+    endif()
+  endforeach()
+  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the CMake list <items> as a JSON array of strings. Pass the

@@ -86,6 +86,21 @@ function(expect_json_absent json)
   endif()
 endfunction()
 
+# Sets <out> to the text of the generated build rules: build.ninja for Ninja;
+# CMakeFiles/Makefile.cmake and every build.make for the Makefile generators;
+# "" for other generators.
+function(read_build_rules out)
+  set(text "")
+  file(GLOB_RECURSE files "${BUILD_DIR}/build.ninja" "${BUILD_DIR}/*.make"
+    "${BUILD_DIR}/CMakeFiles/Makefile.cmake")
+  list(SORT files)
+  foreach(file IN LISTS files)
+    file(READ "${file}" content)
+    string(APPEND text "${content}")
+  endforeach()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
 # ---- Configure the case ------------------------------------------------------
 
 file(REMOVE_RECURSE "${WORK_DIR}")
