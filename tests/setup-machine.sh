@@ -8,8 +8,8 @@ set -euo pipefail
 
 mode=${1:---all}
 
-build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev zlib1g-dev
-                nlohmann-json3-dev libcxxopts-dev)
+build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev
+                zlib1g-dev nlohmann-json3-dev libcxxopts-dev)
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq docker.io podman skopeo umoci oci-image-tool containerd)
 

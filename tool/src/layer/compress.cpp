@@ -3,8 +3,18 @@
 #include "oci/model.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
-#include <zlib.h>
+
+#include <libdeflate.h>
 
 namespace ocipack::layer {
 
@@ -20,54 +30,214 @@ private:
   Sink m_sink;
 };
 
-class Gzip final : public Compressor {
+// The fixed 10-byte header of every gzip member (RFC 1952): deflate, no flags
+// (no file name, comment or extra field), MTIME 0 (no time stamp), XFL 0,
+// OS 255 ("unknown"): the same on every builder, so a member depends on its
+// bytes only.
+constexpr unsigned char kGzipHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
+constexpr std::size_t kGzipTrailerSize = 8; // CRC-32 and ISIZE, little-endian
+
+void put_le32(unsigned char* p, std::uint32_t v) {
+  p[0] = static_cast<unsigned char>(v);
+  p[1] = static_cast<unsigned char>(v >> 8);
+  p[2] = static_cast<unsigned char>(v >> 16);
+  p[3] = static_cast<unsigned char>(v >> 24);
+}
+
+// A chunk of the stream: its uncompressed bytes, then its gzip member.
+struct Slot {
+  // Allocated on first use and left uninitialised: a page costs memory only
+  // once it is written, so a small layer never touches most of the ring.
+  std::unique_ptr<unsigned char[]> in;
+  std::unique_ptr<unsigned char[]> out;
+  std::size_t in_size = 0;
+  std::size_t out_size = 0;
+  bool done = false; // guarded by the compressor's mutex
+  std::exception_ptr failure;
+};
+
+// Compresses one chunk into a complete gzip member.
+std::size_t gzip_member(libdeflate_compressor* c, const unsigned char* in, std::size_t in_size,
+                        unsigned char* out, std::size_t out_capacity) {
+  std::memcpy(out, kGzipHeader, sizeof kGzipHeader);
+  std::size_t n = libdeflate_deflate_compress(c, in, in_size, out + sizeof kGzipHeader,
+                                              out_capacity - sizeof kGzipHeader - kGzipTrailerSize);
+  if (n == 0) throw Error("gzip compression failed (libdeflate)");
+  unsigned char* trailer = out + sizeof kGzipHeader + n;
+  put_le32(trailer, libdeflate_crc32(0, in, in_size));
+  put_le32(trailer + 4, static_cast<std::uint32_t>(in_size)); // ISIZE: size mod 2^32
+  return sizeof kGzipHeader + n + kGzipTrailerSize;
+}
+
+// gzip on a small thread pool. The caller's thread fills fixed-size chunks,
+// workers turn them into gzip members, and the caller's thread hands them to
+// the sink strictly in stream order. A ring of 2 x threads slots (at most
+// kMaxChunksInFlight) bounds the memory: the caller waits for the oldest
+// chunk when the ring is full.
+class ParallelGzip final : public Compressor {
 public:
-  explicit Gzip(Sink sink) : m_sink(std::move(sink)), m_out(1 << 18) {
-    // windowBits 15 + 16 = gzip wrapper. With no deflateSetHeader() zlib
-    // writes no file name and mtime 0: the stream depends on the bytes only.
-    // Level 6 is fixed (gzip's default) so the output never varies by flags.
-    if (deflateInit2(&m_z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-      throw Error("cannot initialise gzip (zlib)");
-    }
-  }
-  ~Gzip() override { deflateEnd(&m_z); }
+  ParallelGzip(Sink sink, unsigned threads)
+      : m_sink(std::move(sink)), m_threads(threads), m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)),
+        m_out_capacity(libdeflate_deflate_compress_bound(nullptr, kGzipChunkSize) +
+                       sizeof kGzipHeader + kGzipTrailerSize) {}
+
+  ~ParallelGzip() override { stop(); }
 
   void write(const void* data, std::size_t size) override {
-    m_z.next_in = static_cast<Bytef*>(const_cast<void*>(data));
+    const auto* p = static_cast<const unsigned char*>(data);
     while (size > 0) {
-      // zlib's avail_in is 32-bit; feed at most 1 GiB at a time.
-      uInt chunk = size > (1u << 30) ? (1u << 30) : static_cast<uInt>(size);
-      m_z.avail_in = chunk;
-      run(Z_NO_FLUSH);
-      size -= chunk;
+      Slot& s = filling();
+      std::size_t n = std::min(size, kGzipChunkSize - s.in_size);
+      std::memcpy(s.in.get() + s.in_size, p, n);
+      s.in_size += n;
+      p += n;
+      size -= n;
+      if (s.in_size == kGzipChunkSize) submit();
     }
   }
 
-  void finish() override { run(Z_FINISH); }
+  void finish() override {
+    // A partial last chunk; or, for an empty stream, one empty member: a
+    // gzip file has at least one.
+    if (m_filling || m_submitted == 0) {
+      filling();
+      submit();
+    }
+    while (m_emitted < m_submitted) emit_oldest();
+    stop();
+  }
 
 private:
-  void run(int flush) {
+  Slot& slot(std::uint64_t seq) { return m_ring[seq % m_ring.size()]; }
+
+  // The slot being filled, made ready if needed (waiting for its previous
+  // chunk to be written out when the ring is full).
+  Slot& filling() {
+    Slot& s = slot(m_submitted);
+    if (m_filling) return s;
+    while (m_submitted - m_emitted >= m_ring.size()) emit_oldest();
+    if (!s.in) {
+      s.in.reset(new unsigned char[kGzipChunkSize]);
+      s.out.reset(new unsigned char[m_out_capacity]);
+    }
+    s.in_size = 0;
+    s.out_size = 0;
+    s.done = false;
+    s.failure = nullptr;
+    m_filling = true;
+    return s;
+  }
+
+  void submit() {
+    if (m_workers.empty()) start();
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      ++m_submitted;
+    }
+    m_filling = false;
+    m_work.notify_one();
+    // Write out whatever is already finished, without waiting.
+    while (m_emitted < m_submitted && is_done(slot(m_emitted))) emit_oldest();
+  }
+
+  bool is_done(const Slot& s) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return s.done;
+  }
+
+  void emit_oldest() {
+    Slot& s = slot(m_emitted);
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_finished.wait(lock, [&] { return s.done; });
+    }
+    if (s.failure) std::rethrow_exception(s.failure);
+    m_sink(s.out.get(), s.out_size);
+    ++m_emitted;
+  }
+
+  void start() {
+    m_workers.reserve(m_threads);
+    for (unsigned i = 0; i < m_threads; ++i) m_workers.emplace_back([this] { work(); });
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    m_work.notify_all();
+    for (auto& t : m_workers) t.join();
+    m_workers.clear();
+  }
+
+  void work() {
+    std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(
+        libdeflate_alloc_compressor(kGzipLevel), libdeflate_free_compressor);
     for (;;) {
-      m_z.next_out = m_out.data();
-      m_z.avail_out = static_cast<uInt>(m_out.size());
-      int rc = deflate(&m_z, flush);
-      if (rc == Z_STREAM_ERROR) throw Error("gzip compression failed (zlib)");
-      std::size_t produced = m_out.size() - m_z.avail_out;
-      if (produced > 0) m_sink(m_out.data(), produced);
-      if (flush == Z_FINISH ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0)) break;
+      std::uint64_t seq = 0;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_work.wait(lock, [&] { return m_stop || m_taken < m_submitted; });
+        if (m_stop) return;
+        seq = m_taken++;
+      }
+      Slot& s = slot(seq);
+      try {
+        if (!c) throw Error("cannot allocate a gzip compressor (libdeflate)");
+        s.out_size = gzip_member(c.get(), s.in.get(), s.in_size, s.out.get(), m_out_capacity);
+      } catch (...) {
+        s.failure = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        s.done = true;
+      }
+      m_finished.notify_one();
     }
   }
 
   Sink m_sink;
-  z_stream m_z{};
-  std::vector<Bytef> m_out;
+  const unsigned m_threads;
+  std::vector<Slot> m_ring;
+  const std::size_t m_out_capacity;
+
+  // Caller's thread only.
+  bool m_filling = false;       // slot(m_submitted) holds a partial chunk
+  std::uint64_t m_emitted = 0;  // chunks handed to the sink
+
+  std::mutex m_mutex;
+  std::condition_variable m_work;     // a chunk was submitted, or stop
+  std::condition_variable m_finished; // a chunk was compressed
+  std::uint64_t m_submitted = 0;      // written by the caller under the mutex
+  std::uint64_t m_taken = 0;          // chunks picked up by workers
+  bool m_stop = false;
+  std::vector<std::thread> m_workers;
 };
 
 } // namespace
 
-std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink) {
+unsigned compression_threads() {
+  unsigned n = 0;
+  const char* env = std::getenv("OCIPACK_THREADS");
+  if (env != nullptr && *env != '\0') {
+    std::string text(env);
+    bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(),
+                                                  [](char ch) { return ch >= '0' && ch <= '9'; });
+    n = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
+    if (n == 0) throw Error("OCIPACK_THREADS must be a number from 1, not \"" + text + "\"");
+  } else {
+    n = std::max(1u, std::thread::hardware_concurrency());
+  }
+  return std::min(n, kMaxCompressionThreads);
+}
+
+std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink, unsigned threads) {
   switch (c) {
-    case spec::Compression::Gzip: return std::make_unique<Gzip>(std::move(sink));
+    case spec::Compression::Gzip:
+      return std::make_unique<ParallelGzip>(std::move(sink),
+                                            threads == 0 ? compression_threads()
+                                                         : std::min(threads, kMaxCompressionThreads));
     case spec::Compression::None: return std::make_unique<Passthrough>(std::move(sink));
   }
   throw Error("unknown compression");

@@ -15,10 +15,11 @@ namespace ocipack::layer {
 
 namespace {
 
-// The stages every tar byte goes through, in order.
+// The stages every tar byte goes through, in order. The compressor calls
+// its sink on this (the libarchive) thread, so nothing here needs a lock.
 struct Pipeline {
   util::Sha256 diff_hash;               // diff_id: over the uncompressed tar
-  util::Sha256 blob_hash;               // digest: over the compressed bytes
+  util::Sha256 blob_hash;               // digest: over the compressed bytes (gzip only)
   std::uint64_t uncompressed = 0;
   util::ScratchFile* out = nullptr;
   std::unique_ptr<Compressor> compressor;
@@ -80,8 +81,11 @@ Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t m
   blob.file = std::make_unique<util::ScratchFile>(scratch_dir);
   Pipeline p;
   p.out = blob.file.get();
-  p.compressor = make_compressor(compression, [&p](const void* data, std::size_t size) {
-    p.blob_hash.update(data, size);
+  const bool compressed = compression != spec::Compression::None;
+  p.compressor = make_compressor(compression, [&p, compressed](const void* data, std::size_t size) {
+    // Uncompressed, the blob is the tar itself: its digest is the diff_id,
+    // so the bytes are hashed once.
+    if (compressed) p.blob_hash.update(data, size);
     p.out->write(data, size);
   });
 
@@ -131,7 +135,7 @@ Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t m
   blob.diff_id = oci::Digest{p.diff_hash.finish_hex()};
   blob.uncompressed_size = p.uncompressed;
   blob.descriptor.media_type = layer_media_type(compression);
-  blob.descriptor.digest = oci::Digest{p.blob_hash.finish_hex()};
+  blob.descriptor.digest = compressed ? oci::Digest{p.blob_hash.finish_hex()} : blob.diff_id;
   blob.descriptor.size = blob.file->bytes_written();
   return blob;
 }

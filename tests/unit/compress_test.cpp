@@ -1,0 +1,279 @@
+// The layer compressors: parallel gzip gives one valid gzip stream of the
+// input, the same bytes for any thread count and any write pattern.
+#include "layer/compress.hpp"
+#include "layer/plan.hpp"
+#include "layer/writer.hpp"
+#include "test_util.hpp"
+#include "util/archive_ptr.hpp"
+#include "util/error.hpp"
+#include "util/sha256.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <zlib.h>
+
+using namespace ocipack;
+using ocipack::testing::TempDir;
+
+namespace {
+
+constexpr std::size_t kChunk = layer::kGzipChunkSize;
+
+// Bytes that compress like real binaries do, partly: runs of pseudo-random
+// bytes (incompressible) alternating with repeated text (very compressible).
+std::string sample(std::size_t size, std::uint32_t seed = 1) {
+  std::string out;
+  out.reserve(size);
+  std::uint32_t x = seed;
+  const std::string text = "mov rax, [rbp-8]; call _ZNSt6vectorIiSaIiEE9push_backERKi; ";
+  while (out.size() < size) {
+    x = x * 1664525u + 1013904223u;
+    std::size_t run = 1 + (x >> 20) % 5000;
+    if ((x >> 8) & 1) {
+      for (std::size_t i = 0; i < run && out.size() < size; ++i) {
+        x = x * 1664525u + 1013904223u;
+        out.push_back(static_cast<char>(x >> 24));
+      }
+    } else {
+      for (std::size_t i = 0; i < run && out.size() < size; ++i) out.push_back(text[i % text.size()]);
+    }
+  }
+  return out;
+}
+
+// Compresses `input`, written in pieces of the given sizes (cycled).
+std::string compress(const std::string& input, unsigned threads, std::vector<std::size_t> pieces = {65536},
+                     spec::Compression c = spec::Compression::Gzip) {
+  std::string out;
+  auto z = layer::make_compressor(c, [&](const void* p, std::size_t n) {
+    out.append(static_cast<const char*>(p), n);
+  }, threads);
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < input.size(); ++i) {
+    std::size_t n = std::min(pieces[i % pieces.size()], input.size() - at);
+    z->write(input.data() + at, n);
+    at += n;
+  }
+  z->finish();
+  return out;
+}
+
+struct Gunzipped {
+  std::string data;
+  std::vector<std::size_t> member_offsets; // where each gzip member starts
+  bool ok = false;                         // every member complete, nothing after the last
+};
+
+// Decompresses every member in turn with zlib, an implementation
+// independent of the compressor's.
+Gunzipped gunzip_all(const std::string& gz) {
+  Gunzipped g;
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK) return g;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  std::vector<char> buf(1 << 16);
+  g.member_offsets.push_back(0);
+  for (;;) {
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = static_cast<uInt>(buf.size());
+    int rc = inflate(&z, Z_NO_FLUSH);
+    g.data.append(buf.data(), buf.size() - z.avail_out);
+    if (rc == Z_STREAM_END) {
+      if (z.avail_in == 0) {
+        g.ok = true;
+        break;
+      }
+      g.member_offsets.push_back(gz.size() - z.avail_in);
+      inflateReset(&z);
+    } else if (rc != Z_OK) {
+      break;
+    }
+  }
+  inflateEnd(&z);
+  return g;
+}
+
+// Decompresses with libarchive's gzip filter: what `ocipack inspect` uses.
+std::string gunzip_libarchive(const std::string& gz) {
+  util::ArchiveReader a(archive_read_new());
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_format_raw(a.get());
+  EXPECT_EQ(archive_read_open_memory(a.get(), gz.data(), gz.size()), ARCHIVE_OK);
+  archive_entry* e = nullptr;
+  EXPECT_EQ(archive_read_next_header(a.get(), &e), ARCHIVE_OK);
+  std::string out;
+  std::vector<char> buf(1 << 16);
+  la_ssize_t n;
+  while ((n = archive_read_data(a.get(), buf.data(), buf.size())) > 0) out.append(buf.data(), n);
+  EXPECT_EQ(n, 0) << archive_error_string(a.get());
+  return out;
+}
+
+// Sets an environment variable for the life of the object.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const char* value) : m_name(name) {
+    if (const char* old = std::getenv(name)) m_old = old;
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (m_old) {
+      ::setenv(m_name, m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name);
+    }
+  }
+
+private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
+
+} // namespace
+
+TEST(CompressTest, GzipIsOneStreamOfTheInputInFixedSizeMembers) {
+  const std::string input = sample(5 * kChunk + 12345);
+  const std::string gz = compress(input, 4);
+  Gunzipped g = gunzip_all(gz);
+  ASSERT_TRUE(g.ok);
+  EXPECT_EQ(g.data, input);
+  EXPECT_LT(gz.size(), input.size());
+  // One member per chunk; each starts with the same fixed header: no name
+  // flag, mtime 0, XFL 0, OS 255.
+  ASSERT_EQ(g.member_offsets.size(), 6u);
+  const std::string header("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+  for (std::size_t at : g.member_offsets) EXPECT_EQ(gz.substr(at, 10), header) << "member at " << at;
+  EXPECT_EQ(gunzip_libarchive(gz), input);
+}
+
+TEST(CompressTest, SameBytesForAnyThreadCount) {
+  const std::string input = sample(3 * kChunk + 777, 7);
+  const std::string one = compress(input, 1);
+  for (unsigned threads : {2u, 3u, 4u, 8u}) {
+    EXPECT_EQ(compress(input, threads), one) << threads << " threads";
+  }
+  // The same through OCIPACK_THREADS, as the tool runs.
+  std::string by_env[2];
+  const char* values[2] = {"1", "4"};
+  for (int i = 0; i < 2; ++i) {
+    ScopedEnv env("OCIPACK_THREADS", values[i]);
+    EXPECT_EQ(layer::compression_threads(), i == 0 ? 1u : 4u);
+    by_env[i] = compress(input, 0);
+  }
+  EXPECT_EQ(by_env[0], one);
+  EXPECT_EQ(by_env[1], one);
+  EXPECT_EQ(gunzip_all(one).data, input);
+}
+
+TEST(CompressTest, SameBytesForAnyWritePattern) {
+  const std::string input = sample(2 * kChunk + 99, 3);
+  const std::string whole = compress(input, 2, {input.size()});
+  EXPECT_EQ(compress(input, 2, {1, 7, 512, 4096, 3 * kChunk / 2}), whole);
+  EXPECT_EQ(compress(input, 2, {kChunk}), whole);
+  EXPECT_EQ(compress(input, 2, {kChunk - 1, 2}), whole);
+}
+
+TEST(CompressTest, SizesAroundChunkBoundaries) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, kChunk - 1, kChunk, kChunk + 1, 2 * kChunk}) {
+    const std::string input = sample(size, static_cast<std::uint32_t>(size));
+    const std::string gz = compress(input, 2);
+    Gunzipped g = gunzip_all(gz);
+    EXPECT_TRUE(g.ok) << size;
+    EXPECT_EQ(g.data, input) << size;
+    // An empty stream is still a gzip file: one empty member.
+    std::size_t members = size == 0 ? 1 : (size + kChunk - 1) / kChunk;
+    EXPECT_EQ(g.member_offsets.size(), members) << size;
+  }
+}
+
+TEST(CompressTest, NoneIsTheInputUnchanged) {
+  const std::string input = sample(kChunk + 5);
+  EXPECT_EQ(compress(input, 2, {1000}, spec::Compression::None), input);
+}
+
+TEST(CompressTest, SinkFailureReachesTheCaller) {
+  const std::string input = sample(6 * kChunk);
+  int calls = 0;
+  auto z = layer::make_compressor(spec::Compression::Gzip, [&](const void*, std::size_t) {
+    if (++calls == 2) throw Error("disk full");
+  }, 2);
+  try {
+    z->write(input.data(), input.size());
+    z->finish();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "disk full");
+  }
+  z.reset(); // stops the workers; must not hang
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(CompressTest, ThreadCountFromTheEnvironment) {
+  {
+    ScopedEnv env("OCIPACK_THREADS", nullptr);
+    unsigned n = layer::compression_threads();
+    EXPECT_GE(n, 1u);
+    EXPECT_LE(n, layer::kMaxCompressionThreads);
+  }
+  {
+    ScopedEnv env("OCIPACK_THREADS", "3");
+    EXPECT_EQ(layer::compression_threads(), 3u);
+  }
+  {
+    ScopedEnv env("OCIPACK_THREADS", "1000");
+    EXPECT_EQ(layer::compression_threads(), layer::kMaxCompressionThreads);
+  }
+  for (const char* bad : {"0", "two", "-1", "2x"}) {
+    ScopedEnv env("OCIPACK_THREADS", bad);
+    try {
+      layer::compression_threads();
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("\"") + bad + "\""), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(CompressTest, LayerDigestsOverSeveralChunks) {
+  TempDir dir;
+  // Larger than a few chunks, so that the layer is several gzip members.
+  ocipack::testing::write(dir / "big.bin", sample(3 * kChunk + 4321, 11), 0644);
+  std::set<std::filesystem::path> inputs;
+  spec::LayerSpec spec_layer;
+  spec_layer.created_by = "test";
+  spec_layer.files = {{(dir / "big.bin").string(), "/data", std::nullopt, false}};
+  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  auto bytes_of = [](util::ScratchFile& f) {
+    std::string out;
+    f.read_all([&](const char* p, std::size_t n) { out.append(p, n); });
+    return out;
+  };
+
+  layer::Blob gz = layer::write_layer(plan, spec::Compression::Gzip, 0, dir.path());
+  const std::string gz_bytes = bytes_of(*gz.file);
+  Gunzipped tar = gunzip_all(gz_bytes);
+  ASSERT_TRUE(tar.ok);
+  EXPECT_GT(tar.member_offsets.size(), 3u);
+  EXPECT_EQ(gz.descriptor.digest.hex, util::Sha256::hex_of(gz_bytes));
+  EXPECT_EQ(gz.descriptor.size, gz_bytes.size());
+  EXPECT_EQ(gz.diff_id.hex, util::Sha256::hex_of(tar.data));
+  EXPECT_EQ(gz.uncompressed_size, tar.data.size());
+
+  // Uncompressed, the blob is the tar: hashed once, its digest is the diff_id.
+  layer::Blob plain = layer::write_layer(plan, spec::Compression::None, 0, dir.path());
+  const std::string plain_bytes = bytes_of(*plain.file);
+  EXPECT_EQ(plain_bytes, tar.data);
+  EXPECT_EQ(plain.descriptor.digest.hex, util::Sha256::hex_of(plain_bytes));
+  EXPECT_EQ(plain.diff_id, gz.diff_id);
+}
