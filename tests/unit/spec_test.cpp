@@ -27,7 +27,7 @@ TEST(Spec, ParsesAndNormalises) {
       R"(,"annotations":["a=b"],"compression":"none")"));
   EXPECT_EQ(s.tags[0].full(), "docker.io/library/x:latest");
   EXPECT_EQ(s.compression, spec::Compression::None);
-  EXPECT_EQ(s.config.env, (std::vector<std::string>{spec::kDefaultPath, "A=2", "B=x=y"}));
+  EXPECT_EQ(s.config.env, (std::vector<std::string>{"A=2", "B=x=y"}));  // PATH comes with the base merge
   EXPECT_EQ(s.config.exposed_ports, (std::vector<std::string>{"80/tcp", "53/udp"}));
   EXPECT_EQ(s.config.working_dir, "/srv");
   EXPECT_EQ(s.config.labels.at("k"), "v");
@@ -40,7 +40,11 @@ TEST(Spec, ParsesAndNormalises) {
 
 TEST(Spec, PathFromEnvReplacesTheDefault) {
   spec::BuildSpec s = spec::parse(with(R"({"env":["PATH=/app"]})"));
+  oci::add_default_path(s.config.env);
   EXPECT_EQ(s.config.env, (std::vector<std::string>{"PATH=/app"}));
+  std::vector<std::string> none;
+  oci::add_default_path(none);
+  EXPECT_EQ(none, std::vector<std::string>{spec::kDefaultPath});
 }
 
 TEST(Spec, ErrorsNameTheValue) {

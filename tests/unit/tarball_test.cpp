@@ -25,7 +25,7 @@ archive::Image tiny_image() {
   std::string cfg_bytes = oci::canonical(oci::to_json(cfg));
   auto add = [&](const std::string& bytes, const char* mt) {
     oci::Descriptor d{mt, oci::Digest{util::Sha256::hex_of(bytes)}, bytes.size(), {}, {}};
-    img.blobs.push_back({d.digest, d.size, bytes, nullptr});
+    img.blobs.push_back({d.digest, d.size, bytes, {}});
     return d;
   };
   img.manifest.layers.push_back(add(layer, oci::media_type::kLayerTar));

@@ -5,12 +5,35 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#include <vector>
 #include <exception>
 #include <map>
 
 namespace ocipack::archive {
 
 using nlohmann::json;
+
+ByteStream file_stream(const std::filesystem::path& path) {
+  return [path](const ByteSink& sink) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("cannot open " + path.string());
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw_errno("cannot read " + path.string());
+      if (n == 0) break;
+      sink(buffer.data(), static_cast<std::size_t>(n));
+    }
+  };
+}
 
 oci::Index make_index(const Image& image) {
   oci::Index index;
@@ -68,13 +91,14 @@ public:
 
   void file(const std::string& path, const Blob& blob) {
     header(path, AE_IFREG, 0644, blob.size);
-    if (blob.file == nullptr) {
+    if (!blob.stream) {
       data(blob.bytes.data(), blob.bytes.size());
       return;
     }
     std::uint64_t copied = 0;
-    blob.file->read_all([&](const char* p, std::size_t n) {
+    blob.stream([&](const char* p, std::size_t n) {
       copied += n;
+      if (copied > blob.size) throw Error("blob " + blob.digest.str() + " grew on disk");
       data(p, n);
     });
     if (copied != blob.size) throw Error("blob " + blob.digest.str() + " changed size on disk");

@@ -8,18 +8,27 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace ocipack::archive {
 
-// A blob to store: either bytes in memory or a scratch file.
+// Streams a blob's bytes to a sink.
+using ByteSink = std::function<void(const char* data, std::size_t size)>;
+using ByteStream = std::function<void(const ByteSink& sink)>;
+
+// A blob to store: bytes in memory, or a stream (a scratch or cache file,
+// a base image's layer) that must give exactly `size` bytes.
 struct Blob {
   oci::Digest digest;
   std::uint64_t size = 0;
-  std::string bytes;                     // used when `file` is null
-  util::ScratchFile* file = nullptr;
+  std::string bytes;     // used when `stream` is empty
+  ByteStream stream;
 };
+
+// A stream over a file on disk.
+ByteStream file_stream(const std::filesystem::path& path);
 
 struct Image {
   oci::Manifest manifest;         // already serialised into a blob

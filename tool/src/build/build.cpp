@@ -1,6 +1,8 @@
 #include "build/build.hpp"
 
+#include "archive/base.hpp"
 #include "archive/tarball.hpp"
+#include "build/cache.hpp"
 #include "deps/resolve.hpp"
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
@@ -78,13 +80,77 @@ struct LayerJob {
   std::map<std::string, std::string> annotations;
 };
 
-// Finds `path` in the image as the kernel would open it: through the
-// symlinks among the image's own files (later layers win). Null if absent.
-const layer::Entry* find_in_image(const std::map<std::string, const layer::Entry*>& files,
-                                  const std::string& path) {
-  std::deque<std::string> todo;
-  std::string cur;
-  auto push_path = [&](const std::string& p, bool front) {
+// The image's file system as the container will see it: the base layers
+// (whiteouts applied) under ocipack's own layers. For the build-time checks.
+class ImageFiles {
+public:
+  void add_base_layer(const std::vector<archive::LayerFile>& files) {
+    for (const auto& f : files) {
+      std::string path = f.path;
+      while (!path.empty() && path.back() == '/') path.pop_back();
+      if (path.rfind("./", 0) == 0) path = path.substr(2);
+      const std::size_t slash = path.rfind('/');
+      const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+      const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+      if (name == ".wh..wh..opq") {
+        erase_under(dir);  // opaque directory: hides what lower layers had in it
+        continue;
+      }
+      if (name.rfind(".wh.", 0) == 0) {
+        std::string gone = dir + name.substr(4);
+        m_files.erase(gone);
+        erase_under(gone + "/");
+        continue;
+      }
+      layer::Entry e;
+      e.path = path;
+      e.type = f.type == 'd' ? layer::Entry::Type::Directory
+               : f.type == 'l' ? layer::Entry::Type::Symlink
+                               : layer::Entry::Type::File;
+      e.mode = f.mode;
+      e.link_target = f.link;
+      m_files[path] = e;
+    }
+  }
+  void add(const std::vector<layer::Entry>& entries) {
+    for (const auto& e : entries) m_files[e.path] = e;
+  }
+
+  // `path` as the kernel would open it, through the image's symlinks.
+  const layer::Entry* find(const std::string& path) const {
+    std::deque<std::string> todo = split(path);
+    std::string cur;
+    const layer::Entry* entry = nullptr;
+    for (int hops = 0; !todo.empty();) {
+      std::string comp = todo.front();
+      todo.pop_front();
+      if (comp.empty() || comp == ".") continue;
+      if (comp == "..") {
+        std::size_t slash = cur.rfind('/');
+        cur = slash == std::string::npos ? "" : cur.substr(0, slash);
+        continue;
+      }
+      std::string next = cur.empty() ? comp : cur + "/" + comp;
+      auto it = m_files.find(next);
+      if (it == m_files.end()) return nullptr;
+      entry = &it->second;
+      if (entry->type == layer::Entry::Type::Symlink) {
+        if (++hops > 40) return nullptr;
+        const std::string& target = entry->link_target;
+        if (!target.empty() && target[0] == '/') cur.clear();
+        std::deque<std::string> rest = split(target);
+        rest.insert(rest.end(), todo.begin(), todo.end());
+        todo = std::move(rest);
+        entry = nullptr;
+        continue;
+      }
+      cur = next;
+    }
+    return entry;
+  }
+
+private:
+  static std::deque<std::string> split(const std::string& p) {
     std::deque<std::string> parts;
     std::size_t i = 0;
     while (i <= p.size()) {
@@ -93,48 +159,24 @@ const layer::Entry* find_in_image(const std::map<std::string, const layer::Entry
       parts.push_back(p.substr(i, j - i));
       i = j + 1;
     }
-    if (front) parts.insert(parts.end(), todo.begin(), todo.end());
-    todo = std::move(parts);
-  };
-  push_path(path, false);
-  const layer::Entry* entry = nullptr;
-  for (int hops = 0; !todo.empty();) {
-    std::string comp = todo.front();
-    todo.pop_front();
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") {
-      cur = cur.substr(0, cur.rfind('/') == std::string::npos ? 0 : cur.rfind('/'));
-      continue;
-    }
-    std::string next = cur.empty() ? comp : cur + "/" + comp;
-    auto it = files.find(next);
-    if (it == files.end()) return nullptr;
-    entry = it->second;
-    if (entry->type == layer::Entry::Type::Symlink) {
-      if (++hops > 40) return nullptr;
-      const std::string& target = entry->link_target;
-      if (!target.empty() && target[0] == '/') cur.clear();
-      push_path(target, true);
-      entry = nullptr;
-      continue;
-    }
-    cur = next;
+    return parts;
   }
-  return entry;
-}
+  void erase_under(const std::string& prefix) {
+    for (auto it = m_files.lower_bound(prefix); it != m_files.end() && it->first.rfind(prefix, 0) == 0;) {
+      it = m_files.erase(it);
+    }
+  }
+  std::map<std::string, layer::Entry> m_files;
+};
 
 // A scratch image whose ENTRYPOINT/CMD program is missing fails only when
 // the container starts ("exec ... no such file or directory"): say it now.
-void check_command(const oci::ContainerConfig& config, const std::vector<LayerJob>& jobs) {
+void check_command(const oci::ContainerConfig& config, const ImageFiles& files) {
   const bool has_entrypoint = config.entrypoint && !config.entrypoint->empty();
   const std::vector<std::string>* argv = has_entrypoint ? &*config.entrypoint : (config.cmd ? &*config.cmd : nullptr);
   if (argv == nullptr || argv->empty()) return;
   const std::string& program = argv->front();
   const char* what = has_entrypoint ? "ENTRYPOINT" : "CMD";
-  std::map<std::string, const layer::Entry*> files;
-  for (const auto& job : jobs) {
-    for (const auto& e : job.plan.entries) files[e.path] = &e;
-  }
   std::vector<std::string> candidates;
   std::string searched;
   if (program.find('/') != std::string::npos) {
@@ -156,7 +198,7 @@ void check_command(const oci::ContainerConfig& config, const std::vector<LayerJo
     }
   }
   for (const auto& c : candidates) {
-    const layer::Entry* e = find_in_image(files, c);
+    const layer::Entry* e = files.find(c);
     if (e == nullptr) continue;
     if (e->type != layer::Entry::Type::File || (e->mode & 0111) == 0) {
       char mode[8];
@@ -177,6 +219,18 @@ std::string origins_text(const std::map<std::string, std::string>& origins) {
   return text;
 }
 
+std::string human(std::uint64_t bytes) {
+  char buffer[32];
+  if (bytes < 10 * 1024) {
+    std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < 10 * 1024 * 1024) {
+    std::snprintf(buffer, sizeof buffer, "%.1f KiB", bytes / 1024.0);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f MiB", bytes / 1048576.0);
+  }
+  return buffer;
+}
+
 } // namespace
 
 void run(const Options& options) {
@@ -188,9 +242,11 @@ void run(const Options& options) {
     throw Error("output directory " + scratch_dir.string() + " does not exist");
   }
 
+  // ---- What goes in: ocipack's layers, planned ----
   std::set<fs::path> inputs;
   std::vector<LayerJob> jobs;
   std::vector<layer::ElfFile> elf_files;
+  if (spec.skeleton) jobs.push_back({layer::skeleton(), "ocipack: skeleton (SKELETON)", {}});
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
     const spec::LayerSpec& l = spec.layers[i];
     jobs.push_back({with_context("layer " + std::to_string(i + 1) + " (" + l.created_by + ")",
@@ -198,12 +254,41 @@ void run(const Options& options) {
                     l.created_by, {}});
     elf_files.insert(elf_files.end(), jobs.back().plan.elf_files.begin(), jobs.back().plan.elf_files.end());
   }
-  const oci::Platform platform = image_platform(elf_files);
+  std::optional<oci::Platform> target_platform;
+  if (!elf_files.empty()) target_platform = image_platform(elf_files);
 
+  // ---- The base, checked blob by blob ----
+  std::optional<archive::BaseImage> base;
+  ImageFiles files;
+  if (spec.base) {
+    inputs.insert(spec.base->path);
+    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(oci::host_platform()),
+                              scratch_dir);
+    const oci::Platform& bp = base->config.platform;
+    if (target_platform && (bp.architecture != target_platform->architecture || bp.os != target_platform->os)) {
+      throw Error("base image " + spec.base->path.string() + " (" + base->name + ") is " + bp.str() +
+                  ", the targets are " + target_platform->str());
+    }
+    for (const auto& l : base->layers) {
+      std::vector<archive::LayerFile> listed;
+      archive::list_base_layer(*base, l, [&](const archive::LayerFile& f) { listed.push_back(f); });
+      files.add_base_layer(listed);
+    }
+  }
+  const oci::Platform platform = target_platform ? *target_platform
+                                 : base          ? base->config.platform
+                                                 : oci::host_platform();
+  for (const auto& job : jobs) files.add(job.plan.entries);
+
+  // ---- Runtime dependencies: what the base or the layers lack ----
   if (spec.runtime.automatic) {
     deps::Options deps_options;
     deps_options.sysroot = spec.runtime.sysroot;
     deps_options.libraries = spec.runtime.libraries;
+    deps_options.provided = [&files](const std::string& path) {
+      const layer::Entry* e = files.find(path);
+      return e != nullptr && e->type == layer::Entry::Type::File;
+    };
     deps::Closure closure = with_context("runtime dependencies", [&] {
       return deps::resolve(elf_files, deps_options, inputs);
     });
@@ -215,32 +300,69 @@ void run(const Options& options) {
       layer::finalize(libs.plan.entries);
       libs.created_by = "ocipack: runtime dependencies";
       libs.annotations[kOriginsAnnotation] = origins_text(closure.origins);
-      jobs.insert(jobs.begin(), std::move(libs));
+      files.add(libs.plan.entries);
+      jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::move(libs));
     }
   } else if (!spec.runtime.libraries.empty()) {
     throw Error("runtime libraries are given but runtime dependencies are off");
   }
-  if (jobs.empty()) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
-  check_command(spec.config, jobs);
+  if (jobs.empty() && !base) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
 
+  // ---- The config: FROM base, then ours ----
   oci::ImageConfig config;
   config.platform = platform;
   config.created = created;
-  config.config = spec.config;
+  config.config = base ? oci::inherit(base->config.config, spec.config) : spec.config;
+  oci::add_default_path(config.config.env);
+  if (base) {
+    config.other_config = base->config.other_config;
+    config.diff_ids = base->config.diff_ids;
+    config.history = base->config.history;
+  }
+  check_command(config.config, files);
 
+  // ---- The layers: the base's byte for byte, ours from the cache or new ----
   archive::Image image;
   image.tags = spec.tags;
-  std::vector<layer::Blob> layers;
+  if (base) {
+    for (const auto& l : base->layers) {
+      image.manifest.layers.push_back(l.descriptor);
+      const archive::BaseImage* b = &*base;
+      const archive::BaseLayer* layer = &l;
+      image.blobs.push_back({l.descriptor.digest, l.descriptor.size, {},
+                             [b, layer](const archive::ByteSink& sink) { archive::copy_base_layer(*b, *layer, sink); }});
+    }
+  }
+  std::optional<LayerCache> cache;
+  if (options.cache_dir) cache.emplace(*options.cache_dir);
+  std::vector<layer::Blob> fresh;  // written without a cache: scratch files
+  int reused = 0;
+  std::uint64_t total = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    layers.push_back(with_context("writing layer " + std::to_string(i + 1), [&] {
-      return layer::write_layer(jobs[i].plan, spec.compression, options.source_date_epoch, scratch_dir);
-    }));
-    layer::Blob& blob = layers.back();
-    blob.descriptor.annotations = jobs[i].annotations;
-    config.diff_ids.push_back(blob.diff_id);
+    oci::Descriptor descriptor;
+    oci::Digest diff_id;
+    archive::ByteStream stream;
+    with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
+      if (cache) {
+        CachedLayer c = cache->get(jobs[i].plan, spec.compression, options.source_date_epoch);
+        descriptor = c.descriptor;
+        diff_id = c.diff_id;
+        stream = archive::file_stream(c.blob);
+        reused += c.reused ? 1 : 0;
+      } else {
+        fresh.push_back(layer::write_layer(jobs[i].plan, spec.compression, options.source_date_epoch, scratch_dir));
+        descriptor = fresh.back().descriptor;
+        diff_id = fresh.back().diff_id;
+        util::ScratchFile* file = fresh.back().file.get();
+        stream = [file](const archive::ByteSink& sink) { file->read_all(sink); };
+      }
+    });
+    descriptor.annotations = jobs[i].annotations;
+    total += descriptor.size;
+    config.diff_ids.push_back(diff_id);
     config.history.push_back({created, jobs[i].created_by, false});
-    image.manifest.layers.push_back(blob.descriptor);
-    image.blobs.push_back({blob.descriptor.digest, blob.descriptor.size, {}, blob.file.get()});
+    image.manifest.layers.push_back(descriptor);
+    image.blobs.push_back({descriptor.digest, descriptor.size, {}, stream});
   }
 
   auto add_json_blob = [&](const std::string& bytes, const char* media_type) {
@@ -248,7 +370,7 @@ void run(const Options& options) {
     d.media_type = media_type;
     d.digest = oci::Digest{util::Sha256::hex_of(bytes)};
     d.size = bytes.size();
-    image.blobs.push_back({d.digest, d.size, bytes, nullptr});
+    image.blobs.push_back({d.digest, d.size, bytes, {}});
     return d;
   };
   image.manifest.config = add_json_blob(oci::canonical(oci::to_json(config)), oci::media_type::kConfig);
@@ -262,6 +384,12 @@ void run(const Options& options) {
     with_context("writing depfile", [&] {
       util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs));
     });
+  }
+  if (cache) {
+    cache->prune();
+    std::printf("ocipack: %s: %zu layer(s) of ours, %d reused from the cache, %zu written, %s compressed%s\n",
+                options.output.filename().c_str(), jobs.size(), reused, jobs.size() - reused, human(total).c_str(),
+                base ? (", on " + std::to_string(base->layers.size()) + " base layer(s)").c_str() : "");
   }
 }
 

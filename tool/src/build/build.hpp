@@ -15,6 +15,7 @@ struct Options {
   std::filesystem::path spec;
   std::filesystem::path output;
   std::optional<std::filesystem::path> depfile;
+  std::optional<std::filesystem::path> cache_dir;  // per-layer blobs kept between builds
   std::int64_t source_date_epoch = 0;
 };
 

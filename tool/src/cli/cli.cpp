@@ -19,7 +19,7 @@ const char* const kUsage =
     "ocipack " OCIPACK_VERSION " - reproducible OCI images from build outputs, no daemon\n"
     "\n"
     "Usage:\n"
-    "  ocipack build --spec FILE --output FILE [--depfile FILE]\n"
+    "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
     "  ocipack inspect [--json] IMAGE.tar\n"
     "  ocipack --help | --version\n"
     "\n"
@@ -46,6 +46,7 @@ int build_command(int argc, char** argv) {
       ("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())
       ("output", "image tarball to write (atomically)", cxxopts::value<std::string>())
       ("depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())
+      ("cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>())
       ("h,help", "show this help");
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
@@ -59,6 +60,7 @@ int build_command(int argc, char** argv) {
   o.spec = result["spec"].as<std::string>();
   o.output = result["output"].as<std::string>();
   if (result.count("depfile")) o.depfile = result["depfile"].as<std::string>();
+  if (result.count("cache-dir")) o.cache_dir = result["cache-dir"].as<std::string>();
   o.source_date_epoch = build::source_date_epoch_from_env();
   build::run(o);
   return 0;

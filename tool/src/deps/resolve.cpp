@@ -229,6 +229,10 @@ private:
   void interpreter(const Node& n) {
     const std::string& interp = n.object.interpreter;
     if (m_interpreters.count(interp)) return;
+    if (m_options.provided && m_options.provided(interp)) {  // the base has it
+      m_interpreters.insert(interp);
+      return;
+    }
     fs::path host = in_root(m_root, interp);
     if (!is_file(host)) {
       throw Error(n.image_path + " (" + n.host.string() + ") needs the ELF interpreter " + interp +
@@ -312,7 +316,7 @@ private:
       auto own = path_list(n, *n.object.runpath, "RUNPATH");
       dirs.insert(dirs.end(), own.begin(), own.end());
     }
-    for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), "", "ld.so.conf directory " + d});
+    for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), d, "ld.so.conf directory " + d});
     for (const auto& d : m_defaults) dirs.push_back({in_root(m_root, d), d, "default directory " + d});
 
     // The same directory twice (an ld.so.conf entry that is also a default
@@ -326,6 +330,12 @@ private:
 
     std::string skipped;
     for (const auto& d : dirs) {
+      // A library the image already has where the loader will look (from a
+      // base image) is used as it is.
+      if (!d.image_dir.empty() && m_options.provided && m_options.provided(d.image_dir + "/" + name)) {
+        m_loaded.insert(name);
+        return;
+      }
       fs::path candidate = d.host / name;
       if (!is_file(candidate)) continue;
       m_inputs.insert(candidate);

@@ -8,6 +8,7 @@
 #include "layer/plan.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -18,6 +19,9 @@ namespace ocipack::deps {
 struct Options {
   std::filesystem::path sysroot = "/";  // the target's root: libraries come from here
   std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute in-root paths
+  // Whether the image already has a file at an in-image path (a base
+  // image's libraries); such libraries are not bundled again.
+  std::function<bool(const std::string&)> provided;
 };
 
 struct Closure {

@@ -41,6 +41,14 @@ struct Walker {
   std::set<fs::path>& inputs;
   std::vector<Entry>& out;
 
+  void push(Entry e) {
+    if (spec.owner) {  // OWNER applies to everything copied, like COPY --chown
+      e.uid = spec.owner->uid;
+      e.gid = spec.owner->gid;
+    }
+    out.push_back(std::move(e));
+  }
+
   void add(const fs::path& source, const std::string& image_path, bool follow) {
     struct stat st {};
     int rc = follow ? ::stat(source.c_str(), &st) : ::lstat(source.c_str(), &st);
@@ -57,7 +65,7 @@ struct Walker {
       e.mode = file_mode(st, spec);
       e.source = source;
       e.size = static_cast<std::uint64_t>(st.st_size);
-      out.push_back(std::move(e));
+      push(std::move(e));
     } else if (S_ISLNK(st.st_mode)) {
       // Symlinks stay symlinks, their target text unchanged.
       std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
@@ -69,14 +77,14 @@ struct Walker {
       e.type = Entry::Type::Symlink;
       e.mode = 0777;
       e.link_target = target;
-      out.push_back(std::move(e));
+      push(std::move(e));
     } else if (S_ISDIR(st.st_mode)) {
       if (!image_path.empty()) {
         Entry e;
         e.path = image_path;
         e.type = Entry::Type::Directory;
         e.mode = 0755;
-        out.push_back(std::move(e));
+        push(std::move(e));
       }
       std::error_code ec;
       std::vector<fs::path> children;
@@ -97,10 +105,11 @@ struct Walker {
 };
 
 bool same_content(const Entry& a, const Entry& b) {
-  if (a.type != b.type || a.mode != b.mode) return false;
+  if (a.type != b.type || a.mode != b.mode || a.uid != b.uid || a.gid != b.gid) return false;
   if (a.type == Entry::Type::Symlink) return a.link_target == b.link_target;
   if (a.type == Entry::Type::Directory) return true;
   if (a.size != b.size) return false;
+  if (a.source.empty() || b.source.empty()) return a.source == b.source && a.content == b.content;
   if (a.source == b.source) return true;
   std::ifstream x(a.source, std::ios::binary), y(b.source, std::ios::binary);
   std::vector<char> bx(65536), by(65536);
@@ -130,14 +139,20 @@ void finalize(std::vector<Entry>& entries) {
         d.path = parent;
         d.type = Entry::Type::Directory;
         d.mode = 0755;
+        d.implied = true;
         by_path.emplace(parent, d);
       } else if (it->second.type != Entry::Type::Directory) {
         throw Error("/" + parent + " is both a file and the parent directory of /" + e.path);
       }
     }
     auto [it, inserted] = by_path.emplace(e.path, e);
+    if (!inserted && it->second.type == Entry::Type::Directory && e.type == Entry::Type::Directory) {
+      // A directory asked for (with its mode and owner) wins over one that
+      // was only implied as a parent or copied along.
+      if (it->second.implied && !e.implied) it->second = e;
+      continue;
+    }
     if (!inserted && !same_content(it->second, e)) {
-      if (it->second.type == Entry::Type::Directory && e.type == Entry::Type::Directory) continue;
       std::string from = it->second.source.empty() ? it->second.link_target : it->second.source.string();
       std::string other = e.source.empty() ? e.link_target : e.source.string();
       throw Error("duplicate destination /" + e.path + " with different content (from " + from +
@@ -176,6 +191,61 @@ Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
       Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), false);
     }
   }
+  for (const auto& d : layer.directories) {
+    Entry e;
+    e.path = d.path.substr(1);
+    e.type = Entry::Type::Directory;
+    e.mode = d.mode.value_or(0755);
+    if (d.owner) {
+      e.uid = d.owner->uid;
+      e.gid = d.owner->gid;
+    }
+    plan.entries.push_back(e);
+  }
+  for (const auto& l : layer.symlinks) {
+    Entry e;
+    e.path = l.path.substr(1);
+    e.type = Entry::Type::Symlink;
+    e.mode = 0777;
+    e.link_target = l.target;
+    plan.entries.push_back(e);
+  }
+  finalize(plan.entries);
+  return plan;
+}
+
+Plan skeleton() {
+  // What a scratch image lacks for non-root users and temporary files: the
+  // accounts of distroless images (root, nobody, nonroot 65532), their
+  // groups, homes, and a world-writable sticky /tmp.
+  auto file = [](const char* path, std::string content) {
+    Entry e;
+    e.path = path;
+    e.type = Entry::Type::File;
+    e.mode = 0644;
+    e.size = content.size();
+    e.content = std::move(content);
+    return e;
+  };
+  auto dir = [](const char* path, unsigned mode, unsigned owner) {
+    Entry e;
+    e.path = path;
+    e.type = Entry::Type::Directory;
+    e.mode = mode;
+    e.uid = e.gid = owner;
+    return e;
+  };
+  Plan plan;
+  plan.entries = {
+      file("etc/passwd",
+           "root:x:0:0:root:/root:/sbin/nologin\n"
+           "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+           "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"),
+      file("etc/group", "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"),
+      dir("home/nonroot", 0700, 65532),
+      dir("root", 0700, 0),
+      dir("tmp", 01777, 0),
+  };
   finalize(plan.entries);
   return plan;
 }

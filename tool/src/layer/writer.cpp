@@ -102,7 +102,7 @@ Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t m
 
   for (const Entry& e : plan.entries) {
     // Built from scratch, never from stat(): only path, type, mode, size,
-    // link and the fixed mtime reach the tar; uid/gid 0 and no user/group
+    // link and the fixed mtime reach the tar; uid/gid 0 (unless OWNER) and no user/group
     // names so the layer does not depend on who built it.
     util::ArchiveEntry entry(archive_entry_new());
     std::string path = e.path;
@@ -122,11 +122,17 @@ Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t m
     }
     archive_entry_copy_pathname(entry.get(), path.c_str());
     archive_entry_set_perm(entry.get(), e.mode);
-    archive_entry_set_uid(entry.get(), 0);
-    archive_entry_set_gid(entry.get(), 0);
+    archive_entry_set_uid(entry.get(), e.uid);
+    archive_entry_set_gid(entry.get(), e.gid);
     archive_entry_set_mtime(entry.get(), mtime, 0);
     check(a.get(), archive_write_header(a.get(), entry.get()), p, "writing /" + e.path);
-    if (e.type == Entry::Type::File) copy_file(a.get(), e, p);
+    if (e.type == Entry::Type::File && e.source.empty()) {
+      if (archive_write_data(a.get(), e.content.data(), e.content.size()) < 0) {
+        check(a.get(), ARCHIVE_FATAL, p, "writing /" + e.path);
+      }
+    } else if (e.type == Entry::Type::File) {
+      copy_file(a.get(), e, p);
+    }
   }
   check(a.get(), archive_write_close(a.get()), p, "finishing the layer");
   p.compressor->finish();

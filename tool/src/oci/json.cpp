@@ -2,6 +2,8 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
+
 namespace ocipack::oci {
 
 using nlohmann::json;
@@ -33,6 +35,18 @@ json to_json(const ImageConfig& c) {
     config["ExposedPorts"] = ports;
   }
   if (!cc.labels.empty()) config["Labels"] = cc.labels;
+  if (!cc.volumes.empty()) {
+    json volumes = json::object();
+    for (const auto& v : cc.volumes) volumes[v] = json::object();
+    config["Volumes"] = volumes;
+  }
+  if (!cc.stop_signal.empty()) config["StopSignal"] = cc.stop_signal;
+  if (!c.other_config.empty()) {
+    json other = json::parse(c.other_config);
+    for (auto it = other.begin(); it != other.end(); ++it) {
+      if (!config.contains(it.key())) config[it.key()] = it.value();
+    }
+  }
 
   json diff_ids = json::array();
   for (const auto& d : c.diff_ids) diff_ids.push_back(d.str());
@@ -174,6 +188,21 @@ ImageConfig config_from_json(const json& j) {
       for (auto p = e->begin(); p != e->end(); ++p) cc.exposed_ports.push_back(p.key());
     }
     if (auto e = cj.find("Labels"); e != cj.end() && !e->is_null()) cc.labels = string_map(*e, "Labels");
+    if (auto e = cj.find("Volumes"); e != cj.end() && !e->is_null()) {
+      if (!e->is_object()) throw Error("field \"Volumes\" is not an object");
+      for (auto p = e->begin(); p != e->end(); ++p) cc.volumes.push_back(p.key());
+    }
+    cc.stop_signal = optional_string(cj, "StopSignal");
+    json other = json::object();
+    static const char* const modelled[] = {"Entrypoint", "Cmd", "Env", "WorkingDir", "User", "ExposedPorts",
+                                           "Labels", "Volumes", "StopSignal"};
+    for (auto it = cj.begin(); it != cj.end(); ++it) {
+      if (std::find(std::begin(modelled), std::end(modelled), it.key()) == std::end(modelled) &&
+          !it.value().is_null()) {
+        other[it.key()] = it.value();
+      }
+    }
+    if (!other.empty()) c.other_config = other.dump();
   }
   const json& rootfs = field(j, "rootfs");
   for (const auto& d : string_list(field(rootfs, "diff_ids"), "diff_ids")) {

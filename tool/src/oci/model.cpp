@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <regex>
 
@@ -92,6 +93,48 @@ std::string Reference::familiar() const {
     name = domain + "/" + name;
   }
   return name + ":" + tag;
+}
+
+namespace {
+std::string env_name(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+template <typename T> void unite(std::vector<T>& into, const std::vector<T>& more) {
+  for (const auto& v : more) {
+    if (std::find(into.begin(), into.end(), v) == into.end()) into.push_back(v);
+  }
+}
+} // namespace
+
+ContainerConfig inherit(const ContainerConfig& base, const ContainerConfig& ours) {
+  ContainerConfig c = base;
+  for (const auto& e : ours.env) {
+    auto same = std::find_if(c.env.begin(), c.env.end(),
+                             [&](const std::string& b) { return env_name(b) == env_name(e); });
+    if (same != c.env.end()) {
+      *same = e;
+    } else {
+      c.env.push_back(e);
+    }
+  }
+  if (ours.entrypoint) {
+    c.entrypoint = ours.entrypoint;
+    c.cmd.reset();  // docker: a new ENTRYPOINT resets the inherited CMD
+  }
+  if (ours.cmd) c.cmd = ours.cmd;
+  if (!ours.working_dir.empty()) c.working_dir = ours.working_dir;
+  if (!ours.user.empty()) c.user = ours.user;
+  if (!ours.stop_signal.empty()) c.stop_signal = ours.stop_signal;
+  for (const auto& [k, v] : ours.labels) c.labels[k] = v;
+  unite(c.exposed_ports, ours.exposed_ports);
+  unite(c.volumes, ours.volumes);
+  return c;
+}
+
+void add_default_path(std::vector<std::string>& env) {
+  for (const auto& e : env) {
+    if (e.rfind("PATH=", 0) == 0) return;
+  }
+  env.insert(env.begin(), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
 std::string rfc3339(std::int64_t epoch_seconds) {

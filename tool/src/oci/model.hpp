@@ -60,6 +60,8 @@ struct ContainerConfig {
   std::string user;
   std::vector<std::string> exposed_ports; // "8080/tcp"
   std::map<std::string, std::string> labels;
+  std::vector<std::string> volumes;       // "/data"
+  std::string stop_signal;
 };
 
 struct History {
@@ -72,6 +74,9 @@ struct ImageConfig {
   Platform platform;
   std::string created; // RFC 3339 UTC
   ContainerConfig config;
+  // Members of "config" this model does not name (Healthcheck, Shell, ...),
+  // kept as they were in a base image's config: a JSON object text or empty.
+  std::string other_config;
   std::vector<Digest> diff_ids;
   std::vector<History> history;
 };
@@ -101,6 +106,15 @@ struct Reference {
   // "registry.example:5000/app:1". Used as RepoTag in manifest.json.
   std::string familiar() const;
 };
+
+// The config of an image built FROM `base` with the settings `ours`, as a
+// Dockerfile does: Env merged by name (ours win), Labels merged (ours win),
+// ExposedPorts and Volumes united; Entrypoint, Cmd, WorkingDir, User and
+// StopSignal kept unless set, and a new Entrypoint drops the inherited Cmd.
+ContainerConfig inherit(const ContainerConfig& base, const ContainerConfig& ours);
+
+// Adds Docker's default PATH unless `env` sets PATH.
+void add_default_path(std::vector<std::string>& env);
 
 // RFC 3339 UTC ("1970-01-01T00:00:00Z") of seconds since the epoch.
 std::string rfc3339(std::int64_t epoch_seconds);

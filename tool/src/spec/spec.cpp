@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 #include "util/file.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -109,9 +110,22 @@ oci::ContainerConfig parse_config(const json& j) {
     }
   }
   if (auto it = j.find("labels"); it != j.end()) c.labels = key_values(*it, "labels");
+  if (auto it = j.find("volumes"); it != j.end()) {
+    for (const auto& v : strings_of(*it, "volumes")) {
+      std::string dir = normalize_image_dir(v, "volume");
+      if (std::find(c.volumes.begin(), c.volumes.end(), dir) == c.volumes.end()) c.volumes.push_back(dir);
+    }
+  }
+  if (auto it = j.find("stop_signal"); it != j.end()) {
+    c.stop_signal = string_of(*it, "stop_signal");
+    static const std::regex re("(SIG)?[A-Z][A-Z0-9+-]*|[1-9][0-9]?");
+    if (!std::regex_match(c.stop_signal, re)) {
+      throw Error("stop signal \"" + c.stop_signal + "\" is not a signal name (SIGTERM) or number");
+    }
+  }
 
   // Environment: later entries replace earlier ones of the same name, as in
-  // a Dockerfile; PATH gets Docker's default unless set.
+  // a Dockerfile. (The default PATH is added once a base image is merged.)
   std::vector<std::string> env;
   for (const auto& e : c.env) {
     validate_env(e);
@@ -125,11 +139,33 @@ oci::ContainerConfig parse_config(const json& j) {
     }
     if (!replaced) env.push_back(e);
   }
-  bool has_path = false;
-  for (const auto& e : env) has_path = has_path || e.rfind("PATH=", 0) == 0;
-  if (!has_path) env.insert(env.begin(), kDefaultPath);
   c.env = env;
   return c;
+}
+
+std::optional<unsigned> parse_mode(const json& j) {
+  auto it = j.find("mode");
+  if (it == j.end()) return std::nullopt;
+  std::string mode = string_of(*it, "mode");
+  static const std::regex re("[0-7]{3,4}");
+  if (!std::regex_match(mode, re)) throw Error("mode \"" + mode + "\" is not an octal mode like 0644");
+  return static_cast<unsigned>(std::stoul(mode, nullptr, 8));
+}
+
+std::optional<Owner> parse_owner(const json& j) {
+  auto it = j.find("owner");
+  if (it == j.end()) return std::nullopt;
+  std::string owner = string_of(*it, "owner");
+  static const std::regex re("([0-9]{1,10})(:([0-9]{1,10}))?");
+  std::smatch m;
+  if (!std::regex_match(owner, m, re) || std::stoull(m[1]) > 0xfffffffeull ||
+      (m[3].matched && std::stoull(m[3]) > 0xfffffffeull)) {
+    throw Error("owner \"" + owner + "\" is not <uid>[:<gid>] (numbers)");
+  }
+  Owner o;
+  o.uid = static_cast<unsigned>(std::stoul(m[1]));
+  o.gid = m[3].matched ? static_cast<unsigned>(std::stoul(m[3])) : o.uid;
+  return o;
 }
 
 FileSpec parse_file(const json& j) {
@@ -141,12 +177,8 @@ FileSpec parse_file(const json& j) {
   }
   f.destination = normalize_image_dir(string_of(require(j, "destination"), "destination"),
                                       "destination");
-  if (auto it = j.find("mode"); it != j.end()) {
-    std::string mode = string_of(*it, "mode");
-    static const std::regex re("[0-7]{3,4}");
-    if (!std::regex_match(mode, re)) throw Error("mode \"" + mode + "\" is not an octal mode like 0644");
-    f.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
-  }
+  f.mode = parse_mode(j);
+  f.owner = parse_owner(j);
   if (auto it = j.find("elf"); it != j.end()) {
     if (!it->is_boolean()) throw Error("field \"elf\" is not a boolean");
     f.elf = it->get<bool>();
@@ -214,6 +246,19 @@ BuildSpec parse(const std::string& text) {
   if (auto it = j.find("annotations"); it != j.end()) s.annotations = key_values(*it, "annotations");
 
   if (auto it = j.find("runtime_dependencies"); it != j.end()) s.runtime = parse_runtime(*it);
+  if (auto it = j.find("base"); it != j.end()) {
+    if (!it->is_object()) throw Error("field \"base\" is not an object");
+    BaseSpec base;
+    std::string path = string_of(require(*it, "path"), "base path");
+    if (path.empty() || path[0] != '/') throw Error("base \"" + path + "\" is not an absolute path");
+    base.path = path;
+    if (auto t = it->find("tag"); t != it->end()) base.tag = string_of(*t, "base tag");
+    s.base = base;
+  }
+  if (auto it = j.find("skeleton"); it != j.end()) {
+    if (!it->is_boolean()) throw Error("field \"skeleton\" is not a boolean");
+    s.skeleton = it->get<bool>();
+  }
 
   const json& layers = require(j, "layers");
   if (!layers.is_array()) throw Error("field \"layers\" is not an array");
@@ -226,6 +271,32 @@ BuildSpec parse(const std::string& text) {
       const json& files = require(l, "files");
       if (!files.is_array()) throw Error("field \"files\" is not an array");
       for (const auto& f : files) layer.files.push_back(parse_file(f));
+      if (auto it = l.find("directories"); it != l.end()) {
+        if (!it->is_array()) throw Error("field \"directories\" is not an array");
+        for (const auto& d : *it) {
+          if (!d.is_object()) throw Error("a directory entry is not an object");
+          DirectorySpec dir;
+          dir.path = normalize_image_dir(string_of(require(d, "path"), "path"), "directory");
+          if (dir.path == "/") throw Error("directory \"/\" cannot be added");
+          dir.mode = parse_mode(d);
+          dir.owner = parse_owner(d);
+          layer.directories.push_back(dir);
+        }
+      }
+      if (auto it = l.find("symlinks"); it != l.end()) {
+        if (!it->is_array()) throw Error("field \"symlinks\" is not an array");
+        for (const auto& sl : *it) {
+          if (!sl.is_object()) throw Error("a symlink entry is not an object");
+          SymlinkSpec link;
+          link.path = normalize_image_dir(string_of(require(sl, "path"), "path"), "symlink");
+          link.target = string_of(require(sl, "target"), "target");
+          if (link.path == "/") throw Error("symlink \"/\" cannot be added");
+          if (link.target.empty() || link.target.find('\0') != std::string::npos) {
+            throw Error("symlink " + link.path + " has an empty or invalid target");
+          }
+          layer.symlinks.push_back(link);
+        }
+      }
       return layer;
     }));
   }

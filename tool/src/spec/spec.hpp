@@ -19,16 +19,41 @@ enum class Compression { Gzip, None };
 // One source put into the image, as install(FILES|DIRECTORY) would:
 // a file lands at destination/<name>; a directory is copied under its own
 // name, or only its contents when `source` ends in '/'.
+// uid:gid of an entry (OWNER); root when absent.
+struct Owner {
+  unsigned uid = 0, gid = 0;
+};
+
 struct FileSpec {
   std::string source;           // absolute path on the build machine
   std::string destination;      // absolute, normalised in-image directory
   std::optional<unsigned> mode; // permission bits for regular files
   bool elf = false;             // a build target: must be ELF, sets the platform
+  std::optional<Owner> owner;   // uid:gid of everything copied (OWNER)
+};
+
+struct DirectorySpec {          // an empty directory to create
+  std::string path;             // absolute, normalised
+  std::optional<unsigned> mode;
+  std::optional<Owner> owner;
+};
+
+struct SymlinkSpec {
+  std::string path;             // absolute, normalised
+  std::string target;           // as given
 };
 
 struct LayerSpec {
   std::string created_by;
   std::vector<FileSpec> files;
+  std::vector<DirectorySpec> directories;
+  std::vector<SymlinkSpec> symlinks;
+};
+
+// BASE and BASE_TAG: the image to build on.
+struct BaseSpec {
+  std::filesystem::path path;
+  std::string tag;              // empty: the only image in the base
 };
 
 // RUNTIME_DEPENDENCIES, SYSROOT and RUNTIME_LIBRARIES of add_container_image().
@@ -47,8 +72,11 @@ struct BuildSpec {
   std::map<std::string, std::string> annotations;
   std::vector<LayerSpec> layers;
   RuntimeDependencies runtime;
+  std::optional<BaseSpec> base;
+  bool skeleton = false;        // SKELETON: /etc/passwd, /etc/group, /tmp
 };
 
+// Docker's default PATH, set when neither the base nor ENV sets one.
 inline constexpr const char* kDefaultPath =
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -141,6 +141,26 @@ std::size_t ScratchFile::read_some(char* buffer, std::size_t size) {
   }
 }
 
+void ScratchFile::persist(const fs::path& path) {
+  flush();
+  ::fsync(fd());
+  // An O_TMPFILE file gets a name through /proc; rename() then replaces an
+  // existing file atomically.
+  std::string temp = path.string() + ".ocipack-" + std::to_string(::getpid());
+  std::string proc = "/proc/self/fd/" + std::to_string(fd());
+  ::unlink(temp.c_str());
+  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+      ::unlink(temp.c_str());
+      throw_errno("cannot rename " + temp + " to " + path.string());
+    }
+    return;
+  }
+  OutputFile copy(path);
+  read_all([&](const char* p, std::size_t n) { copy.write(p, n); });
+  copy.commit();
+}
+
 std::string read_file(const fs::path& path) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw_errno("cannot open " + path.string());

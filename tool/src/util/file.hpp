@@ -64,6 +64,9 @@ public:
   explicit ScratchFile(const std::filesystem::path& dir);
   // Streams the whole content to `sink(data, size)`.
   template <typename Sink> void read_all(Sink&& sink);
+  // Gives the content the name `path` (atomically: a link, or a copy
+  // renamed into place where the file cannot be linked).
+  void persist(const std::filesystem::path& path);
 
 private:
   void rewind();

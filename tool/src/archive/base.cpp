@@ -1,0 +1,492 @@
+#include "archive/base.hpp"
+
+#include "oci/json.hpp"
+#include "util/archive_ptr.hpp"
+#include "util/error.hpp"
+#include "util/sha256.hpp"
+
+#include <fcntl.h>
+#include <map>
+#include <regex>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace ocipack::archive {
+
+namespace {
+constexpr std::uint64_t kMaxDocument = 16u << 20;  // index, manifests, configs
+constexpr const char* kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+constexpr const char* kDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
+constexpr const char* kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+constexpr const char* kDockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+} // namespace
+
+// The files of a base: entries of a tarball (copied once to scratch files,
+// hashed on the way) or files of a directory (hashed when first read).
+class BlobSource {
+public:
+  virtual ~BlobSource() = default;
+  virtual bool has(const std::string& path) const = 0;
+  virtual std::uint64_t size(const std::string& path) const = 0;
+  virtual std::string sha256(const std::string& path) const = 0;
+  // A new read-only descriptor at offset 0 (the caller closes it).
+  virtual int open(const std::string& path) const = 0;
+
+  std::string read_document(const std::string& path) const {
+    if (!has(path)) throw Error("missing " + path);
+    if (size(path) > kMaxDocument) throw Error(path + " is larger than " + std::to_string(kMaxDocument) + " bytes");
+    Fd f{open(path)};
+    std::string out(static_cast<std::size_t>(size(path)), '\0');
+    std::size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::read(f.fd, out.data() + done, out.size() - done);
+      if (n <= 0) throw Error("cannot read " + path);
+      done += static_cast<std::size_t>(n);
+    }
+    return out;
+  }
+};
+
+namespace {
+
+// "./a//b" -> "a/b"; refuses absolute paths and ".." (no escaping the base).
+std::string clean(const std::string& path) {
+  std::string out;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string c = path.substr(i, j - i);
+    if (c == "..") throw Error("path \"" + path + "\" leaves the image");
+    if (!c.empty() && c != ".") out += (out.empty() ? "" : "/") + c;
+    i = j + 1;
+  }
+  return out;
+}
+
+class TarSource final : public BlobSource {
+public:
+  TarSource(const fs::path& tarball, const fs::path& scratch_dir) {
+    util::ArchiveReader a(archive_read_new());
+    archive_read_support_format_tar(a.get());
+    if (archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
+      throw Error("cannot open " + tarball.string() + ": " + util::archive_message(a.get()));
+    }
+    archive_entry* e = nullptr;
+    int rc;
+    std::vector<char> buffer(1 << 20);
+    while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+      std::string path = clean(archive_entry_pathname(e));
+      if (const char* link = archive_entry_hardlink(e)) {
+        m_links[path] = clean(link);
+        continue;
+      }
+      if (archive_entry_filetype(e) == AE_IFLNK) {
+        // `docker save` (20.10) links a layer it already wrote.
+        std::string dir = path.find('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1);
+        std::string target = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
+        m_links[path] = clean(target[0] == '/' ? target : dir + target);
+        continue;
+      }
+      if (archive_entry_filetype(e) != AE_IFREG) continue;
+      if (m_files.count(path)) throw Error(tarball.string() + " has " + path + " twice");
+      Entry entry;
+      entry.file = std::make_shared<util::ScratchFile>(scratch_dir);
+      util::Sha256 hash;
+      la_ssize_t n;
+      while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) {
+        hash.update(buffer.data(), static_cast<std::size_t>(n));
+        entry.file->write(buffer.data(), static_cast<std::size_t>(n));
+      }
+      if (n < 0) throw Error("reading " + path + " in " + tarball.string() + ": " + util::archive_message(a.get()));
+      entry.file->flush();
+      entry.size = entry.file->bytes_written();
+      entry.sha256 = hash.finish_hex();
+      m_files.emplace(path, std::move(entry));
+    }
+    if (rc != ARCHIVE_EOF) throw Error("reading " + tarball.string() + ": " + util::archive_message(a.get()));
+  }
+
+  bool has(const std::string& path) const override { return find(path) != nullptr; }
+  std::uint64_t size(const std::string& path) const override { return get(path).size; }
+  std::string sha256(const std::string& path) const override { return get(path).sha256; }
+  int open(const std::string& path) const override {
+    // An independent description of the unnamed file, at offset 0.
+    std::string proc = "/proc/self/fd/" + std::to_string(get(path).file->fd());
+    int fd = ::open(proc.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("cannot reopen " + path);
+    return fd;
+  }
+
+private:
+  struct Entry {
+    std::shared_ptr<util::ScratchFile> file;
+    std::uint64_t size = 0;
+    std::string sha256;
+  };
+  const Entry* find(std::string path) const {
+    for (int hops = 0; hops < 16; ++hops) {
+      auto it = m_files.find(path);
+      if (it != m_files.end()) return &it->second;
+      auto link = m_links.find(path);
+      if (link == m_links.end()) return nullptr;
+      path = link->second;
+    }
+    return nullptr;
+  }
+  const Entry& get(const std::string& path) const {
+    const Entry* e = find(path);
+    if (e == nullptr) throw Error("missing " + path);
+    return *e;
+  }
+  std::map<std::string, Entry> m_files;
+  std::map<std::string, std::string> m_links;
+};
+
+class DirSource final : public BlobSource {
+public:
+  explicit DirSource(const fs::path& dir) : m_dir(dir) {}
+  bool has(const std::string& path) const override {
+    struct stat st {};
+    return ::stat(full(path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  }
+  std::uint64_t size(const std::string& path) const override {
+    struct stat st {};
+    if (::stat(full(path).c_str(), &st) != 0) throw Error("missing " + path);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+  std::string sha256(const std::string& path) const override {
+    auto it = m_hashes.find(path);
+    if (it != m_hashes.end()) return it->second;
+    Fd f{open(path)};
+    util::Sha256 hash;
+    std::vector<char> buffer(1 << 20);
+    ssize_t n;
+    while ((n = ::read(f.fd, buffer.data(), buffer.size())) > 0) hash.update(buffer.data(), static_cast<std::size_t>(n));
+    if (n < 0) throw_errno("cannot read " + full(path).string());
+    return m_hashes[path] = hash.finish_hex();
+  }
+  int open(const std::string& path) const override {
+    int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno("cannot open " + full(path).string());
+    return fd;
+  }
+
+private:
+  fs::path full(const std::string& path) const { return m_dir / clean(path); }
+  fs::path m_dir;
+  mutable std::map<std::string, std::string> m_hashes;
+};
+
+std::string blob_path(const oci::Digest& d) { return "blobs/sha256/" + d.hex; }
+
+// The bytes of a blob, checked against its descriptor.
+void verify_blob(const BlobSource& src, const oci::Descriptor& d, const char* what) {
+  const std::string path = blob_path(d.digest);
+  if (!src.has(path)) throw Error("missing " + std::string(what) + " blob " + d.digest.str());
+  if (src.size(path) != d.size) {
+    throw Error(std::string(what) + " blob " + d.digest.str() + " has " + std::to_string(src.size(path)) +
+                " bytes, its descriptor says " + std::to_string(d.size));
+  }
+  std::string actual = src.sha256(path);
+  if (actual != d.digest.hex) {
+    throw Error(std::string(what) + " blob " + d.digest.str() + " does not match its digest (its content hashes to sha256:" +
+                actual + ")");
+  }
+}
+
+// sha256 of the uncompressed content (gzip, zstd, bzip2, xz or plain).
+std::string uncompressed_sha256(const BlobSource& src, const std::string& path) {
+  Fd f{src.open(path)};
+  util::ArchiveReader a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_raw(a.get());
+  if (archive_read_open_fd(a.get(), f.fd, 1 << 16) != ARCHIVE_OK) {
+    throw Error("cannot read layer " + path + ": " + util::archive_message(a.get()));
+  }
+  archive_entry* e = nullptr;
+  util::Sha256 hash;
+  if (archive_read_next_header(a.get(), &e) == ARCHIVE_OK) {
+    std::vector<char> buffer(1 << 20);
+    la_ssize_t n;
+    while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) {
+      hash.update(buffer.data(), static_cast<std::size_t>(n));
+    }
+    if (n < 0) throw Error("cannot decompress layer " + path + ": " + util::archive_message(a.get()));
+  }
+  return hash.finish_hex();
+}
+
+std::string magic_media_type(const BlobSource& src, const std::string& path) {
+  Fd f{src.open(path)};
+  unsigned char m[4] = {};
+  ssize_t n = ::read(f.fd, m, sizeof m);
+  if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) return oci::media_type::kLayerGzip;
+  if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) return oci::media_type::kLayerZstd;
+  return oci::media_type::kLayerTar;
+}
+
+std::string oci_layer_type(const std::string& media_type, const oci::Digest& digest) {
+  if (media_type == oci::media_type::kLayerTar || media_type == oci::media_type::kLayerGzip ||
+      media_type == oci::media_type::kLayerZstd) {
+    return media_type;
+  }
+  if (media_type == kDockerLayerGzip) return oci::media_type::kLayerGzip;
+  if (media_type == kDockerLayerTar) return oci::media_type::kLayerTar;
+  throw Error("layer " + digest.str() + " has media type " + media_type + ", which ocipack cannot pass on");
+}
+
+bool platform_matches(const oci::Platform& have, const oci::Platform& want) {
+  return have.architecture == want.architecture && have.os == want.os &&
+         (have.variant.empty() || want.variant.empty() || have.variant == want.variant);
+}
+
+std::string tag_list(const oci::Index& index) {
+  std::set<std::string> names;
+  for (const auto& d : index.manifests) {
+    for (const char* key : {"io.containerd.image.name", "org.opencontainers.image.ref.name"}) {
+      auto it = d.annotations.find(key);
+      if (it != d.annotations.end()) {
+        names.insert(it->second);
+        break;
+      }
+    }
+  }
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "(no tags)" : out;
+}
+
+bool tag_matches(const oci::Descriptor& d, const std::string& tag) {
+  auto ann = [&](const char* key) {
+    auto it = d.annotations.find(key);
+    return it == d.annotations.end() ? std::string() : it->second;
+  };
+  const std::string ref_name = ann("org.opencontainers.image.ref.name");
+  const std::string image_name = ann("io.containerd.image.name");
+  if (tag == ref_name || tag == image_name) return true;
+  try {
+    oci::Reference r = oci::Reference::parse(tag);
+    if (!image_name.empty()) return r.full() == oci::Reference::parse(image_name).full();
+    return ref_name == r.tag && tag.find(':') != std::string::npos;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+void fill_layers(BaseImage& image, const BlobSource& src, const std::vector<std::pair<oci::Descriptor, std::string>>& layers) {
+  const auto& diff_ids = image.config.diff_ids;
+  if (layers.size() != diff_ids.size()) {
+    throw Error("the manifest has " + std::to_string(layers.size()) + " layers, the config " +
+                std::to_string(diff_ids.size()) + " diff_ids");
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const auto& [d, path] = layers[i];
+    std::string actual = uncompressed_sha256(src, path);
+    if (actual != diff_ids[i].hex) {
+      throw Error("layer " + std::to_string(i + 1) + " (" + d.digest.str() + ") uncompresses to sha256:" + actual +
+                  ", but the config's diff_id is " + diff_ids[i].str());
+    }
+    image.layers.push_back({d, diff_ids[i], path});
+  }
+}
+
+BaseImage read_oci(std::shared_ptr<const BlobSource> src, const std::string& tag, const oci::Platform& platform) {
+  oci::Index index = with_context("index.json", [&] {
+    return oci::index_from_json(oci::parse_json(src->read_document("index.json"), "index.json"));
+  });
+  std::vector<const oci::Descriptor*> picked;
+  std::set<std::string> digests;
+  for (const auto& d : index.manifests) {
+    if (tag.empty() || tag_matches(d, tag)) {
+      if (digests.insert(d.digest.hex).second) picked.push_back(&d);
+    }
+  }
+  if (picked.empty()) throw Error("no image tagged \"" + tag + "\"; it holds " + tag_list(index));
+  if (picked.size() > 1) {
+    throw Error("it holds several images (" + tag_list(index) + "); pick one with BASE_TAG");
+  }
+  oci::Descriptor chosen = *picked.front();
+  std::string name = tag.empty() ? tag_list(index) : tag;
+  for (int depth = 0; chosen.media_type == oci::media_type::kIndex || chosen.media_type == kDockerList; ++depth) {
+    if (depth > 4) throw Error("image indexes nested too deeply");
+    verify_blob(*src, chosen, "index");
+    oci::Index nested = with_context("index " + chosen.digest.str(), [&] {
+      return oci::index_from_json(oci::parse_json(src->read_document(blob_path(chosen.digest)), "the index"));
+    });
+    const oci::Descriptor* match = nullptr;
+    std::string have;
+    for (const auto& d : nested.manifests) {
+      if (!d.platform) continue;
+      have += (have.empty() ? "" : ", ") + d.platform->str();
+      if (match == nullptr && platform_matches(*d.platform, platform)) match = &d;
+    }
+    if (match == nullptr) throw Error("no image for " + platform.str() + " in it (it has " + have + ")");
+    chosen = *match;
+  }
+  if (chosen.media_type != oci::media_type::kManifest && chosen.media_type != kDockerManifest) {
+    throw Error("unsupported manifest media type " + chosen.media_type);
+  }
+  verify_blob(*src, chosen, "manifest");
+  oci::Manifest manifest = with_context("manifest " + chosen.digest.str(), [&] {
+    return oci::manifest_from_json(oci::parse_json(src->read_document(blob_path(chosen.digest)), "the manifest"));
+  });
+  verify_blob(*src, manifest.config, "config");
+  BaseImage image;
+  image.name = name;
+  image.config = with_context("config " + manifest.config.digest.str(), [&] {
+    return oci::config_from_json(oci::parse_json(src->read_document(blob_path(manifest.config.digest)), "the config"));
+  });
+  std::vector<std::pair<oci::Descriptor, std::string>> layers;
+  for (auto d : manifest.layers) {
+    verify_blob(*src, d, "layer");
+    d.media_type = oci_layer_type(d.media_type, d.digest);
+    d.annotations.clear();
+    d.platform.reset();
+    layers.emplace_back(d, blob_path(d.digest));
+  }
+  fill_layers(image, *src, layers);
+  image.source = std::move(src);
+  return image;
+}
+
+// Docker 20.10's `docker save`: manifest.json, <id>.json configs and
+// <id>/layer.tar layers (uncompressed).
+BaseImage read_docker_legacy(std::shared_ptr<const BlobSource> src, const std::string& tag) {
+  json m = oci::parse_json(src->read_document("manifest.json"), "manifest.json");
+  if (!m.is_array()) throw Error("manifest.json is not an array");
+  const json* picked = nullptr;
+  std::string all;
+  for (const auto& entry : m) {
+    if (!entry.is_object()) throw Error("manifest.json has an entry that is not an object");
+    bool match = tag.empty();
+    if (auto tags = entry.find("RepoTags"); tags != entry.end() && tags->is_array()) {
+      for (const auto& t : *tags) {
+        if (!t.is_string()) continue;
+        all += (all.empty() ? "" : ", ") + t.get<std::string>();
+        if (tag.empty()) continue;
+        try {
+          match = match || t.get<std::string>() == tag ||
+                  oci::Reference::parse(t.get<std::string>()).full() == oci::Reference::parse(tag).full();
+        } catch (const Error&) {
+        }
+      }
+    }
+    if (match) {
+      if (picked != nullptr) throw Error("it holds several images (" + all + "); pick one with BASE_TAG");
+      picked = &entry;
+    }
+  }
+  if (picked == nullptr) throw Error("no image tagged \"" + tag + "\"; it holds " + (all.empty() ? "(no tags)" : all));
+  auto string_of = [&](const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) throw Error(std::string("manifest.json: missing \"") + key + "\"");
+    return clean(it->get<std::string>());
+  };
+  const std::string config_path = string_of(*picked, "Config");
+  if (!src->has(config_path)) throw Error("missing config " + config_path);
+  const std::string config_sha = src->sha256(config_path);
+  // The config's file name is its own digest: check it.
+  static const std::regex named("(?:.*/)?([0-9a-f]{64})(?:\\.json)?");
+  std::smatch match;
+  if (std::regex_match(config_path, match, named) && match[1].str() != config_sha) {
+    throw Error("config " + config_path + " does not match its digest (its content hashes to sha256:" + config_sha + ")");
+  }
+  BaseImage image;
+  image.name = tag.empty() ? all : tag;
+  image.config = with_context("config " + config_path, [&] {
+    return oci::config_from_json(oci::parse_json(src->read_document(config_path), "the config"));
+  });
+  auto layer_paths = picked->find("Layers");
+  if (layer_paths == picked->end() || !layer_paths->is_array()) throw Error("manifest.json: missing \"Layers\"");
+  std::vector<std::pair<oci::Descriptor, std::string>> layers;
+  for (const auto& l : *layer_paths) {
+    if (!l.is_string()) throw Error("manifest.json: a layer is not a path");
+    std::string path = clean(l.get<std::string>());
+    if (!src->has(path)) throw Error("missing layer " + path);
+    oci::Descriptor d;
+    d.digest = oci::Digest{src->sha256(path)};
+    d.size = src->size(path);
+    d.media_type = magic_media_type(*src, path);
+    layers.emplace_back(d, path);
+  }
+  fill_layers(image, *src, layers);
+  image.source = std::move(src);
+  return image;
+}
+
+} // namespace
+
+BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Platform& platform,
+                    const fs::path& scratch_dir) {
+  return with_context("base image " + path.string(), [&] {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw_errno("cannot open");
+    std::shared_ptr<const BlobSource> src;
+    if (S_ISDIR(st.st_mode)) {
+      src = std::make_shared<DirSource>(path);
+    } else if (S_ISREG(st.st_mode)) {
+      src = std::make_shared<TarSource>(path, scratch_dir);
+    } else {
+      throw Error("is neither a tarball nor an OCI layout directory");
+    }
+    if (src->has("index.json")) return read_oci(std::move(src), tag, platform);
+    if (src->has("manifest.json")) return read_docker_legacy(std::move(src), tag);
+    throw Error("is not an image: it has neither index.json (OCI) nor manifest.json (docker save)");
+  });
+}
+
+void copy_base_layer(const BaseImage& base, const BaseLayer& layer,
+                     const std::function<void(const char*, std::size_t)>& sink) {
+  Fd f{base.source->open(layer.path)};
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t total = 0;
+  ssize_t n;
+  while ((n = ::read(f.fd, buffer.data(), buffer.size())) > 0) {
+    total += static_cast<std::uint64_t>(n);
+    sink(buffer.data(), static_cast<std::size_t>(n));
+  }
+  if (n < 0) throw_errno("cannot read base layer " + layer.descriptor.digest.str());
+  if (total != layer.descriptor.size) throw Error("base layer " + layer.descriptor.digest.str() + " changed size");
+}
+
+void list_base_layer(const BaseImage& base, const BaseLayer& layer,
+                     const std::function<void(const LayerFile&)>& on_file) {
+  with_context("base layer " + layer.descriptor.digest.str(), [&] {
+    Fd f{base.source->open(layer.path)};
+    util::ArchiveReader a(archive_read_new());
+    archive_read_support_filter_all(a.get());
+    archive_read_support_format_tar(a.get());
+    if (archive_read_open_fd(a.get(), f.fd, 1 << 16) != ARCHIVE_OK) throw Error(util::archive_message(a.get()));
+    archive_entry* e = nullptr;
+    int rc;
+    while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+      LayerFile lf;
+      lf.path = archive_entry_pathname(e);
+      switch (archive_entry_filetype(e)) {
+        case AE_IFREG: lf.type = archive_entry_hardlink(e) ? 'h' : '-'; break;
+        case AE_IFDIR: lf.type = 'd'; break;
+        case AE_IFLNK: lf.type = 'l'; break;
+        default: lf.type = archive_entry_hardlink(e) ? 'h' : '?'; break;
+      }
+      lf.mode = archive_entry_perm(e);
+      if (const char* s = archive_entry_symlink(e)) lf.link = s;
+      if (const char* s = archive_entry_hardlink(e)) lf.link = s;
+      on_file(lf);
+    }
+    if (rc != ARCHIVE_EOF) throw Error(util::archive_message(a.get()));
+  });
+}
+
+} // namespace ocipack::archive

@@ -1,0 +1,88 @@
+#include "build/cache.hpp"
+
+#include "oci/json.hpp"
+#include "util/error.hpp"
+#include "util/file.hpp"
+#include "util/sha256.hpp"
+
+#include <regex>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace ocipack::build {
+
+LayerCache::LayerCache(fs::path dir) : m_dir(std::move(dir)) {
+  std::error_code ec;
+  fs::create_directories(m_dir, ec);
+  if (ec) throw Error("cannot create the layer cache " + m_dir.string() + ": " + ec.message());
+}
+
+std::string LayerCache::key(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime) {
+  util::Sha256 h;
+  auto add = [&](const std::string& s) { h.update(s.data(), s.size() + 1); };  // with the NUL
+  auto stamp = [&](const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) throw_errno("cannot read " + p.string());
+    add(std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+        std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ":" +
+        std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec));
+  };
+  add("ocipack layer cache 1");
+  stamp("/proc/self/exe");  // a rebuilt tool may compress differently
+  add(std::to_string(static_cast<int>(compression)));
+  add(std::to_string(mtime));
+  for (const auto& e : plan.entries) {
+    add(e.path);
+    add(std::to_string(static_cast<int>(e.type)) + " " + std::to_string(e.mode) + " " + std::to_string(e.uid) + " " +
+        std::to_string(e.gid) + " " + std::to_string(e.size));
+    add(e.link_target);
+    add(e.content);
+    add(e.source.string());
+    if (!e.source.empty()) stamp(e.source);
+  }
+  return h.finish_hex();
+}
+
+CachedLayer LayerCache::get(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime) {
+  const std::string k = key(plan, compression, mtime);
+  m_used.insert(k);
+  const fs::path blob = m_dir / (k + ".blob");
+  const fs::path meta = m_dir / (k + ".json");
+  CachedLayer out;
+  out.blob = blob;
+  std::error_code ec;
+  if (fs::exists(meta, ec) && fs::exists(blob, ec)) {
+    try {
+      json j = oci::parse_json(util::read_file(meta), "cache entry");
+      out.descriptor = oci::descriptor_from_json(j.at("descriptor"));
+      out.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
+      if (fs::file_size(blob) == out.descriptor.size) {
+        out.reused = true;
+        return out;
+      }
+    } catch (const std::exception&) {
+      // A damaged entry is rewritten below.
+    }
+  }
+  layer::Blob written = layer::write_layer(plan, compression, mtime, m_dir);
+  written.file->persist(blob);
+  out.descriptor = written.descriptor;
+  out.diff_id = written.diff_id;
+  util::write_file_atomically(meta, oci::canonical(json{{"descriptor", oci::to_json(out.descriptor)},
+                                                        {"diff_id", out.diff_id.str()}}));
+  return out;
+}
+
+void LayerCache::prune() {
+  static const std::regex entry("([0-9a-f]{64})\\.(blob|json)");
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(m_dir, ec)) {
+    std::smatch m;
+    const std::string name = f.path().filename().string();
+    if (std::regex_match(name, m, entry) && !m_used.count(m[1].str())) fs::remove(f.path(), ec);
+  }
+}
+
+} // namespace ocipack::build
