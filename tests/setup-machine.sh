@@ -11,7 +11,7 @@ mode=${1:---all}
 build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev
                 zlib1g-dev nlohmann-json3-dev libcxxopts-dev)
 example_packages=(docker.io)
-test_packages=(libgtest-dev jq docker.io podman skopeo umoci oci-image-tool containerd)
+test_packages=(libgtest-dev jq curl busybox-static docker.io podman skopeo umoci oci-image-tool containerd)
 
 packages=("${build_packages[@]}" "${example_packages[@]}")
 [ "$mode" = "--example" ] || packages+=("${test_packages[@]}")

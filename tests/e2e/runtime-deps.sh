@@ -42,10 +42,21 @@ for image in greet-image curl-image; do
     "$("$OCIPACK" inspect --json "$work/build/$image.tar" | jq -r '.[0].layers[0].digest')"
 done
 
-# Changing the program changes only the program's layer.
+# Changing the program changes only the program's layer, and only that
+# layer is written again: the others come from the layer cache untouched.
 before=$(jq -r '[.[0].layers[].digest] | join(" ")' <<<"$json")
+cache=$work/build/ocipack/greet-image.layers
+blobs() { (cd "$cache" && stat -c '%n %i %Y' *.blob | sort); }
+blobs_before=$(blobs)
+expect_eq "cached layers" "$(wc -l <<<"$blobs_before")" 2
 sed -i 's/version A/version B/' "$work/src/main.cpp"
-cmake --build "$work/build"
+cmake --build "$work/build" | tee "$work/rebuild.log"
+grep -q "greet-image.tar: 2 layer(s) of ours, 1 reused from the cache, 1 written" "$work/rebuild.log" \
+  || fail "the rebuild did not report 1 reused and 1 written layer"
+blobs_after=$(blobs)
+expect_eq "layer blobs kept untouched" "$(comm -12 <(echo "$blobs_before") <(echo "$blobs_after") | wc -l)" 1
+expect_eq "layer blobs written" "$(comm -13 <(echo "$blobs_before") <(echo "$blobs_after") | wc -l)" 1
+expect_eq "stale layer blobs pruned" "$(ls "$cache"/*.blob | wc -l)" 2
 after=$("$OCIPACK" inspect --json "$work/build/greet-image.tar" | jq -r '[.[0].layers[].digest] | join(" ")')
 expect_eq "libraries layer after a program change" "${after%% *}" "${before%% *}"
 [ "${after##* }" != "${before##* }" ] || fail "the program layer did not change"

@@ -81,12 +81,14 @@ public:
     util::ArchiveReader a(archive_read_new());
     archive_read_support_format_tar(a.get());
     if (archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
-      throw Error("cannot open " + tarball.string() + ": " + util::archive_message(a.get()));
+      throw Error("is not an image: not a tar archive (" + util::archive_message(a.get()) + ")");
     }
     archive_entry* e = nullptr;
     int rc;
     std::vector<char> buffer(1 << 20);
+    bool first = true;
     while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+      first = false;
       std::string path = clean(archive_entry_pathname(e));
       if (const char* link = archive_entry_hardlink(e)) {
         m_links[path] = clean(link);
@@ -114,6 +116,9 @@ public:
       entry.size = entry.file->bytes_written();
       entry.sha256 = hash.finish_hex();
       m_files.emplace(path, std::move(entry));
+    }
+    if (rc != ARCHIVE_EOF && first) {
+      throw Error("is not an image: not a tar archive (" + util::archive_message(a.get()) + ")");
     }
     if (rc != ARCHIVE_EOF) throw Error("reading " + tarball.string() + ": " + util::archive_message(a.get()));
   }

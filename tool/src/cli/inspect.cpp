@@ -96,12 +96,17 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       unpacked.push_back(total);
     }
 
+    // History entries that made no layer (ENV, CMD, ...) are skipped.
+    std::vector<std::string> created_by;
+    for (const auto& h : c.history) {
+      if (!h.empty_layer) created_by.push_back(h.created_by);
+    }
     if (as_json) {
       json layers = json::array();
       for (std::size_t i = 0; i < record.manifest.layers.size(); ++i) {
         json l = oci::to_json(record.manifest.layers[i]);
         if (i < c.diff_ids.size()) l["diff_id"] = c.diff_ids[i].str();
-        if (i < c.history.size()) l["created_by"] = c.history[i].created_by;
+        if (i < created_by.size()) l["created_by"] = created_by[i];
         l["files_size"] = unpacked[i];
         json fl = json::array();
         auto origins = origins_of(record.manifest.layers[i]);
@@ -154,7 +159,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       out << "      " << l.media_type << ", " << human(l.size) << " compressed, " << human(unpacked[i])
           << " of files\n";
       if (i < c.diff_ids.size()) out << "      diff_id " << c.diff_ids[i].str() << "\n";
-      if (i < c.history.size()) out << "      created_by " << c.history[i].created_by << "\n";
+      if (i < created_by.size()) out << "      created_by " << created_by[i] << "\n";
       auto origins = origins_of(l);
       for (const auto& f : files[i]) {
         char size[24];
