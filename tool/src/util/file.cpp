@@ -17,6 +17,14 @@ namespace ocipack::util {
 namespace {
 constexpr std::size_t kBufferSize = 1 << 20;
 
+// Gives an O_TMPFILE file the name `name` (through /proc); false when the
+// file cannot be linked (it was made with mkstemp and unlinked).
+bool link_unnamed(int fd, const fs::path& name) {
+  ::unlink(name.c_str());
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  return ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0;
+}
+
 std::string dir_of(const fs::path& path) {
   fs::path parent = path.parent_path();
   return parent.empty() ? std::string(".") : parent.string();
@@ -76,7 +84,13 @@ void FdWriter::flush() {
 }
 
 OutputFile::Temp OutputFile::create_temp(const fs::path& final_path) {
-  // Same directory as the final file, so that rename() is atomic.
+  // Same directory as the final file, so that rename() is atomic. Unnamed
+  // (O_TMPFILE) where the file system allows it: even a killed build leaves
+  // nothing behind; it gets a name only in commit().
+#ifdef O_TMPFILE
+  int tmp = ::open(dir_of(final_path).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+  if (tmp >= 0) return {tmp, {}};
+#endif
   std::string templ = (fs::path(dir_of(final_path)) /
                        ("." + final_path.filename().string() + ".ocipack-XXXXXX"))
                           .string();
@@ -94,7 +108,7 @@ OutputFile::OutputFile(const fs::path& final_path, Temp temp)
 OutputFile::~OutputFile() {
   if (!m_committed) {
     close_fd();
-    ::unlink(m_temp.c_str());
+    if (!m_temp.empty()) ::unlink(m_temp.c_str());
   }
 }
 
@@ -105,6 +119,12 @@ void OutputFile::commit() {
   ::umask(mask);
   if (::fchmod(fd(), 0666 & ~mask) != 0) throw_errno("cannot set the mode of " + name());
   if (::fsync(fd()) != 0) throw_errno("cannot write " + name());
+  if (m_temp.empty()) {
+    // Name the unnamed file next to its final path, then rename it over.
+    fs::path temp = m_final.string() + ".ocipack-" + std::to_string(::getpid());
+    if (!link_unnamed(fd(), temp)) throw_errno("cannot create " + temp.string());
+    m_temp = temp;
+  }
   close_fd();
   if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
     throw_errno("cannot rename " + m_temp.string() + " to " + m_final.string());
@@ -146,13 +166,11 @@ void ScratchFile::persist(const fs::path& path) {
   ::fsync(fd());
   // An O_TMPFILE file gets a name through /proc; rename() then replaces an
   // existing file atomically.
-  std::string temp = path.string() + ".ocipack-" + std::to_string(::getpid());
-  std::string proc = "/proc/self/fd/" + std::to_string(fd());
-  ::unlink(temp.c_str());
-  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+  fs::path temp = path.string() + ".ocipack-" + std::to_string(::getpid());
+  if (link_unnamed(fd(), temp)) {
     if (::rename(temp.c_str(), path.c_str()) != 0) {
       ::unlink(temp.c_str());
-      throw_errno("cannot rename " + temp + " to " + path.string());
+      throw_errno("cannot rename " + temp.string() + " to " + path.string());
     }
     return;
   }
