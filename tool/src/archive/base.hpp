@@ -4,6 +4,7 @@
 // against its diff_id; a mismatch is an Error naming the blob.
 #pragma once
 
+#include "archive/blob_source.hpp"
 #include "archive/reader.hpp"
 #include "oci/model.hpp"
 #include "util/file.hpp"
@@ -17,7 +18,6 @@
 
 namespace ocipack::archive {
 
-class BlobSource;
 
 struct BaseLayer {
   oci::Descriptor descriptor;  // OCI media type, digest, size: passed through byte for byte

@@ -49,12 +49,16 @@ oci::Index make_index(const Image& image) {
 }
 
 std::string docker_manifest_json(const Image& image) {
-  json tags = json::array();
-  for (const auto& t : image.tags) tags.push_back(t.familiar());
+  return docker_manifest_json(image.manifest, image.tags);
+}
+
+std::string docker_manifest_json(const oci::Manifest& manifest, const std::vector<oci::Reference>& tags) {
+  json repo_tags = json::array();
+  for (const auto& t : tags) repo_tags.push_back(t.familiar());
   json layers = json::array();
-  for (const auto& l : image.manifest.layers) layers.push_back("blobs/sha256/" + l.digest.hex);
-  json entry = {{"Config", "blobs/sha256/" + image.manifest.config.digest.hex},
-                {"RepoTags", tags},
+  for (const auto& l : manifest.layers) layers.push_back("blobs/sha256/" + l.digest.hex);
+  json entry = {{"Config", "blobs/sha256/" + manifest.config.digest.hex},
+                {"RepoTags", repo_tags},
                 {"Layers", layers}};
   return oci::canonical(json::array({entry}));
 }
@@ -136,15 +140,20 @@ private:
 } // namespace
 
 void write_tarball(const std::filesystem::path& output, const Image& image, std::int64_t mtime) {
+  write_layout_tarball(output, image.blobs, make_index(image), docker_manifest_json(image), mtime);
+}
+
+void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& all_blobs,
+                          const oci::Index& index_json, const std::string& docker_manifest, std::int64_t mtime) {
   Blob index{}, manifest{}, layout{};
-  index.bytes = oci::canonical(oci::to_json(make_index(image)));
-  manifest.bytes = docker_manifest_json(image);
+  index.bytes = oci::canonical(oci::to_json(index_json));
+  manifest.bytes = docker_manifest;
   layout.bytes = oci::canonical(json{{"imageLayoutVersion", "1.0.0"}});
   for (Blob* b : {&index, &manifest, &layout}) b->size = b->bytes.size();
 
   // Blobs by digest, each once (two identical layers are one blob).
   std::map<std::string, const Blob*> blobs;
-  for (const auto& b : image.blobs) blobs.emplace(b.digest.hex, &b);
+  for (const auto& b : all_blobs) blobs.emplace(b.digest.hex, &b);
 
   util::OutputFile out(output);
   TarWriter tar(out, mtime);

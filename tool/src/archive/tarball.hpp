@@ -41,8 +41,14 @@ struct Image {
 oci::Index make_index(const Image& image);
 // manifest.json, Docker's `docker save` form.
 std::string docker_manifest_json(const Image& image);
+std::string docker_manifest_json(const oci::Manifest& manifest, const std::vector<oci::Reference>& tags);
 
-// Writes the tarball to `output` atomically; `mtime` stamps every entry.
+// Writes the tarball of one image to `output` atomically; `mtime` stamps
+// every entry.
 void write_tarball(const std::filesystem::path& output, const Image& image, std::int64_t mtime);
+
+// The general form: any blobs, this index.json and this manifest.json.
+void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs,
+                          const oci::Index& index, const std::string& docker_manifest, std::int64_t mtime);
 
 } // namespace ocipack::archive
