@@ -1081,6 +1081,120 @@ function(_container_image_finalize name)
     VERBATIM)
 endfunction()
 
+#[=======================================================================[.rst:
+.. command:: add_container_image_index
+
+  Add a target that combines images of different platforms (for example an
+  ``amd64`` and an ``arm64`` build of the same program) into one
+  multi-platform image tarball: an OCI image index with one entry per
+  platform, which containerd, skopeo and registries read whole and which
+  ``docker load`` loads for the build machine's platform.
+
+  .. code-block:: cmake
+
+    add_container_image_index(<name>
+                              IMAGES <image-target-or-tarball>...
+                              [TAGS <repository>[:<tag>]...]
+                              [OUTPUT <path>]
+                              [EXCLUDE_FROM_ALL])
+
+  ``IMAGES <image-target-or-tarball>...``
+    Targets made by :command:`add_container_image` in this project, or
+    paths of image tarballs (for example from other build trees, relative
+    to :variable:`CMAKE_CURRENT_SOURCE_DIR`).  Two images of the same
+    platform are an error at build time.  Required.
+
+  ``TAGS <repository>[:<tag>]...``
+    Names of the combined image.  Default: the names of the first image.
+
+  ``OUTPUT <path>``
+    The tarball.  Default: ``${CMAKE_CURRENT_BINARY_DIR}/<name>.tar``.
+
+  ``EXCLUDE_FROM_ALL``
+    Not built by the default target.
+
+  The target's property ``CONTAINER_IMAGE_FILE`` holds the tarball's path,
+  and ``<name>-load`` loads it, as for :command:`add_container_image`.
+#]=======================================================================]
+function(add_container_image_index)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "EXCLUDE_FROM_ALL" "OUTPUT" "IMAGES;TAGS")
+  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
+    _container_image_fail("add_container_image_index()" "the image name is missing")
+  endif()
+  list(POP_FRONT arg_UNPARSED_ARGUMENTS name)
+  set(ctx "add_container_image_index(${name})")
+  if(arg_UNPARSED_ARGUMENTS)
+    list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
+    _container_image_fail("${ctx}" "unknown arguments \"${extra}\"")
+  endif()
+  _container_image_check_name("${ctx}" "${name}")
+  _container_image_check_parsed("${ctx}" arg "OUTPUT;IMAGES;TAGS" "${ARGN}")
+  if(NOT arg_IMAGES)
+    _container_image_fail("${ctx}" "IMAGES is required: the images to combine")
+  endif()
+  if(NOT TARGET ocipack::ocipack)
+    _container_image_fail("${ctx}" "the target ocipack::ocipack (the ocipack tool) is not defined here")
+  endif()
+
+  set(inputs "")
+  set(depends "")
+  set(image_targets "")
+  foreach(image IN LISTS arg_IMAGES)
+    if(TARGET "${image}")
+      get_property(file TARGET "${image}" PROPERTY CONTAINER_IMAGE_FILE)
+      if(NOT file)
+        _container_image_fail("${ctx}" "IMAGES \"${image}\" is a target but not an image of add_container_image()")
+      endif()
+      list(APPEND inputs "${file}")
+      list(APPEND depends "${file}")
+      list(APPEND image_targets "${image}")
+    else()
+      if(NOT "${image}" MATCHES "\\$<")
+        cmake_path(ABSOLUTE_PATH image BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      endif()
+      list(APPEND inputs "${image}")
+      list(APPEND depends "${image}")
+    endif()
+  endforeach()
+
+  set(tag_args "")
+  foreach(tag IN LISTS arg_TAGS)
+    _container_image_normalize_tag(normalized error "${tag}")
+    if(error)
+      _container_image_fail("${ctx}" "TAGS value \"${tag}\" is not a valid image reference: ${error}")
+    endif()
+    list(APPEND tag_args --tag "${normalized}")
+  endforeach()
+
+  if(arg_OUTPUT)
+    set(output "${arg_OUTPUT}")
+    if(NOT IS_ABSOLUTE "${output}")
+      set(output "${CMAKE_CURRENT_BINARY_DIR}/${output}")
+    endif()
+  else()
+    set(output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+  endif()
+  cmake_path(GET output PARENT_PATH output_dir)
+  file(MAKE_DIRECTORY "${output_dir}")
+
+  add_custom_command(OUTPUT "${output}"
+    COMMAND ocipack::ocipack index --output "${output}" ${tag_args} ${inputs}
+    DEPENDS ocipack::ocipack ${depends}
+    COMMENT "Packing multi-platform image ${name}"
+    VERBATIM)
+  set(all ALL)
+  if(arg_EXCLUDE_FROM_ALL)
+    set(all "")
+  endif()
+  add_custom_target("${name}" ${all} DEPENDS "${output}")
+  if(image_targets)
+    add_dependencies("${name}" ${image_targets})
+  endif()
+  set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
+  _container_image_add_load_target("${name}" "${output}")
+endfunction()
+
 # ---- Private: checks ---------------------------------------------------------
 
 # Stops with "<ctx>: <text>..." (the pieces concatenated, ';' kept).

@@ -4,6 +4,7 @@
 #
 #   tests/setup-machine.sh            everything the test suite uses
 #   tests/setup-machine.sh --example  only what examples/hello needs
+#   tests/setup-machine.sh --cross    that, plus the arm64 cross toolchain and qemu
 set -euo pipefail
 
 mode=${1:---all}
@@ -13,8 +14,14 @@ build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libde
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl busybox-static docker.io podman skopeo umoci oci-image-tool containerd)
 
+cross_packages=(g++-aarch64-linux-gnu qemu-user-static binfmt-support)
+
 packages=("${build_packages[@]}" "${example_packages[@]}")
-[ "$mode" = "--example" ] || packages+=("${test_packages[@]}")
+case $mode in
+  --example) ;;
+  --cross) packages+=("${cross_packages[@]}") ;;
+  *) packages+=("${test_packages[@]}" "${cross_packages[@]}") ;;
+esac
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -48,4 +55,16 @@ if ! docker info >/dev/null 2>&1; then
     echo "setup-machine: the Docker daemon did not start; see /var/log/ocipack-dockerd.log" >&2
     exit 1
   fi
+fi
+
+# Foreign binaries (arm64 images) run under qemu through binfmt_misc.
+if [ "$mode" != "--example" ] && [ -x /usr/sbin/update-binfmts ]; then
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    "${sudo_cmd[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    "${sudo_cmd[@]}" update-binfmts --enable qemu-aarch64 2>/dev/null || true
+  fi
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] ||
+    echo "setup-machine: could not enable qemu-aarch64 in binfmt_misc; arm64 images will not run here" >&2
 fi

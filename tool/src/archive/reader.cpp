@@ -85,7 +85,24 @@ ReadImage read_image(const std::filesystem::path& tarball) {
     oci::Index index = with_context("index.json", [&] {
       return oci::index_from_json(oci::parse_json(document("index.json"), "index.json"));
     });
+    // A multi-platform image: an entry pointing at an image index, whose
+    // manifests each become a record carrying the entry's names.
+    std::vector<oci::Descriptor> entries;
     for (const auto& d : index.manifests) {
+      if (d.media_type != oci::media_type::kIndex) {
+        entries.push_back(d);
+        continue;
+      }
+      oci::Index nested = with_context("index " + d.digest.str(), [&] {
+        return oci::index_from_json(oci::parse_json(blob(d), "the index"));
+      });
+      for (auto m : nested.manifests) {
+        if (m.media_type == oci::media_type::kIndex) throw Error("image indexes nested more than once");
+        for (const auto& [k, v] : d.annotations) m.annotations.emplace(k, v);
+        entries.push_back(m);
+      }
+    }
+    for (const auto& d : entries) {
       ImageRecord r;
       r.descriptor = d;
       r.manifest = with_context("manifest " + d.digest.str(), [&] {

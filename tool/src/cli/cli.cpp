@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include "build/build.hpp"
+#include "build/index.hpp"
 #include "cli/inspect.hpp"
 #include "util/error.hpp"
 #include "version.hpp"
@@ -20,12 +21,15 @@ const char* const kUsage =
     "\n"
     "Usage:\n"
     "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
+    "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
     "  ocipack inspect [--json] IMAGE.tar\n"
     "  ocipack --help | --version\n"
     "\n"
     "Commands:\n"
     "  build    pack the image described by a build spec (written by the CMake\n"
     "           function add_container_image()) into an image tarball\n"
+    "  index    combine single-platform image tarballs into one multi-platform\n"
+    "           image tarball (an OCI image index)\n"
     "  inspect  show the tags, platform, config and layers of an image tarball\n"
     "\n"
     "Run 'ocipack COMMAND --help' for the options of a command.\n"
@@ -66,6 +70,33 @@ int build_command(int argc, char** argv) {
   return 0;
 }
 
+int index_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack index", "Combine image tarballs of different platforms into one.");
+  options.positional_help("IMAGE.tar...");
+  options.add_options()
+      ("output", "multi-platform image tarball to write (atomically)", cxxopts::value<std::string>())
+      ("tag", "name of the combined image (repeatable; default: the first image's names)",
+       cxxopts::value<std::vector<std::string>>())
+      ("images", "image tarballs", cxxopts::value<std::vector<std::string>>())
+      ("h,help", "show this help");
+  options.parse_positional({"images"});
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!result.count("output")) throw Error("index: --output is required");
+  build::IndexOptions o;
+  o.output = result["output"].as<std::string>();
+  if (result.count("tag")) o.tags = result["tag"].as<std::vector<std::string>>();
+  if (result.count("images")) {
+    for (const auto& i : result["images"].as<std::vector<std::string>>()) o.inputs.emplace_back(i);
+  }
+  o.source_date_epoch = build::source_date_epoch_from_env();
+  build::run_index(o);
+  return 0;
+}
+
 int inspect_command(int argc, char** argv) {
   cxxopts::Options options("ocipack inspect", "Show what an image tarball holds.");
   options.positional_help("IMAGE.tar");
@@ -100,6 +131,7 @@ int run(int argc, char** argv) {
     // Commands see "ocipack <command>" as their program name.
     if (args[0] == "build") return build_command(argc - 1, argv + 1);
     if (args[0] == "inspect") return inspect_command(argc - 1, argv + 1);
+    if (args[0] == "index") return index_command(argc - 1, argv + 1);
     throw Error("unknown command \"" + args[0] + "\" (see 'ocipack --help')");
   } catch (const Error& e) {
     std::cerr << "ocipack: error: " << e.what() << "\n";
