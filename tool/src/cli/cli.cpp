@@ -8,6 +8,8 @@
 
 #include <cxxopts.hpp>
 
+#include <clocale>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -118,6 +120,9 @@ int inspect_command(int argc, char** argv) {
 } // namespace
 
 int run(int argc, char** argv) {
+  // File names are written as UTF-8 whatever the user's locale: the same
+  // bytes for everyone (a name that is not UTF-8 is kept as its bytes).
+  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "C");
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

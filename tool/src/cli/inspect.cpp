@@ -173,7 +173,8 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       }
     }
   }
-  if (as_json) out << all.dump(2) << "\n";
+  // A file name that is not UTF-8 is shown with U+FFFD in its place.
+  if (as_json) out << all.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   if (!as_json && !image.repo_tags.empty()) {
     out << "\ndocker load names it ";
     for (std::size_t i = 0; i < image.repo_tags.size(); ++i) out << (i ? ", " : "") << image.repo_tags[i];

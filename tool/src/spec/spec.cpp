@@ -36,10 +36,12 @@ void validate_user(const std::string& user) {
 
 std::string normalize_image_dir(const std::string& dir, const char* what) {
   auto fail = [&](const std::string& why) {
-    return Error(std::string(what) + " \"" + dir + "\" " + why);
+    return Error(std::string(what) + " \"" + printable(dir) + "\" " + why);
   };
   if (dir.find('\0') != std::string::npos) throw fail("contains a NUL byte");
   if (dir.empty() || dir[0] != '/') throw fail("is not an absolute path");
+  // Linux's limits: PATH_MAX 4096 with the NUL, NAME_MAX 255 per component.
+  if (dir.size() > 4095) throw fail("is longer than 4095 bytes");
   std::string out;
   std::size_t i = 0;
   while (i < dir.size()) {
@@ -47,6 +49,7 @@ std::string normalize_image_dir(const std::string& dir, const char* what) {
     if (j == std::string::npos) j = dir.size();
     std::string comp = dir.substr(i, j - i);
     if (comp == "." || comp == "..") throw fail("contains a \"" + comp + "\" component");
+    if (comp.size() > 255) throw fail("has a component longer than 255 bytes");
     if (!comp.empty()) out += "/" + comp;
     i = j + 1;
   }

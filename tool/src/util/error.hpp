@@ -23,6 +23,9 @@ auto with_context(const std::string& context, F&& f) -> decltype(f()) {
   }
 }
 
+// `value` fit for a message: control bytes (NUL, newline, ...) as \xNN.
+std::string printable(const std::string& value);
+
 // "message: strerror(errno)" for failed system calls.
 [[noreturn]] void throw_errno(const std::string& message);
 
