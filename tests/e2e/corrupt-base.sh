@@ -67,3 +67,30 @@ jq --arg c "$new" '.[0].Config = $c' "$work/legacy/manifest.json" > "$work/m.jso
 tar -cf "$work/wrong-diff-id.tar" -C "$work/legacy" .
 try_base wrong-diff-id "$work/wrong-diff-id.tar" \
   "layer 1 \(sha256:[0-9a-f]{64}\) uncompresses to sha256:[0-9a-f]{64}, but the config's diff_id is sha256:0{64}"
+
+# A decompression bomb: a small xz stream that expands to 300 MiB of zeros,
+# in a layout whose digests and sizes are all right.
+need python3
+cp -a "$work/good" "$work/bomb"
+python3 -c "import lzma,sys; sys.stdout.buffer.write(lzma.compress(b'\0' * (300 << 20), preset=9))" > "$work/bomb.xz"
+bomb=$(sha256sum < "$work/bomb.xz" | cut -d' ' -f1)
+cp "$work/bomb.xz" "$work/bomb/blobs/sha256/$bomb"
+jq --arg d "sha256:$bomb" --argjson s "$(stat -c %s "$work/bomb.xz")" '.layers[0].digest = $d | .layers[0].size = $s' \
+  "$work/good/blobs/sha256/$manifest" > "$work/bomb-manifest.json"
+new_manifest=$(sha256sum < "$work/bomb-manifest.json" | cut -d' ' -f1)
+cp "$work/bomb-manifest.json" "$work/bomb/blobs/sha256/$new_manifest"
+jq --arg d "sha256:$new_manifest" --argjson s "$(stat -c %s "$work/bomb-manifest.json")" \
+  '.manifests[0].digest = $d | .manifests[0].size = $s' "$work/good/index.json" > "$work/bomb/index.json"
+try_base decompression-bomb "$work/bomb" "decompresses to more than [0-9]+ bytes: refused as a decompression bomb"
+
+# JSON nested past any real document.
+cp -a "$work/good" "$work/deep"
+python3 -c "print('{\"manifests\":' + '[' * 100000 + ']' * 100000 + '}')" > "$work/deep/index.json"
+try_base deep-json "$work/deep" "index.json is nested more than 64 levels deep"
+
+# The same entry twice in a tarball.
+tar -cf "$work/twice.tar" -C "$work/good" .
+tar -rf "$work/twice.tar" -C "$work/good" ./index.json
+try_base duplicate-entry "$work/twice.tar" "has index.json twice"
+err=$("$OCIPACK" inspect "$work/twice.tar" 2>&1) && fail "inspect accepted a duplicate entry"
+grep -q "ocipack: error: $work/twice.tar: the tarball has index.json twice" <<<"$err" || fail "inspect: $err"

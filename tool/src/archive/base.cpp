@@ -35,6 +35,9 @@ struct Fd {
 
 namespace {
 
+constexpr std::uint64_t kMaxExpansion = 2048;     // uncompressed : compressed
+constexpr std::size_t kMaxLayerEntries = 1000000;  // files listed per base layer
+
 std::string blob_path(const oci::Digest& d) { return "blobs/sha256/" + d.hex; }
 
 // The bytes of a blob, checked against its descriptor.
@@ -63,11 +66,20 @@ std::string uncompressed_sha256(const BlobSource& src, const std::string& path) 
   }
   archive_entry* e = nullptr;
   util::Sha256 hash;
+  // gzip expands at most ~1032:1; other formats far more. A layer that
+  // expands beyond this is refused as a decompression bomb.
+  const std::uint64_t limit = src.size(path) * kMaxExpansion + (64u << 20);
+  std::uint64_t total = 0;
   if (archive_read_next_header(a.get(), &e) == ARCHIVE_OK) {
     std::vector<char> buffer(1 << 20);
     la_ssize_t n;
     while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) {
       hash.update(buffer.data(), static_cast<std::size_t>(n));
+      total += static_cast<std::uint64_t>(n);
+      if (total > limit) {
+        throw Error("layer " + path + " decompresses to more than " + std::to_string(limit) +
+                    " bytes: refused as a decompression bomb");
+      }
     }
     if (n < 0) throw Error("cannot decompress layer " + path + ": " + util::archive_message(a.get()));
   }
@@ -308,7 +320,9 @@ void list_base_layer(const BaseImage& base, const BaseLayer& layer,
     if (archive_read_open_fd(a.get(), f.fd, 1 << 16) != ARCHIVE_OK) throw Error(util::archive_message(a.get()));
     archive_entry* e = nullptr;
     int rc;
+    std::size_t entries = 0;
     while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+      if (++entries > kMaxLayerEntries) throw Error("more than " + std::to_string(kMaxLayerEntries) + " files");
       LayerFile lf;
       lf.path = archive_entry_pathname(e);
       switch (archive_entry_filetype(e)) {

@@ -46,6 +46,9 @@ ReadImage read_image(const std::filesystem::path& tarball) {
       bool is_blob = std::regex_match(path, m, blob_re);
       bool is_document = path == "index.json" || path == "manifest.json" || path == "oci-layout";
       if (!is_blob && !is_document) continue;
+      if (documents.count(path) != 0 || (is_blob && blob_sizes.count(m[1].str()) != 0)) {
+        throw Error("the tarball has " + path + " twice");
+      }
       util::Sha256 hash;
       std::string bytes;
       std::uint64_t size = 0;
@@ -167,7 +170,9 @@ void list_layer(const std::filesystem::path& tarball, const oci::Digest& digest,
       }
       archive_entry* f = nullptr;
       int rc;
+      std::size_t entries = 0;
       while ((rc = archive_read_next_header(inner.get(), &f)) == ARCHIVE_OK) {
+        if (++entries > 1000000) throw Error("more than 1000000 files in one layer");
         LayerFile lf;
         lf.path = archive_entry_pathname(f);
         switch (archive_entry_filetype(f)) {

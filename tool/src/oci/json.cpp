@@ -92,7 +92,36 @@ std::string canonical(const json& j) {
   }
 }
 
+namespace {
+// Far deeper than any spec or OCI document; deep enough nesting would
+// overflow the stack of a recursive consumer, so it is refused up front.
+constexpr int kMaxDepth = 64;
+
+void check_depth(const std::string& text, const std::string& what) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) throw Error(what + " is nested more than " + std::to_string(kMaxDepth) + " levels deep");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+} // namespace
+
 json parse_json(const std::string& text, const std::string& what) {
+  check_depth(text, what);
   try {
     return json::parse(text);
   } catch (const json::exception& e) {
