@@ -101,3 +101,17 @@ TEST(Json, ReadersNameTheBadField) {
   EXPECT_THROW(oci::parse_json("{", "the thing"), Error);
   EXPECT_THROW(oci::index_from_json(oci::parse_json(R"({"manifests":{}})", "i")), Error);
 }
+
+TEST(Json, DeepNestingIsRefusedBeforeParsing) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  try {
+    oci::parse_json(deep, "the thing");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the thing is nested more than 64 levels deep"), std::string::npos);
+  }
+  // Brackets inside strings do not count; 64 levels are fine.
+  EXPECT_NO_THROW(oci::parse_json("[\"" + std::string(1000, '[') + "\"]", "s"));
+  EXPECT_NO_THROW(oci::parse_json(std::string(64, '[') + std::string(64, ']'), "s"));
+  EXPECT_THROW(oci::parse_json(std::string(65, '[') + std::string(65, ']'), "s"), Error);
+}
