@@ -35,7 +35,8 @@ class Failed(Exception):
 
 def timed(cmd, work, env=None):
     """Runs cmd (a list, or a string for bash), returns (wall seconds, peak
-    RSS in KiB of the process: for a bash pipeline, of its largest member)."""
+    RSS in KiB of the process: for a bash pipeline, of its largest member,
+    CPU seconds of the process and all it waited for)."""
     argv = ["bash", "-o", "pipefail", "-c", cmd] if isinstance(cmd, str) else cmd
     with open(os.path.join(work, "last.log"), "wb") as out:
         start = time.perf_counter()
@@ -47,7 +48,7 @@ def timed(cmd, work, env=None):
         with open(os.path.join(work, "last.log"), errors="replace") as f:
             raise Failed("%s exited with %d: %s" % (" ".join(map(shlex.quote, argv)), proc.returncode,
                                                     f.read()[-2000:]))
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def sh(cmd):
@@ -172,6 +173,7 @@ def main():
                'buildah commit -q "$c" oci-archive:%s && buildah rm "$c"') % (q(big), q(buildah_tar))
     copy_dest = os.path.join(work, "copy")
 
+    load_before = os.getloadavg()[0]
     r = Results()
     threads = os.environ.get("OCIPACK_THREADS", str(os.cpu_count()))
     log("W1 file %s (%.1f MB), W4 %d copies (%.2f GiB); %d runs" % (
@@ -182,11 +184,14 @@ def main():
         log("run %d of %d" % (run + 1, a.runs))
         # ---- W1 large: gzip, beside each baseline ----
         rm(out)
-        t, rss = timed([tool, "build", "--spec", w1_gzip, "--output", out], work)
+        t, rss, cpu = timed([tool, "build", "--spec", w1_gzip, "--output", out], work)
         r.add("w1", t)
         r.add("w1.rss", rss)
+        r.add("w1.cpu", cpu)
         r.add("w1.size", largest_blob(out))
-        r.add("naive", timed(naive_big, work)[0])
+        t, _, cpu = timed(naive_big, work)
+        r.add("naive", t)
+        r.add("naive.cpu", cpu)
         rm(layout)
         r.add("umoci", timed(umoci, work)[0])
         umoci_blobs = os.path.join(layout, "blobs", "sha256")
@@ -207,7 +212,7 @@ def main():
 
         # ---- W2 small ----
         rm(out)
-        t, rss = timed([tool, "build", "--spec", w2, "--output", out], work)
+        t, rss, _ = timed([tool, "build", "--spec", w2, "--output", out], work)
         r.add("w2", t)
         r.add("w2.rss", rss)
         r.add("w2.naive", timed(naive_hello, work)[0])
@@ -234,7 +239,7 @@ def main():
 
         # ---- W4 memory: 1 GiB in one layer ----
         rm(out)
-        t, rss = timed([tool, "build", "--spec", w4, "--output", out], work)
+        t, rss, _ = timed([tool, "build", "--spec", w4, "--output", out], work)
         r.add("w4", t)
         r.add("w4.rss", rss)
         rm(out)
@@ -267,6 +272,7 @@ def main():
             w1 < m("docker"))
     if has_buildah:
         row("W1 large", "build, gzip", w1, sec, "buildah from + copy + commit", m("buildah"))
+    row("W1 large", "CPU time, gzip", m("w1.cpu"), sec, "tar | gzip -6 -n | sha256sum", m("naive.cpu"))
     row("W1 large", "layer size", m("w1.size"), mb, "gzip -6 -n", gzip6_size, "<= 1.02",
         m("w1.size") / gzip6_size <= 1.02)
     row("W1 large", "layer size", m("w1.size"), mb, "umoci's layer", m("umoci.size"))
@@ -289,6 +295,10 @@ def main():
     row("W4 memory", "build, gzip", m("w4"), sec, "W1 build, gzip", w1)
 
     print(machine_text(tool, threads))
+    # Other work on the machine slows the parallel compressor more than the
+    # one-thread baselines: a load above ~1 before or after says the ratios
+    # are pessimistic.
+    print("load average (1 min) before the runs %.2f, after %.2f" % (load_before, os.getloadavg()[0]))
     print("W1 input: %s, %.1f MB; medians of %d runs, baselines measured in the same runs"
           % (big, big_size / MB, a.runs))
     print()
