@@ -77,3 +77,34 @@ TEST(Spec, NormalizeImageDir) {
   EXPECT_THROW(spec::normalize_image_dir("", "d"), Error);
   EXPECT_THROW(spec::normalize_image_dir(std::string("/a\0b", 4), "d"), Error);
 }
+
+TEST(Spec, UserAndStopSignalOfAnyLength) {
+  // These were std::regex matches, which recursed once per character and
+  // overflowed the stack on long values (found by tests/fuzz/spec_fuzzer).
+  const std::string long_name(1 << 20, 'A');
+  EXPECT_EQ(spec::parse(with(R"({"user":")" + long_name + R"("})")).config.user, long_name);
+  EXPECT_EQ(spec::parse(with(R"({"user":")" + long_name + ":" + long_name + R"("})")).config.user.size(),
+            2 * long_name.size() + 1);
+  EXPECT_EQ(spec::parse(with(R"({"stop_signal":"SIG)" + long_name + R"("})")).config.stop_signal.size(),
+            long_name.size() + 3);
+  EXPECT_NE(error_of(with(R"({"user":")" + long_name + R"( "})")).find("is not <user>[:<group>]"), std::string::npos);
+  EXPECT_NE(error_of(with(R"({"stop_signal":")" + long_name + R"(a"})")).find("is not a signal name"),
+            std::string::npos);
+}
+
+TEST(Spec, UserAndStopSignalForms) {
+  for (const char* good : {"app", "1000", "1000:1000", "app:staff", "nonroot"}) {
+    EXPECT_EQ(spec::parse(with(std::string(R"({"user":")") + good + R"("})")).config.user, good);
+  }
+  for (const char* bad : {"", ":", "a:", ":b", "a:b:c", "a b", "a\\tb", "a:b c"}) {
+    EXPECT_NE(error_of(with(std::string(R"({"user":")") + bad + R"("})")).find("is not <user>[:<group>]"),
+              std::string::npos) << bad;
+  }
+  for (const char* good : {"SIGTERM", "SIGRTMIN+3", "SIGRTMAX-1", "TERM", "KILL", "9", "1", "64"}) {
+    EXPECT_EQ(spec::parse(with(std::string(R"({"stop_signal":")") + good + R"("})")).config.stop_signal, good);
+  }
+  for (const char* bad : {"", "0", "09", "100", "sigterm", "SIG TERM", "-9", "+", "9a"}) {
+    EXPECT_NE(error_of(with(std::string(R"({"stop_signal":")") + bad + R"("})")).find("is not a signal name"),
+              std::string::npos) << bad;
+  }
+}
