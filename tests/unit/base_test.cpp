@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 using namespace ocipack;
 using ocipack::testing::TempDir;
 using nlohmann::json;
@@ -111,5 +113,43 @@ TEST(Base, RefusesPathsThatLeaveTheImage) {
   TempDir dir;
   ocipack::testing::write(dir / "evil/manifest.json", R"([{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}])");
   std::string err = error_of([&] { archive::read_base(dir / "evil", "", oci::host_platform(), dir.path()); });
+  EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
+}
+
+namespace {
+// A `docker save` tarball of Docker 20.10 whose second layer is the first
+// one again, written as docker writes it: <id>/layer.tar -> ../<id>/layer.tar.
+std::filesystem::path docker_save_with_link(const TempDir& dir, const std::string& link_target) {
+  const std::string layer(1024, '\0');  // an empty tar
+  const std::string diff_id = "sha256:" + util::Sha256::hex_of(layer);
+  const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
+                             diff_id + R"(",")" + diff_id + R"("]}})";
+  const std::string config_name = util::Sha256::hex_of(config) + ".json";
+  const std::filesystem::path tree = dir / "save";
+  ocipack::testing::write(tree / config_name, config);
+  ocipack::testing::write(tree / "aaaa/layer.tar", layer);
+  std::filesystem::create_directories(tree / "bbbb");
+  std::filesystem::create_symlink(link_target, tree / "bbbb/layer.tar");
+  ocipack::testing::write(tree / "manifest.json", R"([{"Config":")" + config_name +
+                                                      R"(","RepoTags":["x:1"],"Layers":["aaaa/layer.tar","bbbb/layer.tar"]}])");
+  const std::filesystem::path tarball = dir / "save.tar";
+  const std::string tar = "tar -C '" + tree.string() + "' -cf '" + tarball.string() + "' .";
+  EXPECT_EQ(std::system(tar.c_str()), 0) << tar;
+  return tarball;
+}
+} // namespace
+
+TEST(Base, FollowsDockerSaveRelativeLayerLinks) {
+  TempDir dir;
+  auto tarball = docker_save_with_link(dir, "../aaaa/layer.tar");
+  auto base = archive::read_base(tarball, "", {"amd64", "linux", ""}, dir.path());
+  ASSERT_EQ(base.layers.size(), 2u);
+  EXPECT_EQ(base.layers[0].descriptor.digest.hex, base.layers[1].descriptor.digest.hex);
+}
+
+TEST(Base, RefusesLayerLinksThatLeaveTheImage) {
+  TempDir dir;
+  auto tarball = docker_save_with_link(dir, "../../aaaa/layer.tar");
+  std::string err = error_of([&] { archive::read_base(tarball, "", {"amd64", "linux", ""}, dir.path()); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
 }

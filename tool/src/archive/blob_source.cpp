@@ -56,6 +56,37 @@ std::string clean_path(const std::string& path) {
 
 namespace {
 
+// Where a symlink at `link` (a cleaned path in the tarball) points: its
+// target resolved against the link's directory, as `docker save` (20.10)
+// writes it ("../<id>/layer.tar"). ".." may climb within the tarball, never
+// out of it.
+std::string resolve_link(const std::string& link, const std::string& target) {
+  std::vector<std::string> parts;
+  auto push = [&](const std::string& path) {
+    std::size_t i = 0;
+    while (i <= path.size()) {
+      std::size_t j = path.find('/', i);
+      if (j == std::string::npos) j = path.size();
+      std::string c = path.substr(i, j - i);
+      if (c == "..") {
+        if (parts.empty()) throw Error("symlink \"" + link + "\" -> \"" + target + "\" leaves the image");
+        parts.pop_back();
+      } else if (!c.empty() && c != ".") {
+        parts.push_back(c);
+      }
+      i = j + 1;
+    }
+  };
+  if (target.empty() || target[0] != '/') {
+    std::size_t slash = link.rfind('/');
+    if (slash != std::string::npos) push(link.substr(0, slash));
+  }
+  push(target);
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
 class TarSource final : public BlobSource {
 public:
   TarSource(const fs::path& tarball, const fs::path& scratch_dir) {
@@ -77,9 +108,7 @@ public:
       }
       if (archive_entry_filetype(e) == AE_IFLNK) {
         // `docker save` (20.10) links a layer it already wrote.
-        std::string dir = path.find('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1);
-        std::string target = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
-        m_links[path] = clean_path(target[0] == '/' ? target : dir + target);
+        m_links[path] = resolve_link(path, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
         continue;
       }
       if (archive_entry_filetype(e) != AE_IFREG) continue;
