@@ -4,11 +4,28 @@
 # the real consumers (Docker, podman, skopeo, umoci, oci-image-tool,
 # containerd). Installs what is missing and starts dockerd if needed.
 # Extra arguments go to ctest (e.g. -L unit, -R docker).
+#
+#   tests/run.sh [ctest args]          the dev preset (build/dev)
+#   tests/run.sh --asan [ctest args]   the same suite, everything built with
+#                                      AddressSanitizer + UBSan (build/asan)
+#   tests/run.sh --fuzz [ctest args]   the libFuzzer targets (clang 14, build/fuzz):
+#                                      each fuzzes for OCIPACK_FUZZ_SECONDS (default
+#                                      60), then every seed and regression input runs once
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+preset=dev
+case ${1:-} in
+  --asan) preset=asan; shift ;;
+  --fuzz) preset=fuzz; shift ;;
+esac
+
 tests/setup-machine.sh
 
-cmake --preset dev
-cmake --build --preset dev
-ctest --preset dev "$@"
+configure_args=()
+if [ "$preset" = fuzz ] && [ -n "${OCIPACK_FUZZ_SECONDS:-}" ]; then
+  configure_args+=("-DOCIPACK_FUZZ_SECONDS=$OCIPACK_FUZZ_SECONDS")
+fi
+cmake --preset "$preset" "${configure_args[@]}"
+cmake --build --preset "$preset"
+ctest --preset "$preset" "$@"
