@@ -1,5 +1,7 @@
 #include "build/cache.hpp"
 
+#include "layer/compress.hpp"
+
 #include "oci/json.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
@@ -31,7 +33,7 @@ std::string LayerCache::key(const layer::Plan& plan, spec::Compression compressi
   };
   add("ocipack layer cache 1");
   stamp("/proc/self/exe");  // a rebuilt tool may compress differently
-  add(std::to_string(static_cast<int>(compression)));
+  add(layer::compressor_identity(compression));  // ... and so may a new libdeflate
   add(std::to_string(mtime));
   for (const auto& e : plan.entries) {
     add(e.path);

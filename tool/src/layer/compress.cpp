@@ -243,6 +243,12 @@ std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink, unsi
   throw Error("unknown compression");
 }
 
+std::string compressor_identity(spec::Compression c) {
+  if (c == spec::Compression::None) return "none";
+  return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(kGzipLevel) +
+         " chunk " + std::to_string(kGzipChunkSize);
+}
+
 const char* layer_media_type(spec::Compression c) {
   return c == spec::Compression::Gzip ? oci::media_type::kLayerGzip : oci::media_type::kLayerTar;
 }

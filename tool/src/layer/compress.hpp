@@ -51,4 +51,9 @@ std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink, unsi
 // The media type of a layer compressed that way.
 const char* layer_media_type(spec::Compression c);
 
+// What decides the compressed bytes besides the input: the library and its
+// version, the level and the chunk size ("libdeflate 1.14 level 5 chunk
+// 1048576"). Part of the layer cache's key.
+std::string compressor_identity(spec::Compression c);
+
 } // namespace ocipack::layer
