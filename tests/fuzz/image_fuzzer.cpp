@@ -1,9 +1,9 @@
 // libFuzzer target: the image tarball readers, which take files from anywhere.
-// The input is written to a file, then read as `ocipack inspect` reads it
-// (archive::read_image, and list_layer for every layer of every image) and
-// as a BASE is read (archive::read_base, then list_base_layer for every
-// layer). Any input must be read or refused with an ocipack::Error; anything
-// else is a finding.
+// The input is written to a file (in memory), then read as `ocipack inspect`
+// reads it (archive::read_image, and list_layer for every layer of every
+// image) and as a BASE is read (archive::read_base, then list_base_layer
+// for every layer). Any input must be read or refused with an
+// ocipack::Error; anything else is a finding.
 #include "archive/base.hpp"
 #include "archive/reader.hpp"
 #include "oci/model.hpp"
@@ -16,39 +16,35 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <system_error>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// One private directory per fuzzer process (parallel runs do not collide),
-// removed at exit. It holds the input file and read_base's scratch files.
-struct WorkDir {
-  fs::path dir;
-  WorkDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/ocipack-image-fuzzer.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) {
-      std::perror("image_fuzzer: mkdtemp");
-      std::abort();
-    }
-    dir = templ;
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+// The input lives in an anonymous memory file, reached through its
+// /proc/self/fd path: nothing is left behind, even when a run crashes.
+// read_base's scratch copies are unnamed files in the temporary directory.
+struct Input {
+  int fd = ::memfd_create("image_fuzzer-input", MFD_CLOEXEC);
+  fs::path path = "/proc/self/fd/" + std::to_string(fd);
+  fs::path scratch_dir = fs::temp_directory_path();
 
-void write_input(const fs::path& path, const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr || (size > 0 && std::fwrite(data, 1, size, f) != size) || std::fclose(f) != 0) {
-    std::perror("image_fuzzer: writing the input");
+  void write(const std::uint8_t* data, std::size_t size) const {
+    if (fd < 0 || ::ftruncate(fd, 0) != 0) fail("memfd_create/ftruncate");
+    std::size_t done = 0;
+    while (done < size) {
+      ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(done));
+      if (n <= 0) fail("pwrite");
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  [[noreturn]] static void fail(const char* what) {
+    std::perror(what);
     std::abort();
   }
-}
+};
 
 } // namespace
 
@@ -59,15 +55,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static WorkDir work;
-  const fs::path input = work.dir / "input.tar";
-  write_input(input, data, size);
+  static const Input input;
+  input.write(data, size);
 
   try {
-    ocipack::archive::ReadImage image = ocipack::archive::read_image(input);
+    ocipack::archive::ReadImage image = ocipack::archive::read_image(input.path);
     for (const auto& record : image.images) {
       for (const auto& layer : record.manifest.layers) {
-        ocipack::archive::list_layer(input, layer.digest, [](const ocipack::archive::LayerFile&) {});
+        ocipack::archive::list_layer(input.path, layer.digest, [](const ocipack::archive::LayerFile&) {});
       }
     }
   } catch (const ocipack::Error&) {
@@ -75,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   try {
     ocipack::archive::BaseImage base =
-        ocipack::archive::read_base(input, "", ocipack::oci::host_platform(), work.dir);
+        ocipack::archive::read_base(input.path, "", ocipack::oci::host_platform(), input.scratch_dir);
     for (const auto& layer : base.layers) {
       ocipack::archive::list_base_layer(base, layer, [](const ocipack::archive::LayerFile&) {});
     }
