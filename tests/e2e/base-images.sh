@@ -49,11 +49,11 @@ expect_eq "chained-image output" "$(docker run --rm chained-image:latest)" "app2
 # SKELETON, USER by name, OWNER, MODE, directories, symlinks, VOLUMES, STOPSIGNAL.
 json=$("$OCIPACK" inspect --json "$work/skeleton-image.tar")
 files() { jq -r '.[0].layers[].files[] | "\(.type) \(.mode) \(.uid):\(.gid) /\(.path)\(if .link then " -> " + .link else "" end)"' <<<"$json"; }
-files | grep -qx -- "- 420 0:0 /etc/passwd" || fail "skeleton /etc/passwd"
-files | grep -qx "d 1023 0:0 /tmp/" || fail "skeleton /tmp 1777"
-files | grep -qx "d 448 65532:65532 /data/" || fail "directory /data 0700 65532"
-files | grep -qx -- "- 384 65532:65532 /srv/app.cpp" || fail "OWNER and MODE of an added file"
-files | grep -qx "l 511 0:0 /usr/bin/app-link -> /usr/local/bin/app" || fail "symlink"
+files | grep -x -- "- 420 0:0 /etc/passwd" >/dev/null || fail "skeleton /etc/passwd"
+files | grep -x "d 1023 0:0 /tmp/" >/dev/null || fail "skeleton /tmp 1777"
+files | grep -x "d 448 65532:65532 /data/" >/dev/null || fail "directory /data 0700 65532"
+files | grep -x -- "- 384 65532:65532 /srv/app.cpp" >/dev/null || fail "OWNER and MODE of an added file"
+files | grep -x "l 511 0:0 /usr/bin/app-link -> /usr/local/bin/app" >/dev/null || fail "symlink"
 expect_eq "Volumes" "$(jq -c '.[0].config.config.Volumes' <<<"$json")" '{"/data":{}}'
 expect_eq "StopSignal" "$(jq -r '.[0].config.config.StopSignal' <<<"$json")" SIGINT
 expect_eq "annotations from project()" \

@@ -53,5 +53,5 @@ out=$(docker run --rm plain-image:latest /probe x)
 grep -qx "arg1=x" <<<"$out" || fail "CMD override on plain-image"
 
 docker load -i "$b/uncompressed-image.tar"
-docker run --rm ocipack-test/uncompressed:1 | grep -qx "arg0=/probe" || fail "uncompressed image does not run"
+docker run --rm ocipack-test/uncompressed:1 | grep -x "arg0=/probe" >/dev/null || fail "uncompressed image does not run"
 echo "ok: docker"

@@ -33,7 +33,7 @@ expect_eq "images packed after an added file changed" "$(packed)" "full-image "
 echo "new" > "$work/src/assets/new-file.txt"
 rebuild >/dev/null
 expect_eq "images packed after a file appeared in an added directory" "$(packed)" "full-image "
-"$OCIPACK" inspect "$work/build/full-image.tar" | grep -q "/etc/basic/assets/new-file.txt" \
+"$OCIPACK" inspect "$work/build/full-image.tar" | grep "/etc/basic/assets/new-file.txt" >/dev/null \
   || fail "new-file.txt is not in the image"
 
 rebuild >/dev/null

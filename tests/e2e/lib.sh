@@ -1,4 +1,6 @@
-# Shared by the end-to-end tests. CTest passes, in the environment:
+# Shared by the end-to-end tests. (Pipelines end in `grep PATTERN >/dev/null`,
+# not `grep -q`: with pipefail, a writer killed by SIGPIPE after an early
+# `grep -q` match would fail the test.) CTest passes, in the environment:
 #   OCIPACK_SOURCE_DIR  the ocipack source tree
 #   OCIPACK             the ocipack tool of the main build
 #   E2E_WORK            the scratch directory of the end-to-end tests

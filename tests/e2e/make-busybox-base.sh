@@ -27,5 +27,5 @@ skopeo copy -q "docker-archive:$dir/busybox-legacy.tar" "oci:$dir/busybox-layout
 # Name the layout's entry as containerd does, so BASE_TAG can use the full name.
 jq '.manifests[0].annotations["io.containerd.image.name"] = "docker.io/ocipack-test/busybox:1"' \
   "$dir/busybox-layout/index.json" > "$dir/index.json" && mv "$dir/index.json" "$dir/busybox-layout/index.json"
-tar -tf "$dir/busybox-legacy.tar" | grep -q "layer.tar" || fail "docker save did not write the 20.10 layout"
+tar -tf "$dir/busybox-legacy.tar" | grep "layer.tar" >/dev/null || fail "docker save did not write the 20.10 layout"
 ls -l "$dir"
