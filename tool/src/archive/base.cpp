@@ -325,18 +325,7 @@ void list_base_layer(const BaseImage& base, const BaseLayer& layer,
     std::size_t entries = 0;
     while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
       if (++entries > kMaxLayerEntries) throw Error("more than " + std::to_string(kMaxLayerEntries) + " files");
-      LayerFile lf;
-      lf.path = archive_entry_pathname(e);
-      switch (archive_entry_filetype(e)) {
-        case AE_IFREG: lf.type = archive_entry_hardlink(e) ? 'h' : '-'; break;
-        case AE_IFDIR: lf.type = 'd'; break;
-        case AE_IFLNK: lf.type = 'l'; break;
-        default: lf.type = archive_entry_hardlink(e) ? 'h' : '?'; break;
-      }
-      lf.mode = archive_entry_perm(e);
-      if (const char* s = archive_entry_symlink(e)) lf.link = s;
-      if (const char* s = archive_entry_hardlink(e)) lf.link = s;
-      on_file(lf);
+      on_file(layer_file_of(e));
     }
     if (rc != ARCHIVE_EOF) throw Error(util::archive_message(a.get()));
   });

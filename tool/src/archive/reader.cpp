@@ -138,6 +138,27 @@ ReadImage read_image(const std::filesystem::path& tarball) {
   });
 }
 
+LayerFile layer_file_of(::archive_entry* f) {
+  LayerFile lf;
+  lf.path = archive_entry_pathname(f);
+  switch (archive_entry_filetype(f)) {
+    case AE_IFREG: lf.type = archive_entry_hardlink(f) ? 'h' : '-'; break;
+    case AE_IFDIR: lf.type = 'd'; break;
+    case AE_IFLNK: lf.type = 'l'; break;
+    default: lf.type = archive_entry_hardlink(f) ? 'h' : '?'; break;
+  }
+  lf.mode = archive_entry_perm(f);
+  lf.uid = archive_entry_uid(f);
+  lf.gid = archive_entry_gid(f);
+  if (const char* s = archive_entry_uname(f)) lf.uname = s;
+  if (const char* s = archive_entry_gname(f)) lf.gname = s;
+  lf.mtime = archive_entry_mtime(f);
+  lf.size = static_cast<std::uint64_t>(archive_entry_size(f));
+  if (const char* s = archive_entry_symlink(f)) lf.link = s;
+  if (const char* s = archive_entry_hardlink(f)) lf.link = s;
+  return lf;
+}
+
 namespace {
 struct Nested {
   ::archive* outer;
@@ -173,24 +194,7 @@ void list_layer(const std::filesystem::path& tarball, const oci::Digest& digest,
       std::size_t entries = 0;
       while ((rc = archive_read_next_header(inner.get(), &f)) == ARCHIVE_OK) {
         if (++entries > 1000000) throw Error("more than 1000000 files in one layer");
-        LayerFile lf;
-        lf.path = archive_entry_pathname(f);
-        switch (archive_entry_filetype(f)) {
-          case AE_IFREG: lf.type = archive_entry_hardlink(f) ? 'h' : '-'; break;
-          case AE_IFDIR: lf.type = 'd'; break;
-          case AE_IFLNK: lf.type = 'l'; break;
-          default: lf.type = archive_entry_hardlink(f) ? 'h' : '?'; break;
-        }
-        lf.mode = archive_entry_perm(f);
-        lf.uid = archive_entry_uid(f);
-        lf.gid = archive_entry_gid(f);
-        if (const char* s = archive_entry_uname(f)) lf.uname = s;
-        if (const char* s = archive_entry_gname(f)) lf.gname = s;
-        lf.mtime = archive_entry_mtime(f);
-        lf.size = static_cast<std::uint64_t>(archive_entry_size(f));
-        if (const char* s = archive_entry_symlink(f)) lf.link = s;
-        if (const char* s = archive_entry_hardlink(f)) lf.link = s;
-        on_file(lf);
+        on_file(layer_file_of(f));
       }
       if (rc != ARCHIVE_EOF) throw Error(util::archive_message(inner.get()));
       return;

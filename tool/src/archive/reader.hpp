@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+struct archive_entry;  // libarchive
+
 namespace ocipack::archive {
 
 struct ImageRecord {
@@ -36,6 +38,9 @@ struct LayerFile {
   std::uint64_t size = 0;
   std::string link;
 };
+
+// The LayerFile of a libarchive entry.
+LayerFile layer_file_of(::archive_entry* entry);
 
 // Calls `on_file` for every entry of the layer blob `digest`, in tar order.
 void list_layer(const std::filesystem::path& tarball, const oci::Digest& digest,
