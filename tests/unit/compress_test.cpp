@@ -49,7 +49,7 @@ std::string sample(std::size_t size, std::uint32_t seed = 1) {
 
 // Compresses `input`, written in pieces of the given sizes (cycled).
 std::string compress(const std::string& input, unsigned threads, std::vector<std::size_t> pieces = {65536},
-                     spec::Compression c = spec::Compression::Gzip) {
+                     spec::CompressionOptions c = spec::Compression::Gzip) {
   std::string out;
   auto z = layer::make_compressor(c, [&](const void* p, std::size_t n) {
     out.append(static_cast<const char*>(p), n);
@@ -276,4 +276,88 @@ TEST(CompressTest, LayerDigestsOverSeveralChunks) {
   EXPECT_EQ(plain_bytes, tar.data);
   EXPECT_EQ(plain.descriptor.digest.hex, util::Sha256::hex_of(plain_bytes));
   EXPECT_EQ(plain.diff_id, gz.diff_id);
+}
+
+TEST(CompressTest, ChunkSizeFollowsTheLayerSizeOnly) {
+  // Large layers: 1 MiB chunks; small ones: about 16 chunks, at least 128 KiB.
+  EXPECT_EQ(layer::gzip_chunk_size(117'000'000), layer::kGzipChunkSize);
+  EXPECT_EQ(layer::gzip_chunk_size(16 * kChunk), layer::kGzipChunkSize);
+  EXPECT_EQ(layer::gzip_chunk_size(16 * kChunk - 1), kChunk / 2);
+  EXPECT_EQ(layer::gzip_chunk_size(2'200'000), layer::kMinGzipChunkSize);
+  EXPECT_EQ(layer::gzip_chunk_size(0), layer::kMinGzipChunkSize);
+  // A small layer is cut into 128 KiB members, whatever the thread count.
+  const std::string input = sample(2'200'000, 5);
+  std::string one;
+  for (unsigned threads : {1u, 2u, 8u}) {
+    std::string out;
+    auto z = layer::make_compressor(spec::Compression::Gzip, [&](const void* p, std::size_t n) {
+      out.append(static_cast<const char*>(p), n);
+    }, threads, layer::gzip_chunk_size(input.size()));
+    z->write(input.data(), input.size());
+    z->finish();
+    Gunzipped g = gunzip_all(out);
+    ASSERT_TRUE(g.ok);
+    EXPECT_EQ(g.data, input);
+    EXPECT_EQ(g.member_offsets.size(), (input.size() + layer::kMinGzipChunkSize - 1) / layer::kMinGzipChunkSize);
+    if (one.empty()) one = out;
+    EXPECT_EQ(out, one) << threads << " threads";
+  }
+}
+
+TEST(CompressTest, LevelChoosesSpeedVersusSize) {
+  const std::string input = sample(3 * kChunk, 9);
+  auto at = [&](int level) { return compress(input, 2, {65536}, spec::CompressionOptions(spec::Compression::Gzip, level)); };
+  const std::string fast = at(1), standard = at(0), small = at(12);
+  EXPECT_EQ(standard, at(layer::kDefaultGzipLevel));
+  EXPECT_NE(fast, standard);
+  EXPECT_GT(fast.size(), small.size());
+  for (const auto* out : {&fast, &standard, &small}) EXPECT_EQ(gunzip_all(*out).data, input);
+  // The level decides the bytes, so it is part of the cache's key.
+  EXPECT_NE(layer::compressor_identity({spec::Compression::Gzip, 1}), layer::compressor_identity(spec::Compression::Gzip));
+  EXPECT_EQ(layer::compressor_identity({spec::Compression::Gzip, layer::kDefaultGzipLevel}),
+            layer::compressor_identity(spec::Compression::Gzip));
+}
+
+TEST(CompressTest, MaxBlobSizeBoundsTheBlob) {
+  TempDir dir;
+  // Incompressible data, long names: the worst case for the bound.
+  ocipack::testing::write(dir / "noise.bin", sample(2 * kChunk + 17, 21) + std::string(1000, '\0'), 0644);
+  std::string random(300000, '\0');
+  std::uint32_t x = 99;
+  for (char& c : random) c = static_cast<char>((x = x * 1664525u + 1013904223u) >> 24);
+  ocipack::testing::write(dir / "random.bin", random, 0644);
+  std::set<std::filesystem::path> inputs;
+  spec::LayerSpec spec_layer;
+  spec_layer.files = {{(dir / "noise.bin").string(), "/" + std::string(150, 'd'), std::nullopt, false},
+                      {(dir / "random.bin").string(), "/r", std::nullopt, false}};
+  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  for (spec::Compression c : {spec::Compression::Gzip, spec::Compression::None}) {
+    std::uint64_t written = 0;
+    layer::Written w = layer::write_layer(plan, c, 0, [&](const void*, std::size_t n) { written += n; });
+    EXPECT_EQ(w.descriptor.size, written);
+    EXPECT_LE(written, layer::max_blob_size(plan, c));
+    EXPECT_LE(layer::max_blob_size(plan, c), 2 * written + (2u << 20));  // not absurdly loose either
+  }
+}
+
+TEST(CompressTest, LargeFileThatChangedSizeIsAnError) {
+  // Read ahead in pieces on a helper thread: growth and shrinkage are still seen.
+  TempDir dir;
+  const std::string content = sample(3 * kChunk + 10, 13);
+  ocipack::testing::write(dir / "big.bin", content, 0644);
+  std::set<std::filesystem::path> inputs;
+  spec::LayerSpec spec_layer;
+  spec_layer.files = {{(dir / "big.bin").string(), "/", std::nullopt, false}};
+  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  for (const std::string& now : {content + "more", content.substr(0, 2 * kChunk + 5), content.substr(0, kChunk)}) {
+    ocipack::testing::write(dir / "big.bin", now, 0644);
+    for (spec::Compression c : {spec::Compression::Gzip, spec::Compression::None}) {
+      try {
+        layer::write_layer(plan, c, 0, [](const void*, std::size_t) {});
+        ADD_FAILURE() << "no error for " << now.size() << " bytes";
+      } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("changed size while being read"), std::string::npos) << e.what();
+      }
+    }
+  }
 }

@@ -26,7 +26,8 @@ TEST(Spec, ParsesAndNormalises) {
       R"({"cmd":["/true"],"env":["A=1","B=x=y","A=2"],"exposed_ports":["80","53/udp","80/tcp"],"labels":["k=v"],"workdir":"/srv/","user":"app:app"})",
       R"(,"annotations":["a=b"],"compression":"none")"));
   EXPECT_EQ(s.tags[0].full(), "docker.io/library/x:latest");
-  EXPECT_EQ(s.compression, spec::Compression::None);
+  EXPECT_EQ(s.compression.method, spec::Compression::None);
+  EXPECT_EQ(s.compression.level, 0);
   EXPECT_EQ(s.config.env, (std::vector<std::string>{"A=2", "B=x=y"}));  // PATH comes with the base merge
   EXPECT_EQ(s.config.exposed_ports, (std::vector<std::string>{"80/tcp", "53/udp"}));
   EXPECT_EQ(s.config.working_dir, "/srv");
@@ -36,6 +37,22 @@ TEST(Spec, ParsesAndNormalises) {
   EXPECT_EQ(s.layers[0].files[0].destination, "/usr/bin");
   EXPECT_TRUE(s.layers[0].files[0].elf);
   EXPECT_FALSE(s.config.entrypoint.has_value());
+}
+
+TEST(Spec, CompressionLevel) {
+  EXPECT_EQ(spec::parse(with("{}")).compression.level, 0);  // the method's default
+  spec::BuildSpec s = spec::parse(with("{}", R"(,"compression":"gzip","compression_level":9)"));
+  EXPECT_EQ(s.compression.method, spec::Compression::Gzip);
+  EXPECT_EQ(s.compression.level, 9);
+  EXPECT_EQ(spec::parse(with("{}", R"(,"compression_level":1)")).compression.level, 1);
+  EXPECT_EQ(spec::parse(with("{}", R"(,"compression_level":12)")).compression.level, 12);
+  for (const char* bad : {"0", "13", "-1", "\"5\"", "5.5"}) {
+    std::string e = error_of(with("{}", std::string(R"(,"compression_level":)") + bad));
+    EXPECT_NE(e.find(std::string("compression_level ") + bad + " is not a gzip level from 1"), std::string::npos)
+        << bad << ": " << e;
+  }
+  EXPECT_NE(error_of(with("{}", R"(,"compression":"none","compression_level":3)")).find("compression is none"),
+            std::string::npos);
 }
 
 TEST(Spec, PathFromEnvReplacesTheDefault) {

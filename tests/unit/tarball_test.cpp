@@ -8,6 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <unistd.h>
+
+#include "util/archive_ptr.hpp"
+
 using namespace ocipack;
 using ocipack::testing::TempDir;
 
@@ -82,4 +87,144 @@ TEST(OutputFile, NothingAppearsUntilCommit) {
   out.write("abc", 3);
   out.commit();
   EXPECT_EQ(util::read_file(dir / "x"), "abc");
+}
+
+namespace {
+
+struct Member {
+  std::string path;
+  std::string data;
+  la_int64_t mtime;
+};
+
+// The members of a tar file, in order, read by libarchive (which checks
+// every header's checksum).
+std::vector<Member> members(const std::filesystem::path& tar) {
+  util::ArchiveReader a(archive_read_new());
+  archive_read_support_format_tar(a.get());
+  EXPECT_EQ(archive_read_open_filename(a.get(), tar.c_str(), 65536), ARCHIVE_OK);
+  std::vector<Member> out;
+  archive_entry* e;
+  int rc;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+    Member m{archive_entry_pathname(e), "", archive_entry_mtime(e)};
+    char buf[4096];
+    la_ssize_t n;
+    while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) m.data.append(buf, static_cast<std::size_t>(n));
+    out.push_back(m);
+  }
+  EXPECT_EQ(rc, ARCHIVE_EOF) << util::archive_message(a.get());
+  return out;
+}
+
+oci::Digest digest_of(const std::string& bytes) { return oci::Digest{util::Sha256::hex_of(bytes)}; }
+
+} // namespace
+
+TEST(TarballWriter, BlobsInPlaceFromFilesAndMemoryEachOnceInOrder) {
+  TempDir dir;
+  const std::string layer1 = "first layer, written in place";
+  const std::string layer2(3000, 'x');  // more than a block: padding in the middle of the file
+  const std::string from_file = "a blob copied from a file";
+  ocipack::testing::write(dir / "blob.bin", from_file);
+  {
+    archive::TarballWriter tar(dir / "out.tar", 1234);
+    tar.add(archive::file_blob(digest_of(from_file), from_file.size(), dir / "blob.bin"));
+    util::FdWriter& w = tar.begin_blob();
+    w.write(layer1.data(), 10);
+    w.write(layer1.data() + 10, layer1.size() - 10);
+    tar.end_blob(digest_of(layer1));
+    util::FdWriter& w2 = tar.begin_blob();
+    w2.write(layer2.data(), layer2.size());
+    tar.end_blob(digest_of(layer2));
+    // The same bytes again, in place or not: one blob, nothing left over.
+    util::FdWriter& w3 = tar.begin_blob();
+    w3.write(layer1.data(), layer1.size());
+    tar.end_blob(digest_of(layer1));
+    tar.add({digest_of(from_file), from_file.size(), from_file, {}});
+    tar.add({digest_of("config"), 6, "config", {}});
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.tar"));
+    tar.finish(oci::Index{}, "[]");
+  }
+  auto m = members(dir / "out.tar");
+  std::vector<std::string> paths;
+  for (const auto& x : m) paths.push_back(x.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"blobs/", "blobs/sha256/", "blobs/sha256/" + digest_of(from_file).hex,
+                                              "blobs/sha256/" + digest_of(layer1).hex,
+                                              "blobs/sha256/" + digest_of(layer2).hex,
+                                              "blobs/sha256/" + digest_of("config").hex, "index.json",
+                                              "manifest.json", "oci-layout"}));
+  ASSERT_EQ(m.size(), 9u);
+  EXPECT_EQ(m[2].data, from_file);
+  EXPECT_EQ(m[3].data, layer1);
+  EXPECT_EQ(m[4].data, layer2);
+  EXPECT_EQ(m[5].data, "config");
+  EXPECT_EQ(m[7].data, "[]");
+  for (const auto& x : m) EXPECT_EQ(x.mtime, 1234) << x.path;
+  // Whole blocks, ending in the two zero blocks right after the last member.
+  const std::string bytes = util::read_file(dir / "out.tar");
+  EXPECT_EQ(bytes.size() % 512, 0u);
+  EXPECT_EQ(bytes.substr(bytes.size() - 1024), std::string(1024, '\0'));
+}
+
+TEST(TarballWriter, FailureLeavesNothingAndAFileOfTheWrongSizeIsAnError) {
+  TempDir dir;
+  ocipack::testing::write(dir / "blob.bin", "12345");
+  {
+    archive::TarballWriter tar(dir / "out.tar", 0);
+    try {
+      tar.add(archive::file_blob(digest_of("1234"), 4, dir / "blob.bin"));
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("has 5 bytes, not the 4 expected"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.tar"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);  // only blob.bin
+}
+
+TEST(FdWriter, CopyFromAPipeGoesThroughABufferAndChecksTheLength) {
+  TempDir dir;
+  const std::string text(200000, 'p');
+  auto copy = [&](std::size_t offered, std::uint64_t asked) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    std::thread feeder([&] {
+      std::size_t done = 0;
+      while (done < offered) {
+        ssize_t n = ::write(fds[1], text.data() + done, offered - done);
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+      }
+      ::close(fds[1]);
+    });
+    util::OutputFile out(dir / "copy");
+    out.write("head", 4);
+    std::string error;
+    try {
+      out.copy_from(fds[0], asked, "the pipe");
+      EXPECT_EQ(out.bytes_written(), 4 + asked);
+      out.commit();
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    ::close(fds[0]);
+    feeder.join();
+    return error;
+  };
+  EXPECT_EQ(copy(text.size(), text.size()), "");
+  EXPECT_EQ(util::read_file(dir / "copy"), "head" + text);
+  EXPECT_NE(copy(100, 1000).find("the pipe ended after 100 of its 1000 bytes"), std::string::npos);
+}
+
+TEST(FdWriter, WriteAtAndTruncateTo) {
+  TempDir dir;
+  util::OutputFile out(dir / "f");
+  out.write("0123456789", 10);
+  out.write_at(2, "ab", 2);
+  out.truncate_to(6);
+  EXPECT_EQ(out.bytes_written(), 6u);
+  out.write("XY", 2);
+  out.commit();
+  EXPECT_EQ(util::read_file(dir / "f"), "01ab45XY");
 }

@@ -298,18 +298,10 @@ BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Pla
   });
 }
 
-void copy_base_layer(const BaseImage& base, const BaseLayer& layer,
-                     const std::function<void(const char*, std::size_t)>& sink) {
-  Fd f{base.source->open(layer.path)};
-  std::vector<char> buffer(1 << 20);
-  std::uint64_t total = 0;
-  ssize_t n;
-  while ((n = ::read(f.fd, buffer.data(), buffer.size())) > 0) {
-    total += static_cast<std::uint64_t>(n);
-    sink(buffer.data(), static_cast<std::size_t>(n));
-  }
-  if (n < 0) throw_errno("cannot read base layer " + layer.descriptor.digest.str());
-  if (total != layer.descriptor.size) throw Error("base layer " + layer.descriptor.digest.str() + " changed size");
+Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer) {
+  std::shared_ptr<const BlobSource> source = base.source;
+  std::string path = layer.path;
+  return {layer.descriptor.digest, layer.descriptor.size, {}, [source, path] { return source->open(path); }};
 }
 
 void list_base_layer(const BaseImage& base, const BaseLayer& layer,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "archive/blob_source.hpp"
+#include "archive/tarball.hpp"
 #include "archive/reader.hpp"
 #include "oci/model.hpp"
 #include "util/file.hpp"
@@ -38,9 +39,9 @@ struct BaseImage {
 BaseImage read_base(const std::filesystem::path& path, const std::string& tag,
                     const oci::Platform& platform, const std::filesystem::path& scratch_dir);
 
-// Streams the stored (possibly compressed) bytes of a base layer.
-void copy_base_layer(const BaseImage& base, const BaseLayer& layer,
-                     const std::function<void(const char*, std::size_t)>& sink);
+// A base layer's stored (possibly compressed) bytes, as a blob of the image
+// tarball: the same bytes, the same digest.
+Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer);
 
 // Lists the entries of a base layer, in tar order (whiteouts included).
 void list_base_layer(const BaseImage& base, const BaseLayer& layer,

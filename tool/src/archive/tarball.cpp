@@ -16,29 +16,18 @@ namespace ocipack::archive {
 
 using nlohmann::json;
 
-ByteStream file_stream(const std::filesystem::path& path) {
-  return [path](const ByteSink& sink) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno("cannot open " + path.string());
-    struct Closer {
-      int fd;
-      ~Closer() { ::close(fd); }
-    } closer{fd};
-    std::vector<char> buffer(1 << 20);
-    for (;;) {
-      ssize_t n = ::read(fd, buffer.data(), buffer.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw_errno("cannot read " + path.string());
-      if (n == 0) break;
-      sink(buffer.data(), static_cast<std::size_t>(n));
-    }
-  };
+Blob file_blob(const oci::Digest& digest, std::uint64_t size, const std::filesystem::path& path) {
+  return {digest, size, {}, [path] {
+            int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) throw_errno("cannot open " + path.string());
+            return fd;
+          }};
 }
 
-oci::Index make_index(const Image& image) {
+oci::Index make_index(const oci::Descriptor& manifest, const std::vector<oci::Reference>& tags) {
   oci::Index index;
-  for (const auto& tag : image.tags) {
-    oci::Descriptor d = image.manifest_desc;
+  for (const auto& tag : tags) {
+    oci::Descriptor d = manifest;
     // containerd names the image from io.containerd.image.name; skopeo,
     // umoci and oci-image-tool look the tag up by ref.name.
     d.annotations["io.containerd.image.name"] = tag.full();
@@ -47,6 +36,8 @@ oci::Index make_index(const Image& image) {
   }
   return index;
 }
+
+oci::Index make_index(const Image& image) { return make_index(image.manifest_desc, image.tags); }
 
 std::string docker_manifest_json(const Image& image) {
   return docker_manifest_json(image.manifest, image.tags);
@@ -65,107 +56,134 @@ std::string docker_manifest_json(const oci::Manifest& manifest, const std::vecto
 
 namespace {
 
-struct Sink {
-  util::OutputFile* out;
-  std::exception_ptr failure;
-};
+constexpr std::size_t kBlock = 512;
 
-la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
-  auto* s = static_cast<Sink*>(ctx);
-  try {
-    s->out->write(data, size);
-    return static_cast<la_ssize_t>(size);
-  } catch (...) {
-    s->failure = std::current_exception();
-    return -1;
-  }
+// A tar header, as libarchive writes it (pax_restricted: plain ustar, an
+// extended header only for what ustar cannot hold). Only the header: the
+// writer is failed afterwards so that it does not pad the missing data.
+std::string tar_header(const std::string& path, unsigned type, std::uint64_t size, std::int64_t mtime) {
+  struct Captured {
+    std::string bytes;
+  } captured;
+  util::ArchiveWriter a(archive_write_new());
+  if (!a) throw Error("cannot create a tar writer (libarchive)");
+  auto check = [&](int rc, const char* what) {
+    if (rc < ARCHIVE_OK) throw Error(std::string(what) + " " + path + ": " + util::archive_message(a.get()));
+  };
+  check(archive_write_set_format_pax_restricted(a.get()), "tar format for");
+  check(archive_write_set_bytes_per_block(a.get(), 0), "tar blocking for");
+  check(archive_write_open2(
+            a.get(), &captured, nullptr,
+            [](::archive*, void* ctx, const void* data, size_t n) -> la_ssize_t {
+              static_cast<Captured*>(ctx)->bytes.append(static_cast<const char*>(data), n);
+              return static_cast<la_ssize_t>(n);
+            },
+            nullptr, nullptr),
+        "opening a tar header for");
+  // Only the path, type, mode, size and the fixed mtime: uid/gid 0, no
+  // user or group names, no atime/ctime.
+  util::ArchiveEntry e(archive_entry_new());
+  archive_entry_copy_pathname(e.get(), path.c_str());
+  archive_entry_set_filetype(e.get(), type);
+  archive_entry_set_perm(e.get(), type == AE_IFDIR ? 0755 : 0644);
+  archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
+  archive_entry_set_uid(e.get(), 0);
+  archive_entry_set_gid(e.get(), 0);
+  archive_entry_set_mtime(e.get(), mtime, 0);
+  check(archive_write_header(a.get(), e.get()), "writing the tar header of");
+  archive_write_fail(a.get());
+  return captured.bytes;
 }
 
-class TarWriter {
-public:
-  TarWriter(util::OutputFile& out, std::int64_t mtime) : m_sink{&out, nullptr}, m_mtime(mtime) {
-    m_a.reset(archive_write_new());
-    if (!m_a) throw Error("cannot create a tar writer (libarchive)");
-    check(archive_write_set_format_pax_restricted(m_a.get()), "tar format");
-    check(archive_write_set_bytes_per_block(m_a.get(), 0), "tar blocking");
-    check(archive_write_open2(m_a.get(), &m_sink, nullptr, on_write, nullptr, nullptr), "opening");
-  }
-
-  void directory(const std::string& path) { header(path, AE_IFDIR, 0755, 0); }
-
-  void file(const std::string& path, const Blob& blob) {
-    header(path, AE_IFREG, 0644, blob.size);
-    if (!blob.stream) {
-      data(blob.bytes.data(), blob.bytes.size());
-      return;
-    }
-    std::uint64_t copied = 0;
-    blob.stream([&](const char* p, std::size_t n) {
-      copied += n;
-      if (copied > blob.size) throw Error("blob " + blob.digest.str() + " grew on disk");
-      data(p, n);
-    });
-    if (copied != blob.size) throw Error("blob " + blob.digest.str() + " changed size on disk");
-  }
-
-  void close() { check(archive_write_close(m_a.get()), "finishing the tarball"); }
-
-private:
-  void header(const std::string& path, unsigned type, unsigned mode, std::uint64_t size) {
-    util::ArchiveEntry e(archive_entry_new());
-    archive_entry_copy_pathname(e.get(), path.c_str());
-    archive_entry_set_filetype(e.get(), type);
-    archive_entry_set_perm(e.get(), mode);
-    archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
-    archive_entry_set_uid(e.get(), 0);
-    archive_entry_set_gid(e.get(), 0);
-    archive_entry_set_mtime(e.get(), m_mtime, 0);
-    check(archive_write_header(m_a.get(), e.get()), "writing " + path);
-  }
-
-  void data(const void* p, std::size_t n) {
-    if (archive_write_data(m_a.get(), p, n) < 0) check(ARCHIVE_FATAL, "writing data");
-  }
-
-  void check(int rc, const std::string& what) {
-    if (m_sink.failure) std::rethrow_exception(m_sink.failure);
-    if (rc < ARCHIVE_OK) throw Error(what + ": " + util::archive_message(m_a.get()));
-  }
-
-  Sink m_sink;
-  std::int64_t m_mtime;
-  util::ArchiveWriter m_a;
-};
-
 } // namespace
+
+TarballWriter::TarballWriter(const std::filesystem::path& output, std::int64_t mtime)
+    : m_out(output), m_mtime(mtime) {
+  // Directories explicit, before the blobs.
+  entry("blobs/", AE_IFDIR, 0);
+  entry("blobs/sha256/", AE_IFDIR, 0);
+}
+
+void TarballWriter::entry(const std::string& path, unsigned type, std::uint64_t size) {
+  const std::string header = tar_header(path, type, size, m_mtime);
+  m_out.write(header.data(), header.size());
+}
+
+void TarballWriter::pad() {
+  static const char zeros[kBlock] = {};
+  const std::size_t over = m_out.bytes_written() % kBlock;
+  if (over != 0) m_out.write(zeros, kBlock - over);
+}
+
+void TarballWriter::add(const Blob& blob) {
+  if (m_in_blob) throw Error("tarball: a blob is being written");
+  if (!m_written.insert(blob.digest.hex).second) return;  // two identical layers are one blob
+  entry("blobs/sha256/" + blob.digest.hex, AE_IFREG, blob.size);
+  if (!blob.open) {
+    if (blob.bytes.size() != blob.size) throw Error("blob " + blob.digest.str() + " is not " + std::to_string(blob.size) + " bytes");
+    m_out.write(blob.bytes.data(), blob.bytes.size());
+  } else {
+    int fd = blob.open();
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    m_out.copy_from(fd, blob.size, "blob " + blob.digest.str());
+  }
+  pad();
+}
+
+util::FdWriter& TarballWriter::begin_blob() {
+  if (m_in_blob) throw Error("tarball: a blob is being written");
+  static const char zeros[kBlock] = {};
+  m_reserved = m_out.bytes_written();
+  m_out.write(zeros, kBlock);
+  m_in_blob = true;
+  return m_out;
+}
+
+void TarballWriter::end_blob(const oci::Digest& digest) {
+  if (!m_in_blob) throw Error("tarball: no blob is being written");
+  m_in_blob = false;
+  if (!m_written.insert(digest.hex).second) {
+    m_out.truncate_to(m_reserved);  // already there: two identical layers are one blob
+    return;
+  }
+  const std::uint64_t size = m_out.bytes_written() - m_reserved - kBlock;
+  const std::string header = tar_header("blobs/sha256/" + digest.hex, AE_IFREG, size, m_mtime);
+  if (header.size() != kBlock) {
+    throw Error("blob " + digest.str() + " of " + std::to_string(size) +
+                " bytes does not fit a tar header written in place");
+  }
+  pad();
+  m_out.write_at(m_reserved, header.data(), header.size());
+}
+
+void TarballWriter::finish(const oci::Index& index, const std::string& docker_manifest) {
+  if (m_in_blob) throw Error("tarball: a blob is being written");
+  auto file = [&](const std::string& path, const std::string& bytes) {
+    entry(path, AE_IFREG, bytes.size());
+    m_out.write(bytes.data(), bytes.size());
+    pad();
+  };
+  file("index.json", oci::canonical(oci::to_json(index)));
+  file("manifest.json", docker_manifest);
+  file("oci-layout", oci::canonical(json{{"imageLayoutVersion", "1.0.0"}}));
+  // The end of the archive: two zero blocks.
+  static const char zeros[2 * kBlock] = {};
+  m_out.write(zeros, sizeof zeros);
+  m_out.commit();
+}
 
 void write_tarball(const std::filesystem::path& output, const Image& image, std::int64_t mtime) {
   write_layout_tarball(output, image.blobs, make_index(image), docker_manifest_json(image), mtime);
 }
 
-void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& all_blobs,
-                          const oci::Index& index_json, const std::string& docker_manifest, std::int64_t mtime) {
-  Blob index{}, manifest{}, layout{};
-  index.bytes = oci::canonical(oci::to_json(index_json));
-  manifest.bytes = docker_manifest;
-  layout.bytes = oci::canonical(json{{"imageLayoutVersion", "1.0.0"}});
-  for (Blob* b : {&index, &manifest, &layout}) b->size = b->bytes.size();
-
-  // Blobs by digest, each once (two identical layers are one blob).
-  std::map<std::string, const Blob*> blobs;
-  for (const auto& b : all_blobs) blobs.emplace(b.digest.hex, &b);
-
-  util::OutputFile out(output);
-  TarWriter tar(out, mtime);
-  // Entries in bytewise order of their paths, directories explicit.
-  tar.directory("blobs/");
-  tar.directory("blobs/sha256/");
-  for (const auto& [hex, blob] : blobs) tar.file("blobs/sha256/" + hex, *blob);
-  tar.file("index.json", index);
-  tar.file("manifest.json", manifest);
-  tar.file("oci-layout", layout);
-  tar.close();
-  out.commit();
+void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs,
+                          const oci::Index& index, const std::string& docker_manifest, std::int64_t mtime) {
+  TarballWriter tar(output, mtime);
+  for (const auto& b : blobs) tar.add(b);
+  tar.finish(index, docker_manifest);
 }
 
 } // namespace ocipack::archive

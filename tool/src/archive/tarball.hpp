@@ -9,26 +9,58 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace ocipack::archive {
 
-// Streams a blob's bytes to a sink.
-using ByteSink = std::function<void(const char* data, std::size_t size)>;
-using ByteStream = std::function<void(const ByteSink& sink)>;
-
-// A blob to store: bytes in memory, or a stream (a scratch or cache file,
-// a base image's layer) that must give exactly `size` bytes.
+// A blob whose digest is known: bytes in memory, or a file opened by
+// `open` (an fd the writer closes) that must hold exactly `size` bytes.
 struct Blob {
   oci::Digest digest;
   std::uint64_t size = 0;
-  std::string bytes;     // used when `stream` is empty
-  ByteStream stream;
+  std::string bytes;         // used when `open` is empty
+  std::function<int()> open;
 };
 
-// A stream over a file on disk.
-ByteStream file_stream(const std::filesystem::path& path);
+// A blob read from a file on disk.
+Blob file_blob(const oci::Digest& digest, std::uint64_t size, const std::filesystem::path& path);
+
+// The largest blob whose tar header is one 512-byte ustar block (pax
+// adds a record above this): the most a blob written in place may take.
+inline constexpr std::uint64_t kMaxInPlaceBlobSize = (std::uint64_t{1} << 33) - 1;
+
+// Writes an image tarball as its blobs come: each blob once (by digest),
+// in the order given, then index.json, manifest.json and oci-layout. The
+// file appears at `output` only when finish() succeeds; anything that
+// fails before leaves nothing there.
+class TarballWriter {
+public:
+  // `mtime` stamps every entry.
+  TarballWriter(const std::filesystem::path& output, std::int64_t mtime);
+
+  void add(const Blob& blob);
+
+  // A blob whose digest is only known once it is written (a layer): its
+  // bytes go to the returned writer right after a reserved header, and
+  // end_blob() fills the header in. The blob must stay within
+  // kMaxInPlaceBlobSize. Nothing else may be added in between.
+  util::FdWriter& begin_blob();
+  void end_blob(const oci::Digest& digest);
+
+  void finish(const oci::Index& index, const std::string& docker_manifest);
+
+private:
+  void entry(const std::string& path, unsigned type, std::uint64_t size);
+  void pad();
+
+  util::OutputFile m_out;
+  std::int64_t m_mtime;
+  std::set<std::string> m_written;  // digests already in the tarball
+  std::uint64_t m_reserved = 0;     // where begin_blob() left a header block
+  bool m_in_blob = false;
+};
 
 struct Image {
   oci::Manifest manifest;         // already serialised into a blob
@@ -38,6 +70,7 @@ struct Image {
 };
 
 // index.json: one entry per tag, all pointing at the same manifest.
+oci::Index make_index(const oci::Descriptor& manifest, const std::vector<oci::Reference>& tags);
 oci::Index make_index(const Image& image);
 // manifest.json, Docker's `docker save` form.
 std::string docker_manifest_json(const Image& image);

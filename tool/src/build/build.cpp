@@ -14,6 +14,8 @@
 #include "util/sha256.hpp"
 
 #include <cstdio>
+#include <memory>
+#include <unistd.h>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -231,6 +233,48 @@ std::string human(std::uint64_t bytes) {
   return buffer;
 }
 
+// One of our layers into the tarball: from the cache when it has it; else
+// written in place (and, with a cache, into a new cache entry at the same
+// time). A layer that might outgrow a one-block tar header goes through a
+// scratch file, then into the tarball.
+layer::Written put_layer(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
+                         archive::TarballWriter& tarball, LayerCache* cache, const fs::path& scratch_dir,
+                         int& reused) {
+  std::string key;
+  if (cache != nullptr) {
+    key = LayerCache::key(plan, compression, mtime);
+    if (std::optional<CachedLayer> hit = cache->find(key)) {
+      tarball.add(archive::file_blob(hit->written.descriptor.digest, hit->written.descriptor.size, hit->blob));
+      ++reused;
+      return hit->written;
+    }
+  }
+  std::unique_ptr<util::ScratchFile> kept = cache != nullptr ? cache->new_file() : nullptr;
+  layer::Written written;
+  if (layer::max_blob_size(plan, compression) <= archive::kMaxInPlaceBlobSize) {
+    util::FdWriter& out = tarball.begin_blob();
+    util::ScratchFile* copy = kept.get();
+    written = layer::write_layer(plan, compression, mtime, [&out, copy](const void* data, std::size_t size) {
+      out.write(data, size);
+      if (copy != nullptr) copy->write(data, size);
+    });
+    tarball.end_blob(written.descriptor.digest);
+  } else {
+    std::unique_ptr<util::ScratchFile> aside = kept ? nullptr : std::make_unique<util::ScratchFile>(scratch_dir);
+    util::ScratchFile& file = kept ? *kept : *aside;
+    written = layer::write_layer(plan, compression, mtime,
+                                 [&file](const void* data, std::size_t size) { file.write(data, size); });
+    file.flush();
+    tarball.add({written.descriptor.digest, written.descriptor.size, {}, [&file] {
+                   int fd = ::dup(file.fd());
+                   if (fd < 0) throw_errno("cannot read " + file.name());
+                   return fd;
+                 }});
+  }
+  if (kept) cache->store(key, *kept, written);
+  return written;
+}
+
 } // namespace
 
 void run(const Options& options) {
@@ -321,65 +365,53 @@ void run(const Options& options) {
   }
   check_command(config.config, files);
 
-  // ---- The layers: the base's byte for byte, ours from the cache or new ----
-  archive::Image image;
-  image.tags = spec.tags;
+  // ---- The tarball, written as the layers come: the base's byte for byte,
+  // ours from the cache or new, straight into place ----
+  std::unique_ptr<archive::TarballWriter> tarball = with_context("writing " + options.output.string(), [&] {
+    return std::make_unique<archive::TarballWriter>(options.output, options.source_date_epoch);
+  });
+  oci::Manifest manifest;
   if (base) {
     for (const auto& l : base->layers) {
-      image.manifest.layers.push_back(l.descriptor);
-      const archive::BaseImage* b = &*base;
-      const archive::BaseLayer* layer = &l;
-      image.blobs.push_back({l.descriptor.digest, l.descriptor.size, {},
-                             [b, layer](const archive::ByteSink& sink) { archive::copy_base_layer(*b, *layer, sink); }});
+      manifest.layers.push_back(l.descriptor);
+      with_context("copying base layer " + l.descriptor.digest.str(),
+                   [&] { tarball->add(archive::base_layer_blob(*base, l)); });
     }
   }
   std::optional<LayerCache> cache;
   if (options.cache_dir) cache.emplace(*options.cache_dir);
-  std::vector<layer::Blob> fresh;  // written without a cache: scratch files
   int reused = 0;
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    oci::Descriptor descriptor;
-    oci::Digest diff_id;
-    archive::ByteStream stream;
+    layer::Written written;
     with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
-      if (cache) {
-        CachedLayer c = cache->get(jobs[i].plan, spec.compression, options.source_date_epoch);
-        descriptor = c.descriptor;
-        diff_id = c.diff_id;
-        stream = archive::file_stream(c.blob);
-        reused += c.reused ? 1 : 0;
-      } else {
-        fresh.push_back(layer::write_layer(jobs[i].plan, spec.compression, options.source_date_epoch, scratch_dir));
-        descriptor = fresh.back().descriptor;
-        diff_id = fresh.back().diff_id;
-        util::ScratchFile* file = fresh.back().file.get();
-        stream = [file](const archive::ByteSink& sink) { file->read_all(sink); };
-      }
+      written = put_layer(jobs[i].plan, spec.compression, options.source_date_epoch, *tarball,
+                            cache ? &*cache : nullptr, scratch_dir, reused);
     });
+    oci::Descriptor descriptor = written.descriptor;
     descriptor.annotations = jobs[i].annotations;
     total += descriptor.size;
-    config.diff_ids.push_back(diff_id);
+    config.diff_ids.push_back(written.diff_id);
     config.history.push_back({created, jobs[i].created_by, false});
-    image.manifest.layers.push_back(descriptor);
-    image.blobs.push_back({descriptor.digest, descriptor.size, {}, stream});
+    manifest.layers.push_back(descriptor);
   }
 
-  auto add_json_blob = [&](const std::string& bytes, const char* media_type) {
-    oci::Descriptor d;
-    d.media_type = media_type;
-    d.digest = oci::Digest{util::Sha256::hex_of(bytes)};
-    d.size = bytes.size();
-    image.blobs.push_back({d.digest, d.size, bytes, {}});
-    return d;
-  };
-  image.manifest.config = add_json_blob(oci::canonical(oci::to_json(config)), oci::media_type::kConfig);
-  image.manifest.annotations = spec.annotations;
-  image.manifest_desc = add_json_blob(oci::canonical(oci::to_json(image.manifest)), oci::media_type::kManifest);
-  image.manifest_desc.platform = platform;
-
-  with_context("writing " + options.output.string(),
-               [&] { archive::write_tarball(options.output, image, options.source_date_epoch); });
+  with_context("writing " + options.output.string(), [&] {
+    auto add_json_blob = [&](const std::string& bytes, const char* media_type) {
+      oci::Descriptor d;
+      d.media_type = media_type;
+      d.digest = oci::Digest{util::Sha256::hex_of(bytes)};
+      d.size = bytes.size();
+      tarball->add({d.digest, d.size, bytes, {}});
+      return d;
+    };
+    manifest.config = add_json_blob(oci::canonical(oci::to_json(config)), oci::media_type::kConfig);
+    manifest.annotations = spec.annotations;
+    oci::Descriptor manifest_desc =
+        add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
+    manifest_desc.platform = platform;
+    tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
+  });
   if (options.depfile) {
     with_context("writing depfile", [&] {
       util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs));

@@ -21,7 +21,7 @@ LayerCache::LayerCache(fs::path dir) : m_dir(std::move(dir)) {
   if (ec) throw Error("cannot create the layer cache " + m_dir.string() + ": " + ec.message());
 }
 
-std::string LayerCache::key(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime) {
+std::string LayerCache::key(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime) {
   util::Sha256 h;
   auto add = [&](const std::string& s) { h.update(s.data(), s.size() + 1); };  // with the NUL
   auto stamp = [&](const fs::path& p) {
@@ -47,34 +47,33 @@ std::string LayerCache::key(const layer::Plan& plan, spec::Compression compressi
   return h.finish_hex();
 }
 
-CachedLayer LayerCache::get(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime) {
-  const std::string k = key(plan, compression, mtime);
-  m_used.insert(k);
-  const fs::path blob = m_dir / (k + ".blob");
-  const fs::path meta = m_dir / (k + ".json");
-  CachedLayer out;
-  out.blob = blob;
+std::optional<CachedLayer> LayerCache::find(const std::string& key) {
+  m_used.insert(key);
+  const fs::path blob = m_dir / (key + ".blob");
+  const fs::path meta = m_dir / (key + ".json");
   std::error_code ec;
-  if (fs::exists(meta, ec) && fs::exists(blob, ec)) {
-    try {
-      json j = oci::parse_json(util::read_file(meta), "cache entry");
-      out.descriptor = oci::descriptor_from_json(j.at("descriptor"));
-      out.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
-      if (fs::file_size(blob) == out.descriptor.size) {
-        out.reused = true;
-        return out;
-      }
-    } catch (const std::exception&) {
-      // A damaged entry is rewritten below.
-    }
+  if (!fs::exists(meta, ec) || !fs::exists(blob, ec)) return std::nullopt;
+  try {
+    CachedLayer out;
+    out.blob = blob;
+    json j = oci::parse_json(util::read_file(meta), "cache entry");
+    out.written.descriptor = oci::descriptor_from_json(j.at("descriptor"));
+    out.written.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
+    if (fs::file_size(blob) == out.written.descriptor.size) return out;
+  } catch (const std::exception&) {
+    // A damaged entry is rewritten.
   }
-  layer::Blob written = layer::write_layer(plan, compression, mtime, m_dir);
-  written.file->persist(blob);
-  out.descriptor = written.descriptor;
-  out.diff_id = written.diff_id;
-  util::write_file_atomically(meta, oci::canonical(json{{"descriptor", oci::to_json(out.descriptor)},
-                                                        {"diff_id", out.diff_id.str()}}));
-  return out;
+  return std::nullopt;
+}
+
+std::unique_ptr<util::ScratchFile> LayerCache::new_file() const { return std::make_unique<util::ScratchFile>(m_dir); }
+
+void LayerCache::store(const std::string& key, util::ScratchFile& file, const layer::Written& written) {
+  m_used.insert(key);
+  file.persist(m_dir / (key + ".blob"));
+  util::write_file_atomically(m_dir / (key + ".json"),
+                              oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)},
+                                                  {"diff_id", written.diff_id.str()}}));
 }
 
 void LayerCache::prune() {

@@ -6,6 +6,7 @@
 #include "layer/writer.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,19 +14,22 @@
 namespace ocipack::build {
 
 struct CachedLayer {
-  oci::Descriptor descriptor;
-  oci::Digest diff_id;
-  std::filesystem::path blob;  // the compressed bytes
-  bool reused = false;
+  layer::Written written;
+  std::filesystem::path blob;  // the blob's bytes
 };
 
 class LayerCache {
 public:
   explicit LayerCache(std::filesystem::path dir);
 
-  // The layer for `plan`: from the cache when its key is there, else
-  // written (layer::write_layer) and stored.
-  CachedLayer get(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime);
+  // The layer stored under `key`, if it is there and intact.
+  std::optional<CachedLayer> find(const std::string& key);
+
+  // A scratch file for a new entry's bytes, on the cache's file system (so
+  // that store() only has to give it a name).
+  std::unique_ptr<util::ScratchFile> new_file() const;
+  // Keeps a layer just written into `file` under `key`.
+  void store(const std::string& key, util::ScratchFile& file, const layer::Written& written);
 
   // Removes the entries this build did not use.
   void prune();
@@ -33,7 +37,7 @@ public:
   // What identifies a layer's bytes: the tool itself, the compression, the
   // mtime, every entry, and each source file's identity (device, inode,
   // size, mtime and ctime, as make and ccache's direct mode trust them).
-  static std::string key(const layer::Plan& plan, spec::Compression compression, std::int64_t mtime);
+  static std::string key(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime);
 
 private:
   std::filesystem::path m_dir;

@@ -41,17 +41,7 @@ void verify(const archive::BlobSource& src, const oci::Descriptor& d) {
 archive::Blob blob_of(const Input& in, const oci::Descriptor& d) {
   std::shared_ptr<const archive::BlobSource> src = in.source;
   const std::string path = blob_path(d.digest);
-  return {d.digest, d.size, {}, [src, path](const archive::ByteSink& sink) {
-            int fd = src->open(path);
-            struct Closer {
-              int fd;
-              ~Closer() { ::close(fd); }
-            } closer{fd};
-            char buffer[1 << 16];
-            ssize_t n;
-            while ((n = ::read(fd, buffer, sizeof buffer)) > 0) sink(buffer, static_cast<std::size_t>(n));
-            if (n < 0) throw_errno("cannot read " + path);
-          }};
+  return {d.digest, d.size, {}, [src, path] { return src->open(path); }};
 }
 
 // Every platform image of an input: its index.json entries, with nested

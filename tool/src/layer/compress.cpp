@@ -76,10 +76,10 @@ std::size_t gzip_member(libdeflate_compressor* c, const unsigned char* in, std::
 // chunk when the ring is full.
 class ParallelGzip final : public Compressor {
 public:
-  ParallelGzip(Sink sink, unsigned threads)
-      : m_sink(std::move(sink)), m_threads(threads), m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)),
-        m_out_capacity(libdeflate_deflate_compress_bound(nullptr, kGzipChunkSize) +
-                       sizeof kGzipHeader + kGzipTrailerSize) {}
+  ParallelGzip(Sink sink, unsigned threads, int level, std::size_t chunk)
+      : m_sink(std::move(sink)), m_threads(threads), m_level(level), m_chunk(chunk),
+        m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)),
+        m_out_capacity(libdeflate_deflate_compress_bound(nullptr, chunk) + sizeof kGzipHeader + kGzipTrailerSize) {}
 
   ~ParallelGzip() override { stop(); }
 
@@ -87,12 +87,12 @@ public:
     const auto* p = static_cast<const unsigned char*>(data);
     while (size > 0) {
       Slot& s = filling();
-      std::size_t n = std::min(size, kGzipChunkSize - s.in_size);
+      std::size_t n = std::min(size, m_chunk - s.in_size);
       std::memcpy(s.in.get() + s.in_size, p, n);
       s.in_size += n;
       p += n;
       size -= n;
-      if (s.in_size == kGzipChunkSize) submit();
+      if (s.in_size == m_chunk) submit();
     }
   }
 
@@ -117,7 +117,7 @@ private:
     if (m_filling) return s;
     while (m_submitted - m_emitted >= m_ring.size()) emit_oldest();
     if (!s.in) {
-      s.in.reset(new unsigned char[kGzipChunkSize]);
+      s.in.reset(new unsigned char[m_chunk]);
       s.out.reset(new unsigned char[m_out_capacity]);
     }
     s.in_size = 0;
@@ -173,7 +173,7 @@ private:
 
   void work() {
     std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(
-        libdeflate_alloc_compressor(kGzipLevel), libdeflate_free_compressor);
+        libdeflate_alloc_compressor(m_level), libdeflate_free_compressor);
     for (;;) {
       std::uint64_t seq = 0;
       {
@@ -199,6 +199,8 @@ private:
 
   Sink m_sink;
   const unsigned m_threads;
+  const int m_level;
+  const std::size_t m_chunk;
   std::vector<Slot> m_ring;
   const std::size_t m_out_capacity;
 
@@ -232,25 +234,39 @@ unsigned compression_threads() {
   return std::min(n, kMaxCompressionThreads);
 }
 
-std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink, unsigned threads) {
-  switch (c) {
+std::size_t gzip_chunk_size(std::uint64_t expected_input) {
+  std::size_t chunk = kGzipChunkSize;
+  while (chunk > kMinGzipChunkSize && expected_input / chunk < 16) chunk /= 2;
+  return chunk;
+}
+
+int effective_level(const spec::CompressionOptions& c) {
+  if (c.method == spec::Compression::None) return 0;
+  return c.level != 0 ? c.level : kDefaultGzipLevel;
+}
+
+std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, Sink sink, unsigned threads,
+                                            std::size_t chunk_size) {
+  switch (c.method) {
     case spec::Compression::Gzip:
+      if (chunk_size == 0) throw Error("gzip chunk size 0");
       return std::make_unique<ParallelGzip>(std::move(sink),
                                             threads == 0 ? compression_threads()
-                                                         : std::min(threads, kMaxCompressionThreads));
+                                                         : std::min(threads, kMaxCompressionThreads),
+                                            effective_level(c), chunk_size);
     case spec::Compression::None: return std::make_unique<Passthrough>(std::move(sink));
   }
   throw Error("unknown compression");
 }
 
-std::string compressor_identity(spec::Compression c) {
-  if (c == spec::Compression::None) return "none";
-  return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(kGzipLevel) +
-         " chunk " + std::to_string(kGzipChunkSize);
+std::string compressor_identity(const spec::CompressionOptions& c) {
+  if (c.method == spec::Compression::None) return "none";
+  return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(effective_level(c)) +
+         " chunks " + std::to_string(kMinGzipChunkSize) + ".." + std::to_string(kGzipChunkSize) + " by 16";
 }
 
-const char* layer_media_type(spec::Compression c) {
-  return c == spec::Compression::Gzip ? oci::media_type::kLayerGzip : oci::media_type::kLayerTar;
+const char* layer_media_type(const spec::CompressionOptions& c) {
+  return c.method == spec::Compression::Gzip ? oci::media_type::kLayerGzip : oci::media_type::kLayerTar;
 }
 
 } // namespace ocipack::layer

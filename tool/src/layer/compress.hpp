@@ -4,6 +4,7 @@
 #include "spec/spec.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -19,17 +20,22 @@ public:
   virtual void finish() = 0;
 };
 
-// gzip layers are cut into chunks of this many uncompressed bytes, each
-// compressed on its own into a complete gzip member; the members, in order,
-// are one valid gzip file (RFC 1952, section 2.2). The size is fixed, never
-// derived from the thread count: the bytes must not depend on the machine's
-// number of cores.
+// gzip layers are cut into chunks of uncompressed bytes, each compressed on
+// its own into a complete gzip member; the members, in order, are one valid
+// gzip file (RFC 1952, section 2.2). The chunk size follows from the
+// layer's expected size only, never from the thread count: the bytes must
+// not depend on the machine's number of cores. A large layer uses 1 MiB
+// chunks; a small one smaller chunks, down to 128 KiB, so that even a 2 MB
+// program keeps every core busy (about 16 chunks; each costs ~0.5% in size).
 inline constexpr std::size_t kGzipChunkSize = std::size_t{1} << 20;
+inline constexpr std::size_t kMinGzipChunkSize = std::size_t{128} << 10;
+std::size_t gzip_chunk_size(std::uint64_t expected_input);
 
-// libdeflate's level for gzip layers. Fixed: the level decides the bytes.
-// 5 compresses real binaries as small as `gzip -6` does (the size target is
-// 1.02 times that) in a quarter of its time; see README "Performance".
-inline constexpr int kGzipLevel = 5;
+// libdeflate's default level for gzip layers (COMPRESSION_LEVEL changes
+// it). 5 compresses real binaries as small as `gzip -6` does (the size
+// target is 1.02 times that) in a quarter of its time; see README
+// "Performance".
+inline constexpr int kDefaultGzipLevel = 5;
 
 // At most this many chunks are in flight (being filled, compressed, or
 // waiting for their turn to be written), two per thread up to this bound:
@@ -46,14 +52,19 @@ unsigned compression_threads();
 // A compressor writing to `sink`. The sink is always called on the thread
 // that calls write() and finish(), so it needs no locking. `threads` is the
 // number of compression threads for gzip; 0 means compression_threads().
-std::unique_ptr<Compressor> make_compressor(spec::Compression c, Sink sink, unsigned threads = 0);
+// `chunk_size` cuts gzip streams (gzip_chunk_size() of the expected input).
+std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, Sink sink, unsigned threads = 0,
+                                            std::size_t chunk_size = kGzipChunkSize);
 
 // The media type of a layer compressed that way.
-const char* layer_media_type(spec::Compression c);
+const char* layer_media_type(const spec::CompressionOptions& c);
+
+// The level used: the options' level, or the method's default.
+int effective_level(const spec::CompressionOptions& c);
 
 // What decides the compressed bytes besides the input: the library and its
-// version, the level and the chunk size ("libdeflate 1.14 level 5 chunk
-// 1048576"). Part of the layer cache's key.
-std::string compressor_identity(spec::Compression c);
+// version, the level and the chunk size rule ("libdeflate 1.14 level 5
+// chunks 131072..1048576"). Part of the layer cache's key.
+std::string compressor_identity(const spec::CompressionOptions& c);
 
 } // namespace ocipack::layer

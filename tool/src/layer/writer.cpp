@@ -4,7 +4,9 @@
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
+#include "util/side_thread.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <exception>
 #include <fcntl.h>
@@ -15,22 +17,40 @@ namespace ocipack::layer {
 
 namespace {
 
-// The stages every tar byte goes through, in order. The compressor calls
-// its sink on this (the libarchive) thread, so nothing here needs a lock.
+// Below this, a write is not worth handing to the helper thread.
+constexpr std::size_t kOverlapMin = 64 * 1024;
+// Files are read in pieces of this size.
+constexpr std::size_t kReadSize = std::size_t{1} << 20;
+
+// The stages every tar byte goes through, in order. libarchive calls
+// on_write on this thread; the compressor calls its sink here too.
 struct Pipeline {
   util::Sha256 diff_hash;               // diff_id: over the uncompressed tar
   util::Sha256 blob_hash;               // digest: over the compressed bytes (gzip only)
   std::uint64_t uncompressed = 0;
-  util::ScratchFile* out = nullptr;
+  std::uint64_t blob_size = 0;
+  const Sink* out = nullptr;
+  bool compressed = true;
   std::unique_ptr<Compressor> compressor;
+  util::SideThread side;                // writes `none` layers while this thread hashes
+  util::SideThread reader;              // reads a file's next piece meanwhile
+  std::unique_ptr<char[]> buffers[2];   // that piece and the one being written
   std::exception_ptr failure;           // an exception may not cross libarchive's C frames
 };
 
 la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
   auto* p = static_cast<Pipeline*>(ctx);
   try {
-    p->diff_hash.update(data, size);
     p->uncompressed += size;
+    if (!p->compressed && size >= kOverlapMin) {
+      // Uncompressed, the blob is the tar: its digest is the diff_id, so
+      // the bytes are hashed once, while the helper writes them out.
+      util::overlap(p->side, [p, data, size] { (*p->out)(data, size); },
+                    [p, data, size] { p->diff_hash.update(data, size); });
+      p->blob_size += size;
+      return static_cast<la_ssize_t>(size);
+    }
+    p->diff_hash.update(data, size);
     p->compressor->write(data, size);
     return static_cast<la_ssize_t>(size);
   } catch (...) {
@@ -44,6 +64,21 @@ void check(::archive* a, int rc, Pipeline& p, const std::string& what) {
   if (rc < ARCHIVE_OK) throw Error(what + ": " + util::archive_message(a));
 }
 
+// Reads up to `size` bytes; fewer only at the end of the file.
+std::size_t read_full(int fd, char* buffer, std::size_t size, const std::filesystem::path& path) {
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, buffer + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_errno("cannot read " + path.string());
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return got;
+}
+
+// A file's bytes into the tar: read in 1 MiB pieces, the next one read by
+// a helper thread while this one is hashed, compressed or written.
 void copy_file(::archive* a, const Entry& e, Pipeline& p) {
   int fd = ::open(e.source.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno("cannot open " + e.source.string());
@@ -51,23 +86,38 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  std::vector<char> buffer(1 << 20);
+  for (auto& b : p.buffers) {
+    if (!b) b.reset(new char[kReadSize]);  // uninitialised: written by read() before use
+  }
+  // One byte more than promised is read to see a file that grew.
+  const std::uint64_t want = e.size + 1;
+  auto next_size = [&](std::uint64_t done) {
+    return static_cast<std::size_t>(std::min<std::uint64_t>(kReadSize, want - done));
+  };
   std::uint64_t total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot read " + e.source.string());
+  int current = 0;
+  std::size_t n = read_full(fd, p.buffers[0].get(), next_size(0), e.source);
+  while (n > 0 && total + n <= e.size) {
+    total += n;
+    const char* data = p.buffers[current].get();
+    const std::size_t size = n;
+    n = 0;
+    const std::size_t ahead = next_size(total);  // at least the one byte past the end
+    char* next = p.buffers[1 - current].get();
+    auto write = [&] {
+      if (archive_write_data(a, data, size) < 0) check(a, ARCHIVE_FATAL, p, "writing " + e.path);
+    };
+    if (e.size < 2 * kReadSize) {
+      write();
+      n = read_full(fd, next, ahead, e.source);
+    } else {
+      util::overlap(p.reader, [&] { n = read_full(fd, next, ahead, e.source); }, write);
     }
-    if (n == 0) break;
-    total += static_cast<std::uint64_t>(n);
-    if (total > e.size) break;
-    la_ssize_t w = archive_write_data(a, buffer.data(), static_cast<size_t>(n));
-    if (w < 0) check(a, ARCHIVE_FATAL, p, "writing " + e.path);
+    current = 1 - current;
   }
   // The header already promised e.size bytes: a file that changed size while
   // being read would give a layer that does not match its source.
-  if (total != e.size) {
+  if (total + n != e.size) {
     throw Error(e.source.string() + " changed size while being read (expected " +
                 std::to_string(e.size) + " bytes); rebuild");
   }
@@ -75,19 +125,36 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
 
 } // namespace
 
-Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t mtime,
-                 const std::filesystem::path& scratch_dir) {
-  Blob blob;
-  blob.file = std::make_unique<util::ScratchFile>(scratch_dir);
+std::uint64_t max_blob_size(const Plan& plan, const spec::CompressionOptions& compression) {
+  // Per entry: a ustar header, a pax header and its records (path, link,
+  // size, charset: bounded by their lengths), the data padded to 512.
+  auto blocks = [](std::uint64_t n) { return (n + 511) / 512 * 512; };
+  std::uint64_t tar = 1024;  // the two zero blocks at the end
+  for (const Entry& e : plan.entries) {
+    tar += 3 * 512 + blocks(2 * (e.path.size() + e.link_target.size()) + 256);
+    tar += blocks(e.source.empty() ? e.content.size() : e.size);
+  }
+  if (compression.method == spec::Compression::None) return tar;
+  // deflate never grows data by more than a few bytes per 64 KiB block,
+  // plus 18 bytes of gzip header and trailer per chunk.
+  return tar + tar / 16 + (std::uint64_t{1} << 20);
+}
+
+Written write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
+                    const Sink& out) {
   Pipeline p;
-  p.out = blob.file.get();
-  const bool compressed = compression != spec::Compression::None;
-  p.compressor = make_compressor(compression, [&p, compressed](const void* data, std::size_t size) {
-    // Uncompressed, the blob is the tar itself: its digest is the diff_id,
-    // so the bytes are hashed once.
-    if (compressed) p.blob_hash.update(data, size);
-    p.out->write(data, size);
-  });
+  p.out = &out;
+  p.compressed = compression.method != spec::Compression::None;
+  std::uint64_t expected = 0;
+  for (const Entry& e : plan.entries) expected += e.source.empty() ? e.content.size() : e.size;
+  p.compressor = make_compressor(
+      compression,
+      [&p](const void* data, std::size_t size) {
+        if (p.compressed) p.blob_hash.update(data, size);
+        p.blob_size += size;
+        (*p.out)(data, size);
+      },
+      0, gzip_chunk_size(expected));
 
   util::ArchiveWriter a(archive_write_new());
   if (!a) throw Error("cannot create a tar writer (libarchive)");
@@ -139,13 +206,24 @@ Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t m
   }
   check(a.get(), archive_write_close(a.get()), p, "finishing the layer");
   p.compressor->finish();
-  blob.file->flush();
 
-  blob.diff_id = oci::Digest{p.diff_hash.finish_hex()};
-  blob.uncompressed_size = p.uncompressed;
-  blob.descriptor.media_type = layer_media_type(compression);
-  blob.descriptor.digest = compressed ? oci::Digest{p.blob_hash.finish_hex()} : blob.diff_id;
-  blob.descriptor.size = blob.file->bytes_written();
+  Written w;
+  w.diff_id = oci::Digest{p.diff_hash.finish_hex()};
+  w.uncompressed_size = p.uncompressed;
+  w.descriptor.media_type = layer_media_type(compression);
+  w.descriptor.digest = p.compressed ? oci::Digest{p.blob_hash.finish_hex()} : w.diff_id;
+  w.descriptor.size = p.blob_size;
+  return w;
+}
+
+Blob write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
+                 const std::filesystem::path& scratch_dir) {
+  Blob blob;
+  blob.file = std::make_unique<util::ScratchFile>(scratch_dir);
+  util::ScratchFile* file = blob.file.get();
+  static_cast<Written&>(blob) =
+      write_layer(plan, compression, mtime, [file](const void* data, std::size_t size) { file->write(data, size); });
+  file->flush();
   return blob;
 }
 

@@ -1,7 +1,9 @@
 // Writes a layer: a deterministic tar stream, hashed (diff_id), compressed
-// and hashed again (digest) in one pass into an unnamed scratch file.
+// and hashed again (digest) in one pass, to wherever the caller says: in
+// place in the image tarball, or an unnamed scratch file.
 #pragma once
 
+#include "layer/compress.hpp"
 #include "layer/plan.hpp"
 #include "oci/model.hpp"
 #include "util/file.hpp"
@@ -13,15 +15,30 @@
 
 namespace ocipack::layer {
 
-struct Blob {
+// What a written layer is.
+struct Written {
   oci::Descriptor descriptor;          // media type, digest, size (compressed)
   oci::Digest diff_id;                 // sha256 of the uncompressed tar
   std::uint64_t uncompressed_size = 0;
+};
+
+// A layer in a scratch file of its own.
+struct Blob : Written {
   std::unique_ptr<util::ScratchFile> file;
 };
 
+// Writes the layer's blob to `out`, in order. `out` is called from this
+// thread or from one helper thread, never twice at the same time.
 // `mtime` is the time stamp of every entry (SOURCE_DATE_EPOCH or 0).
-Blob write_layer(const Plan& plan, spec::Compression compression, std::int64_t mtime,
+Written write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
+                    const Sink& out);
+
+// The same into a new scratch file in `scratch_dir`.
+Blob write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
                  const std::filesystem::path& scratch_dir);
+
+// A bound on the size of the layer's blob, known before writing it: the
+// image tarball uses it to reserve the blob's tar header.
+std::uint64_t max_blob_size(const Plan& plan, const spec::CompressionOptions& compression);
 
 } // namespace ocipack::layer

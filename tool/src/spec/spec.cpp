@@ -254,11 +254,21 @@ BuildSpec parse(const std::string& text) {
   std::string compression = "gzip";
   if (auto it = j.find("compression"); it != j.end()) compression = string_of(*it, "compression");
   if (compression == "gzip") {
-    s.compression = Compression::Gzip;
+    s.compression.method = Compression::Gzip;
   } else if (compression == "none") {
-    s.compression = Compression::None;
+    s.compression.method = Compression::None;
   } else {
     throw Error("compression \"" + compression + "\" is not one of gzip, none");
+  }
+  if (auto it = j.find("compression_level"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < kMinGzipLevel || it->get<long long>() > kMaxGzipLevel) {
+      throw Error("compression_level " + it->dump() + " is not a gzip level from " + std::to_string(kMinGzipLevel) +
+                  " (fastest) to " + std::to_string(kMaxGzipLevel) + " (smallest)");
+    }
+    if (s.compression.method == Compression::None) {
+      throw Error("compression_level " + it->dump() + " is given but compression is none");
+    }
+    s.compression.level = it->get<int>();
   }
 
   s.config = with_context("config", [&] {

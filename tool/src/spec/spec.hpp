@@ -16,6 +16,19 @@ inline constexpr int kVersion = 1;
 
 enum class Compression { Gzip, None };
 
+// How layers are compressed: the method and its level (COMPRESSION_LEVEL;
+// 0: the method's default). Converts from a bare method.
+struct CompressionOptions {
+  Compression method = Compression::Gzip;
+  int level = 0;
+  CompressionOptions() = default;
+  CompressionOptions(Compression m, int l = 0) : method(m), level(l) {}  // NOLINT: implicit on purpose
+};
+
+// gzip levels (libdeflate's): 1 fastest ... 12 smallest.
+inline constexpr int kMinGzipLevel = 1;
+inline constexpr int kMaxGzipLevel = 12;
+
 // One source put into the image, as install(FILES|DIRECTORY) would:
 // a file lands at destination/<name>; a directory is copied under its own
 // name, or only its contents when `source` ends in '/'.
@@ -67,7 +80,7 @@ struct BuildSpec {
   std::string image;
   std::vector<oci::Reference> tags; // in the order given; at least one
   std::vector<std::string> tag_texts; // as written in the spec
-  Compression compression = Compression::Gzip;
+  CompressionOptions compression;
   oci::ContainerConfig config;      // env already has the default PATH
   std::map<std::string, std::string> annotations;
   std::vector<LayerSpec> layers;

@@ -2,12 +2,14 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -83,6 +85,78 @@ void FdWriter::flush() {
   m_buffer.clear();
 }
 
+void FdWriter::copy_from(int in_fd, std::uint64_t size, const std::string& what) {
+  flush();
+  struct stat st {};
+  if (::fstat(in_fd, &st) != 0) throw_errno("cannot read " + what);
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) != size) {
+    throw Error(what + " has " + std::to_string(st.st_size) + " bytes, not the " + std::to_string(size) +
+                " expected; rebuild");
+  }
+  if (S_ISREG(st.st_mode) && ::lseek(in_fd, 0, SEEK_SET) != 0) throw_errno("cannot read " + what);
+  std::uint64_t left = size;
+  bool in_kernel = true;
+  std::vector<char> buffer;
+  while (left > 0) {
+    ssize_t n = -1;
+    if (in_kernel) {
+      n = ::copy_file_range(in_fd, nullptr, m_fd, nullptr, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+                    errno == EBADF || errno == EPERM)) {
+        // Not between these two files (another file system, an old kernel):
+        // through a buffer then.
+        in_kernel = false;
+        continue;
+      }
+      if (n < 0) throw_errno("cannot copy " + what + " into " + m_name);
+    } else {
+      if (buffer.empty()) buffer.resize(kBufferSize);
+      n = ::read(in_fd, buffer.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size())));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw_errno("cannot read " + what);
+      const char* p = buffer.data();
+      for (ssize_t done = 0; done < n;) {
+        ssize_t w = ::write(m_fd, p + done, static_cast<std::size_t>(n - done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) throw_errno("cannot write " + m_name);
+        done += w;
+      }
+    }
+    if (n == 0) break;
+    left -= static_cast<std::uint64_t>(n);
+    m_written += static_cast<std::uint64_t>(n);
+  }
+  if (left != 0) {
+    throw Error(what + " ended after " + std::to_string(size - left) + " of its " + std::to_string(size) +
+                " bytes; rebuild");
+  }
+}
+
+void FdWriter::write_at(std::uint64_t offset, const void* data, std::size_t size) {
+  flush();
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::pwrite(m_fd, p, size, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + m_name);
+    }
+    p += n;
+    offset += static_cast<std::uint64_t>(n);
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void FdWriter::truncate_to(std::uint64_t offset) {
+  flush();
+  if (::ftruncate(m_fd, static_cast<off_t>(offset)) != 0 ||
+      ::lseek(m_fd, static_cast<off_t>(offset), SEEK_SET) != static_cast<off_t>(offset)) {
+    throw_errno("cannot truncate " + m_name);
+  }
+  m_written = offset;
+}
+
 OutputFile::Temp OutputFile::create_temp(const fs::path& final_path) {
   // Same directory as the final file, so that rename() is atomic. Unnamed
   // (O_TMPFILE) where the file system allows it: even a killed build leaves
@@ -118,7 +192,11 @@ void OutputFile::commit() {
   mode_t mask = ::umask(0);
   ::umask(mask);
   if (::fchmod(fd(), 0666 & ~mask) != 0) throw_errno("cannot set the mode of " + name());
-  if (::fsync(fd()) != 0) throw_errno("cannot write " + name());
+  // No fsync, as compilers, linkers and `docker save` do not: the rename
+  // is what makes the file appear whole to every reader; a power cut may
+  // lose a build output, which the next build writes again (the cache
+  // checks its entries' sizes), and waiting for the disk would cost more
+  // than the whole build of a large layer.
   if (m_temp.empty()) {
     // Name the unnamed file next to its final path, then rename it over.
     fs::path temp = m_final.string() + ".ocipack-" + std::to_string(::getpid());
@@ -163,7 +241,6 @@ std::size_t ScratchFile::read_some(char* buffer, std::size_t size) {
 
 void ScratchFile::persist(const fs::path& path) {
   flush();
-  ::fsync(fd());
   // An O_TMPFILE file gets a name through /proc; rename() then replaces an
   // existing file atomically.
   fs::path temp = path.string() + ".ocipack-" + std::to_string(::getpid());

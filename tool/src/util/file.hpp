@@ -20,6 +20,17 @@ public:
 
   void write(const void* data, std::size_t size);
   void flush();
+  // Appends exactly `size` bytes of the open file `in_fd` (from its start,
+  // or a pipe's next bytes),
+  // in the kernel where it can (copy_file_range: no copy through user
+  // space; through a buffer where the kernel cannot). `what` names the
+  // source in errors, also when it holds more or fewer bytes than `size`.
+  void copy_from(int in_fd, std::uint64_t size, const std::string& what);
+  // Overwrites bytes already written, at `offset` from the start.
+  void write_at(std::uint64_t offset, const void* data, std::size_t size);
+  // Drops everything from `offset` on; the next write goes there.
+  void truncate_to(std::uint64_t offset);
+  // Bytes written so far: the offset of the next byte.
   std::uint64_t bytes_written() const { return m_written; }
   int fd() const { return m_fd; }
   const std::string& name() const { return m_name; }
@@ -41,7 +52,7 @@ class OutputFile : public FdWriter {
 public:
   explicit OutputFile(const std::filesystem::path& final_path);
   ~OutputFile();
-  // Flushes, fsyncs and renames into place.
+  // Flushes and renames into place (no fsync: see file.cpp).
   void commit();
 
 private:
