@@ -68,6 +68,7 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
                         [BASE <path> [BASE_TAG <ref>]]
                         [SKELETON]
                         [COMPRESSION gzip|none]
+                        [COMPRESSION_LEVEL <1..12>]
                         [OUTPUT <path>]
                         [EXCLUDE_FROM_ALL]
                         [RUNTIME_DEPENDENCIES AUTO|NONE]
@@ -191,6 +192,12 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   ``COMPRESSION gzip|none``
     Layer compression.  ``zstd`` is not supported yet.  Default: ``gzip``.
 
+  ``COMPRESSION_LEVEL <1..12>``
+    The gzip level (libdeflate's): ``1`` is the fastest, ``12`` the
+    smallest.  The default, ``5``, gives layers the size of ``gzip -6``'s in
+    about a quarter of its time; ``1`` takes about half of that again for
+    layers about 8% larger.  Not with ``COMPRESSION none``.
+
   ``OUTPUT <path>``
     The tarball; a relative path is relative to
     :variable:`CMAKE_CURRENT_BINARY_DIR`.
@@ -229,7 +236,7 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(options EXCLUDE_FROM_ALL SKELETON)
-  set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION OUTPUT BASE
+  set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
     BASE_TAG RUNTIME_DEPENDENCIES SYSROOT)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
     TAGS RUNTIME_LIBRARIES)
@@ -320,6 +327,19 @@ function(add_container_image)
         "not one of gzip, none")
     endif()
     set(compression "${arg_COMPRESSION}")
+  endif()
+  set(compression_level "")
+  if(DEFINED arg_COMPRESSION_LEVEL)
+    if(NOT "${arg_COMPRESSION_LEVEL}" MATCHES "^([1-9]|1[0-2])$")
+      _container_image_fail("${ctx}" "COMPRESSION_LEVEL "
+        "\"${arg_COMPRESSION_LEVEL}\" is not a gzip level from 1 (fastest) to "
+        "12 (smallest)")
+    elseif("${compression}" STREQUAL "none")
+      _container_image_fail("${ctx}" "COMPRESSION_LEVEL "
+        "${arg_COMPRESSION_LEVEL} is given with COMPRESSION none; drop one of "
+        "them")
+    endif()
+    set(compression_level "${arg_COMPRESSION_LEVEL}")
   endif()
 
   # ---- Runtime dependencies ----
@@ -555,9 +575,9 @@ function(add_container_image)
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
   set(skeleton "${arg_SKELETON}")
-  foreach(setting IN ITEMS targets destination compression tags workdir
-      exposed_ports volumes stop_signal annotations base base_tag base_depend
-      skeleton runtime_mode sysroot runtime_libraries)
+  foreach(setting IN ITEMS targets destination compression compression_level
+      tags workdir exposed_ports volumes stop_signal annotations base base_tag
+      base_depend skeleton runtime_mode sysroot runtime_libraries)
     string(TOUPPER "${setting}" property)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
@@ -840,9 +860,10 @@ function(_container_image_finalize name)
   set(ctx "add_container_image(${name})")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
 
-  foreach(setting IN ITEMS targets destination compression tags workdir
-      exposed_ports volumes stop_signal annotations base base_tag base_depend
-      skeleton runtime_mode sysroot runtime_libraries entrypoint cmd env user
+  foreach(setting IN ITEMS targets destination compression compression_level
+      tags workdir exposed_ports volumes stop_signal annotations base base_tag
+      base_depend skeleton runtime_mode sysroot runtime_libraries entrypoint
+      cmd env user
       labels files_count files_depends directories_count symlinks_count)
     string(TOUPPER "${setting}" property)
     get_property(${setting} TARGET "${name}"
@@ -887,6 +908,9 @@ function(_container_image_finalize name)
   string(APPEND spec_json "  \"tags\": ${json},\n")
   _container_image_json_string(json "${compression}")
   string(APPEND spec_json "  \"compression\": ${json},\n")
+  if(NOT "${compression_level}" STREQUAL "")
+    string(APPEND spec_json "  \"compression_level\": ${compression_level},\n")
+  endif()
   if(NOT "${base}" STREQUAL "")
     _container_image_json_string(json "${base}")
     set(base_json "{\"path\": ${json}")

@@ -69,10 +69,36 @@ none=$("$OCIPACK" inspect --json "$BUILD_INSTALLED/uncompressed-image.tar")
 expect_eq "none media type" "$(jq -r '.[0].layers[0].mediaType' <<<"$none")" application/vnd.oci.image.layer.v1.tar
 expect_eq "none digest = diff_id" "$(jq -r '.[0].layers[0].digest == .[0].layers[0].diff_id' <<<"$none")" true
 
-# The outer tarball: sorted, explicit directories, root-owned, mtime 0.
+# The outer tarball: explicit directories, then the blobs in a fixed order
+# (layers from the bottom, config, manifest), then the documents;
+# root-owned, mtime 0.
 expect_eq "tarball entries" "$(tar -tf "$BUILD_INSTALLED/plain-image.tar" | sed 's/[0-9a-f]\{64\}/H/' | tr '\n' ' ')" \
   "blobs/ blobs/sha256/ blobs/sha256/H blobs/sha256/H blobs/sha256/H index.json manifest.json oci-layout "
-expect_eq "tarball sorted" "$(tar -tf "$BUILD_INSTALLED/plain-image.tar" | LC_ALL=C sort -c && echo sorted)" sorted
+expect_eq "tarball blob order" "$(tar -tf "$BUILD_INSTALLED/plain-image.tar" | sed -n 's|^blobs/sha256/\(.\)|sha256:\1|p' | tr '\n' ' ')" \
+  "$(jq -r '.[0] | [.layers[].digest, .config_descriptor.digest, .manifest.digest] | join(" ")' <<<"$plain") "
 expect_eq "tarball owners and times" "$(tar -tvf "$BUILD_INSTALLED/plain-image.tar" --numeric-owner | awk '{print $2, $4, $5}' | sort -u | tr '\n' ' ')" \
   "0/0 1970-01-01 00:00 "
 expect_eq "oci-layout" "$(tar -xOf "$BUILD_INSTALLED/plain-image.tar" oci-layout)" '{"imageLayoutVersion":"1.0.0"}'
+
+# COMPRESSION_LEVEL (compression_level in the spec): the same tar, other
+# gzip bytes; level 1 larger than the default, 12 smaller; all valid gzip.
+spec="$BUILD_INSTALLED/ocipack/plain-image.spec.json"
+[ -f "$spec" ] || fail "no spec at $spec"
+levels="$E2E_WORK/levels"
+rm -rf "$levels"; mkdir -p "$levels"
+for level in 1 12; do
+  jq --argjson l "$level" '. + {compression_level: $l}' "$spec" >"$levels/$level.json"
+  "$OCIPACK" build --spec "$levels/$level.json" --output "$levels/$level.tar" >/dev/null
+done
+plain_layer=$(jq -c '.[0].layers[-1] | {digest, diff_id, size}' <<<"$plain")
+for level in 1 12; do
+  l=$("$OCIPACK" inspect --json "$levels/$level.tar" | jq -c '.[0].layers[-1] | {digest, diff_id, size}')
+  expect_eq "level $level: same diff_id" "$(jq -r .diff_id <<<"$l")" "$(jq -r .diff_id <<<"$plain_layer")"
+  [ "$(jq -r .digest <<<"$l")" != "$(jq -r .digest <<<"$plain_layer")" ] || fail "level $level: same bytes as the default level"
+  tar -xOf "$levels/$level.tar" "blobs/sha256/$(jq -r '.digest | sub("sha256:"; "")' <<<"$l")" | gzip -t ||
+    fail "level $level: not a valid gzip stream"
+  eval "size_$level=$(jq -r .size <<<"$l")"
+done
+default_size=$(jq -r .size <<<"$plain_layer")
+[ "$size_1" -gt "$default_size" ] || fail "level 1 ($size_1 bytes) is not larger than the default ($default_size)"
+[ "$size_12" -lt "$default_size" ] || fail "level 12 ($size_12 bytes) is not smaller than the default ($default_size)"
