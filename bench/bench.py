@@ -59,7 +59,7 @@ def works(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True).returncode == 0
 
 
-def spec(path, layers, compression="gzip"):
+def spec(path, layers, compression="gzip", level=None):
     doc = {
         "version": 1, "image": "bench", "tags": ["ocipack-bench:1"], "compression": compression,
         "config": {}, "runtime_dependencies": {"mode": "none", "libraries": []},
@@ -67,6 +67,8 @@ def spec(path, layers, compression="gzip"):
                     "files": [{"source": src, "destination": dest} for src, dest in files]}
                    for i, files in enumerate(layers)],
     }
+    if level is not None:
+        doc["compression_level"] = level
     with open(path, "w") as f:
         json.dump(doc, f)
     return path
@@ -127,6 +129,7 @@ def main():
     # ---- Inputs ----
     w1_gzip = spec(os.path.join(work, "w1.json"), [[(big, "/")]])
     w1_none = spec(os.path.join(work, "w1-none.json"), [[(big, "/")]], "none")
+    w1_fast = spec(os.path.join(work, "w1-level1.json"), [[(big, "/")]], "gzip", 1)
     w2 = spec(os.path.join(work, "w2.json"), [[(os.path.abspath(a.hello), "/")]])
     # W3: W1 plus a small executable in a layer of its own, which each run
     # changes (a byte appended: still a valid ELF file) before rebuilding.
@@ -203,6 +206,10 @@ def main():
         if has_buildah:
             rm(buildah_tar)
             r.add("buildah", timed(buildah, work)[0])
+        # COMPRESSION_LEVEL 1: the fast end of the speed/size trade-off.
+        rm(out)
+        r.add("w1.fast", timed([tool, "build", "--spec", w1_fast, "--output", out], work)[0])
+        r.add("w1.fast.size", largest_blob(out))
         # COMPRESSION none beside copying the bytes once.
         rm(out)
         r.add("w1.none", timed([tool, "build", "--spec", w1_none, "--output", out], work)[0])
@@ -277,6 +284,8 @@ def main():
         m("w1.size") / gzip6_size <= 1.02)
     row("W1 large", "layer size", m("w1.size"), mb, "umoci's layer", m("umoci.size"))
     row("W1 large", "peak RSS, gzip", m("w1.rss"), mib)
+    row("W1 level 1", "build, gzip level 1", m("w1.fast"), sec, "tar | gzip -6 -n | sha256sum", m("naive"))
+    row("W1 level 1", "layer size, level 1", m("w1.fast.size"), mb, "gzip -6 -n", gzip6_size)
     row("W1 none", "build, none", m("w1.none"), sec, "cp FILE (one copy)", m("cp"))
     gbps = big_size / m("w1.none") / 1e9
     rows.append(("W1 none", "throughput, none", "%.2f GB/s" % gbps, "cp FILE (one copy)",

@@ -32,7 +32,7 @@ install_missing() {
 
 # The build, the measuring (python3, GNU time) and the baselines (umoci,
 # buildah; Docker is used when a daemon answers, never installed here).
-install_missing cmake g++ ninja-build libarchive-dev libssl-dev libdeflate-dev \
+install_missing cmake g++ ninja-build libarchive-dev libssl-dev libdeflate-dev libzstd-dev \
   nlohmann-json3-dev libcxxopts-dev python3 time tar gzip coreutils umoci buildah
 
 # W1 needs one real ELF file of 100 MB or more: the largest libLLVM here.

@@ -9,10 +9,10 @@ set -euo pipefail
 
 mode=${1:---all}
 
-build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev
+build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev libzstd-dev
                 zlib1g-dev nlohmann-json3-dev libcxxopts-dev)
 example_packages=(docker.io)
-test_packages=(libgtest-dev jq curl busybox-static docker.io podman skopeo umoci oci-image-tool containerd
+test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
                clang-14 libclang-rt-14-dev)  # the fuzzers (tests/fuzz, tests/run.sh --fuzz)
 
 cross_packages=(g++-aarch64-linux-gnu qemu-user-static binfmt-support)

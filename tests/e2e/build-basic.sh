@@ -17,7 +17,7 @@ case $mode in
     ;;
   *) fail "usage: build-basic.sh installed|subdir" ;;
 esac
-for image in plain-image full-image uncompressed-image; do
+for image in plain-image full-image uncompressed-image zstd-image; do
   test -s "$bin/$image.tar" || fail "$image.tar was not built by the default target"
   "$OCIPACK" inspect "$bin/$image.tar" >/dev/null
 done

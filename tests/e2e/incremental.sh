@@ -23,7 +23,7 @@ expect_eq "images packed by a no-op rebuild" "$(packed)" ""
 before=$(digest full-image)
 sed -i 's/"uid="/"user id="/' "$work/src/probe.cpp"
 rebuild >/dev/null
-expect_eq "images packed after the executable changed" "$(packed)" "full-image plain-image uncompressed-image "
+expect_eq "images packed after the executable changed" "$(packed)" "full-image plain-image uncompressed-image zstd-image "
 [ "$(digest full-image)" != "$before" ] || fail "full-image.tar did not change with the executable"
 
 echo "changed" >> "$work/src/assets/message.txt"

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 #include <zlib.h>
+#include <zstd.h>
 
 using namespace ocipack;
 using ocipack::testing::TempDir;
@@ -360,4 +361,76 @@ TEST(CompressTest, LargeFileThatChangedSizeIsAnError) {
       }
     }
   }
+}
+
+namespace {
+// The frames of a zstd stream, each decompressed on its own (which also
+// checks each frame's content checksum and size).
+std::vector<std::string> zstd_frames(const std::string& z) {
+  std::vector<std::string> frames;
+  std::size_t at = 0;
+  while (at < z.size()) {
+    std::size_t n = ZSTD_findFrameCompressedSize(z.data() + at, z.size() - at);
+    EXPECT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
+    if (ZSTD_isError(n)) break;
+    unsigned long long size = ZSTD_getFrameContentSize(z.data() + at, n);
+    EXPECT_NE(size, ZSTD_CONTENTSIZE_UNKNOWN);
+    EXPECT_NE(size, ZSTD_CONTENTSIZE_ERROR);
+    std::string out(static_cast<std::size_t>(size), '\0');
+    std::size_t got = ZSTD_decompress(out.data(), out.size(), z.data() + at, n);
+    EXPECT_EQ(got, out.size()) << (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
+    frames.push_back(out);
+    at += n;
+  }
+  return frames;
+}
+} // namespace
+
+TEST(CompressTest, ZstdIsOneStreamOfChecksummedFramesWhateverTheThreads) {
+  const std::string input = sample(3 * kChunk + 999, 17);
+  const spec::CompressionOptions zstd(spec::Compression::Zstd);
+  const std::string one = compress(input, 1, {65536}, zstd);
+  EXPECT_LT(one.size(), input.size());
+  for (unsigned threads : {2u, 4u}) EXPECT_EQ(compress(input, threads, {1000, 3 * kChunk}, zstd), one) << threads;
+  // One frame per chunk; the stream as a whole decodes to the input too.
+  auto frames = zstd_frames(one);
+  ASSERT_EQ(frames.size(), 4u);
+  std::string joined;
+  for (const auto& f : frames) joined += f;
+  EXPECT_EQ(joined, input);
+  std::string whole(input.size(), '\0');
+  EXPECT_EQ(ZSTD_decompress(whole.data(), whole.size(), one.data(), one.size()), input.size());
+  EXPECT_EQ(whole, input);
+  // Every frame carries a checksum: a flipped byte is caught.
+  std::string bad = one;
+  bad[bad.size() / 2] ^= 0x40;
+  EXPECT_TRUE(ZSTD_isError(ZSTD_decompress(whole.data(), whole.size(), bad.data(), bad.size())));
+  // Levels: 1 is larger than 19; the default is 3.
+  EXPECT_EQ(compress(input, 2, {65536}, {spec::Compression::Zstd, layer::kDefaultZstdLevel}), one);
+  EXPECT_GT(compress(input, 2, {65536}, {spec::Compression::Zstd, 1}).size(),
+            compress(input, 2, {65536}, {spec::Compression::Zstd, 19}).size());
+  EXPECT_EQ(std::string(layer::layer_media_type(zstd)), "application/vnd.oci.image.layer.v1.tar+zstd");
+  EXPECT_NE(layer::compressor_identity(zstd).find("zstd "), std::string::npos);
+  EXPECT_NE(layer::compressor_identity(zstd), layer::compressor_identity({spec::Compression::Zstd, 4}));
+}
+
+TEST(CompressTest, ZstdLayerHasTheSameDiffIdAsGzip) {
+  TempDir dir;
+  ocipack::testing::write(dir / "big.bin", sample(2 * kChunk + 4321, 23), 0644);
+  std::set<std::filesystem::path> inputs;
+  spec::LayerSpec spec_layer;
+  spec_layer.files = {{(dir / "big.bin").string(), "/data", std::nullopt, false}};
+  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  std::string z;
+  layer::Written zw = layer::write_layer(plan, spec::Compression::Zstd, 0, [&](const void* p, std::size_t n) {
+    z.append(static_cast<const char*>(p), n);
+  });
+  layer::Written gw = layer::write_layer(plan, spec::Compression::Gzip, 0, [](const void*, std::size_t) {});
+  EXPECT_EQ(zw.diff_id, gw.diff_id);
+  EXPECT_EQ(zw.descriptor.digest.hex, util::Sha256::hex_of(z));
+  EXPECT_EQ(zw.descriptor.media_type, "application/vnd.oci.image.layer.v1.tar+zstd");
+  std::string tar;
+  for (const auto& f : zstd_frames(z)) tar += f;
+  EXPECT_EQ(util::Sha256::hex_of(tar), zw.diff_id.hex);
+  EXPECT_LE(z.size(), layer::max_blob_size(plan, spec::Compression::Zstd));
 }

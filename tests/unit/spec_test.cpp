@@ -53,6 +53,15 @@ TEST(Spec, CompressionLevel) {
   }
   EXPECT_NE(error_of(with("{}", R"(,"compression":"none","compression_level":3)")).find("compression is none"),
             std::string::npos);
+  // zstd: its own range, 1 to 19.
+  s = spec::parse(with("{}", R"(,"compression":"zstd","compression_level":19)"));
+  EXPECT_EQ(s.compression.method, spec::Compression::Zstd);
+  EXPECT_EQ(s.compression.level, 19);
+  EXPECT_EQ(spec::parse(with("{}", R"(,"compression":"zstd")")).compression.level, 0);
+  EXPECT_NE(error_of(with("{}", R"(,"compression":"zstd","compression_level":20)")).find("is not a zstd level from 1"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"compression_level":13)")).find("is not a gzip level from 1 (fastest) to 12"),
+            std::string::npos);
 }
 
 TEST(Spec, PathFromEnvReplacesTheDefault) {
@@ -75,7 +84,7 @@ TEST(Spec, ErrorsNameTheValue) {
   EXPECT_NE(error_of(with(R"({"user":"a b"})")).find("\"a b\""), std::string::npos);
   EXPECT_NE(error_of(with(R"({"workdir":"srv"})")).find("\"srv\""), std::string::npos);
   EXPECT_NE(error_of(with(R"({"labels":["k=1","k=2"]})")).find("\"k\" is given twice"), std::string::npos);
-  EXPECT_NE(error_of(with("{}", R"(,"compression":"zstd")")).find("\"zstd\""), std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"compression":"xz")")).find("\"xz\" is not one of gzip, zstd, none"), std::string::npos);
   std::string bad_tag = R"({"version":1,"image":"x","tags":["Upper:1"],"layers":[]})";
   EXPECT_NE(error_of(bad_tag).find("\"Upper:1\""), std::string::npos);
   std::string bad_dest = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/a/../b"}]}]})";

@@ -147,6 +147,8 @@ expect_json_absent("${entry}" runtime_dependencies sysroot)
 expect_json_array("${entry}" "" runtime_dependencies libraries)
 
 read_spec(both both)
+expect_json("${both}" zstd compression)
+expect_json("${both}" 19 compression_level)
 expect_json_array("${both}" "/bin/sh;-c" config entrypoint)
 expect_json("${both}" "echo \"$HOME\" \\ done" config cmd 0)
 

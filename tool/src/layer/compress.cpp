@@ -9,12 +9,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <libdeflate.h>
+#include <zstd.h>
 
 namespace ocipack::layer {
 
@@ -56,32 +58,79 @@ struct Slot {
   std::exception_ptr failure;
 };
 
-// Compresses one chunk into a complete gzip member.
-std::size_t gzip_member(libdeflate_compressor* c, const unsigned char* in, std::size_t in_size,
-                        unsigned char* out, std::size_t out_capacity) {
-  std::memcpy(out, kGzipHeader, sizeof kGzipHeader);
-  std::size_t n = libdeflate_deflate_compress(c, in, in_size, out + sizeof kGzipHeader,
-                                              out_capacity - sizeof kGzipHeader - kGzipTrailerSize);
-  if (n == 0) throw Error("gzip compression failed (libdeflate)");
-  unsigned char* trailer = out + sizeof kGzipHeader + n;
-  put_le32(trailer, libdeflate_crc32(0, in, in_size));
-  put_le32(trailer + 4, static_cast<std::uint32_t>(in_size)); // ISIZE: size mod 2^32
-  return sizeof kGzipHeader + n + kGzipTrailerSize;
-}
+// Turns one chunk into one self-contained piece of the output (a gzip
+// member, a zstd frame). One per worker thread.
+class ChunkCodec {
+public:
+  virtual ~ChunkCodec() = default;
+  virtual std::size_t compress(const unsigned char* in, std::size_t in_size, unsigned char* out,
+                               std::size_t out_capacity) = 0;
+};
 
-// gzip on a small thread pool. The caller's thread fills fixed-size chunks,
-// workers turn them into gzip members, and the caller's thread hands them to
+class GzipCodec final : public ChunkCodec {
+public:
+  explicit GzipCodec(int level) : m_c(libdeflate_alloc_compressor(level), libdeflate_free_compressor) {
+    if (!m_c) throw Error("cannot allocate a gzip compressor (libdeflate)");
+  }
+  static std::size_t bound(std::size_t chunk) {
+    return libdeflate_deflate_compress_bound(nullptr, chunk) + sizeof kGzipHeader + kGzipTrailerSize;
+  }
+  // One complete gzip member.
+  std::size_t compress(const unsigned char* in, std::size_t in_size, unsigned char* out,
+                       std::size_t out_capacity) override {
+    std::memcpy(out, kGzipHeader, sizeof kGzipHeader);
+    std::size_t n = libdeflate_deflate_compress(m_c.get(), in, in_size, out + sizeof kGzipHeader,
+                                                out_capacity - sizeof kGzipHeader - kGzipTrailerSize);
+    if (n == 0) throw Error("gzip compression failed (libdeflate)");
+    unsigned char* trailer = out + sizeof kGzipHeader + n;
+    put_le32(trailer, libdeflate_crc32(0, in, in_size));
+    put_le32(trailer + 4, static_cast<std::uint32_t>(in_size)); // ISIZE: size mod 2^32
+    return sizeof kGzipHeader + n + kGzipTrailerSize;
+  }
+
+private:
+  std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> m_c;
+};
+
+class ZstdCodec final : public ChunkCodec {
+public:
+  explicit ZstdCodec(int level) : m_c(ZSTD_createCCtx(), ZSTD_freeCCtx) {
+    if (!m_c) throw Error("cannot allocate a zstd compressor (libzstd)");
+    // The level and a checksum of the content in each frame; the frame
+    // header records the chunk's size (ZSTD_compress2 knows it).
+    check(ZSTD_CCtx_setParameter(m_c.get(), ZSTD_c_compressionLevel, level));
+    check(ZSTD_CCtx_setParameter(m_c.get(), ZSTD_c_checksumFlag, 1));
+  }
+  static std::size_t bound(std::size_t chunk) { return ZSTD_compressBound(chunk); }
+  // One complete zstd frame; consecutive frames are one zstd stream
+  // (RFC 8878, section 3.1).
+  std::size_t compress(const unsigned char* in, std::size_t in_size, unsigned char* out,
+                       std::size_t out_capacity) override {
+    return check(ZSTD_compress2(m_c.get(), out, out_capacity, in, in_size));
+  }
+
+private:
+  static std::size_t check(std::size_t rc) {
+    if (ZSTD_isError(rc)) throw Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(rc));
+    return rc;
+  }
+  std::unique_ptr<ZSTD_CCtx, std::size_t (*)(ZSTD_CCtx*)> m_c;
+};
+
+using CodecFactory = std::function<std::unique_ptr<ChunkCodec>()>;
+
+// gzip or zstd on a small thread pool. The caller's thread fills chunks,
+// workers turn them into gzip members or zstd frames, and the caller's thread hands them to
 // the sink strictly in stream order. A ring of 2 x threads slots (at most
 // kMaxChunksInFlight) bounds the memory: the caller waits for the oldest
 // chunk when the ring is full.
-class ParallelGzip final : public Compressor {
+class ParallelChunks final : public Compressor {
 public:
-  ParallelGzip(Sink sink, unsigned threads, int level, std::size_t chunk)
-      : m_sink(std::move(sink)), m_threads(threads), m_level(level), m_chunk(chunk),
-        m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)),
-        m_out_capacity(libdeflate_deflate_compress_bound(nullptr, chunk) + sizeof kGzipHeader + kGzipTrailerSize) {}
+  ParallelChunks(Sink sink, unsigned threads, CodecFactory codec, std::size_t chunk, std::size_t out_capacity)
+      : m_sink(std::move(sink)), m_threads(threads), m_codec(std::move(codec)), m_chunk(chunk),
+        m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)), m_out_capacity(out_capacity) {}
 
-  ~ParallelGzip() override { stop(); }
+  ~ParallelChunks() override { stop(); }
 
   void write(const void* data, std::size_t size) override {
     const auto* p = static_cast<const unsigned char*>(data);
@@ -172,8 +221,13 @@ private:
   }
 
   void work() {
-    std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(
-        libdeflate_alloc_compressor(m_level), libdeflate_free_compressor);
+    std::unique_ptr<ChunkCodec> codec;
+    std::exception_ptr no_codec;
+    try {
+      codec = m_codec();
+    } catch (...) {
+      no_codec = std::current_exception();
+    }
     for (;;) {
       std::uint64_t seq = 0;
       {
@@ -184,8 +238,8 @@ private:
       }
       Slot& s = slot(seq);
       try {
-        if (!c) throw Error("cannot allocate a gzip compressor (libdeflate)");
-        s.out_size = gzip_member(c.get(), s.in.get(), s.in_size, s.out.get(), m_out_capacity);
+        if (no_codec) std::rethrow_exception(no_codec);
+        s.out_size = codec->compress(s.in.get(), s.in_size, s.out.get(), m_out_capacity);
       } catch (...) {
         s.failure = std::current_exception();
       }
@@ -199,7 +253,7 @@ private:
 
   Sink m_sink;
   const unsigned m_threads;
-  const int m_level;
+  const CodecFactory m_codec;
   const std::size_t m_chunk;
   std::vector<Slot> m_ring;
   const std::size_t m_out_capacity;
@@ -241,32 +295,53 @@ std::size_t gzip_chunk_size(std::uint64_t expected_input) {
 }
 
 int effective_level(const spec::CompressionOptions& c) {
-  if (c.method == spec::Compression::None) return 0;
-  return c.level != 0 ? c.level : kDefaultGzipLevel;
+  if (c.level != 0) return c.level;
+  switch (c.method) {
+    case spec::Compression::Gzip: return kDefaultGzipLevel;
+    case spec::Compression::Zstd: return kDefaultZstdLevel;
+    case spec::Compression::None: break;
+  }
+  return 0;
 }
 
 std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, Sink sink, unsigned threads,
                                             std::size_t chunk_size) {
-  switch (c.method) {
-    case spec::Compression::Gzip:
-      if (chunk_size == 0) throw Error("gzip chunk size 0");
-      return std::make_unique<ParallelGzip>(std::move(sink),
-                                            threads == 0 ? compression_threads()
-                                                         : std::min(threads, kMaxCompressionThreads),
-                                            effective_level(c), chunk_size);
-    case spec::Compression::None: return std::make_unique<Passthrough>(std::move(sink));
+  if (c.method == spec::Compression::None) return std::make_unique<Passthrough>(std::move(sink));
+  if (chunk_size == 0) throw Error("compression chunk size 0");
+  threads = threads == 0 ? compression_threads() : std::min(threads, kMaxCompressionThreads);
+  const int level = effective_level(c);
+  if (c.method == spec::Compression::Zstd) {
+    return std::make_unique<ParallelChunks>(
+        std::move(sink), threads, [level] { return std::make_unique<ZstdCodec>(level); }, chunk_size,
+        ZstdCodec::bound(chunk_size));
   }
-  throw Error("unknown compression");
+  return std::make_unique<ParallelChunks>(
+      std::move(sink), threads, [level] { return std::make_unique<GzipCodec>(level); }, chunk_size,
+      GzipCodec::bound(chunk_size));
 }
 
 std::string compressor_identity(const spec::CompressionOptions& c) {
-  if (c.method == spec::Compression::None) return "none";
-  return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(effective_level(c)) +
-         " chunks " + std::to_string(kMinGzipChunkSize) + ".." + std::to_string(kGzipChunkSize) + " by 16";
+  const std::string chunks =
+      " chunks " + std::to_string(kMinGzipChunkSize) + ".." + std::to_string(kGzipChunkSize) + " by 16";
+  switch (c.method) {
+    case spec::Compression::None: return "none";
+    case spec::Compression::Gzip:
+      return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(effective_level(c)) +
+             chunks;
+    case spec::Compression::Zstd:
+      return std::string("zstd ") + ZSTD_versionString() + " level " + std::to_string(effective_level(c)) +
+             " checksum" + chunks;
+  }
+  return "unknown";
 }
 
 const char* layer_media_type(const spec::CompressionOptions& c) {
-  return c.method == spec::Compression::Gzip ? oci::media_type::kLayerGzip : oci::media_type::kLayerTar;
+  switch (c.method) {
+    case spec::Compression::Gzip: return oci::media_type::kLayerGzip;
+    case spec::Compression::Zstd: return oci::media_type::kLayerZstd;
+    case spec::Compression::None: break;
+  }
+  return oci::media_type::kLayerTar;
 }
 
 } // namespace ocipack::layer

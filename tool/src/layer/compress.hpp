@@ -20,9 +20,10 @@ public:
   virtual void finish() = 0;
 };
 
-// gzip layers are cut into chunks of uncompressed bytes, each compressed on
-// its own into a complete gzip member; the members, in order, are one valid
-// gzip file (RFC 1952, section 2.2). The chunk size follows from the
+// gzip and zstd layers are cut into chunks of uncompressed bytes, each
+// compressed on its own into a complete gzip member or zstd frame; in order,
+// they are one valid gzip file (RFC 1952, section 2.2) or zstd stream
+// (RFC 8878, section 3.1). The chunk size follows from the
 // layer's expected size only, never from the thread count: the bytes must
 // not depend on the machine's number of cores. A large layer uses 1 MiB
 // chunks; a small one smaller chunks, down to 128 KiB, so that even a 2 MB
@@ -30,6 +31,9 @@ public:
 inline constexpr std::size_t kGzipChunkSize = std::size_t{1} << 20;
 inline constexpr std::size_t kMinGzipChunkSize = std::size_t{128} << 10;
 std::size_t gzip_chunk_size(std::uint64_t expected_input);
+
+// zstd's default level for zstd layers (zstd's own default).
+inline constexpr int kDefaultZstdLevel = 3;
 
 // libdeflate's default level for gzip layers (COMPRESSION_LEVEL changes
 // it). 5 compresses real binaries as small as `gzip -6` does (the size

@@ -255,18 +255,22 @@ BuildSpec parse(const std::string& text) {
   if (auto it = j.find("compression"); it != j.end()) compression = string_of(*it, "compression");
   if (compression == "gzip") {
     s.compression.method = Compression::Gzip;
+  } else if (compression == "zstd") {
+    s.compression.method = Compression::Zstd;
   } else if (compression == "none") {
     s.compression.method = Compression::None;
   } else {
-    throw Error("compression \"" + compression + "\" is not one of gzip, none");
+    throw Error("compression \"" + compression + "\" is not one of gzip, zstd, none");
   }
   if (auto it = j.find("compression_level"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < kMinGzipLevel || it->get<long long>() > kMaxGzipLevel) {
-      throw Error("compression_level " + it->dump() + " is not a gzip level from " + std::to_string(kMinGzipLevel) +
-                  " (fastest) to " + std::to_string(kMaxGzipLevel) + " (smallest)");
-    }
     if (s.compression.method == Compression::None) {
       throw Error("compression_level " + it->dump() + " is given but compression is none");
+    }
+    const bool zstd = s.compression.method == Compression::Zstd;
+    const long long low = zstd ? kMinZstdLevel : kMinGzipLevel, high = zstd ? kMaxZstdLevel : kMaxGzipLevel;
+    if (!it->is_number_integer() || it->get<long long>() < low || it->get<long long>() > high) {
+      throw Error("compression_level " + it->dump() + " is not a " + compression + " level from " +
+                  std::to_string(low) + " (fastest) to " + std::to_string(high) + " (smallest)");
     }
     s.compression.level = it->get<int>();
   }

@@ -14,7 +14,7 @@ namespace ocipack::spec {
 
 inline constexpr int kVersion = 1;
 
-enum class Compression { Gzip, None };
+enum class Compression { Gzip, None, Zstd };
 
 // How layers are compressed: the method and its level (COMPRESSION_LEVEL;
 // 0: the method's default). Converts from a bare method.
@@ -25,9 +25,11 @@ struct CompressionOptions {
   CompressionOptions(Compression m, int l = 0) : method(m), level(l) {}  // NOLINT: implicit on purpose
 };
 
-// gzip levels (libdeflate's): 1 fastest ... 12 smallest.
+// Levels, 1 fastest ... smallest: gzip's (libdeflate's) and zstd's.
 inline constexpr int kMinGzipLevel = 1;
 inline constexpr int kMaxGzipLevel = 12;
+inline constexpr int kMinZstdLevel = 1;
+inline constexpr int kMaxZstdLevel = 19;
 
 // One source put into the image, as install(FILES|DIRECTORY) would:
 // a file lands at destination/<name>; a directory is copied under its own
