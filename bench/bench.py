@@ -130,6 +130,8 @@ def main():
     w1_gzip = spec(os.path.join(work, "w1.json"), [[(big, "/")]])
     w1_none = spec(os.path.join(work, "w1-none.json"), [[(big, "/")]], "none")
     w1_fast = spec(os.path.join(work, "w1-level1.json"), [[(big, "/")]], "gzip", 1)
+    w1_zstd = spec(os.path.join(work, "w1-zstd.json"), [[(big, "/")]], "zstd")
+    w2_zstd = spec(os.path.join(work, "w2-zstd.json"), [[(os.path.abspath(a.hello), "/")]], "zstd")
     w2 = spec(os.path.join(work, "w2.json"), [[(os.path.abspath(a.hello), "/")]])
     # W3: W1 plus a small executable in a layer of its own, which each run
     # changes (a byte appended: still a valid ELF file) before rebuilding.
@@ -210,6 +212,10 @@ def main():
         rm(out)
         r.add("w1.fast", timed([tool, "build", "--spec", w1_fast, "--output", out], work)[0])
         r.add("w1.fast.size", largest_blob(out))
+        # COMPRESSION zstd (level 3).
+        rm(out)
+        r.add("w1.zstd", timed([tool, "build", "--spec", w1_zstd, "--output", out], work)[0])
+        r.add("w1.zstd.size", largest_blob(out))
         # COMPRESSION none beside copying the bytes once.
         rm(out)
         r.add("w1.none", timed([tool, "build", "--spec", w1_none, "--output", out], work)[0])
@@ -223,6 +229,8 @@ def main():
         r.add("w2", t)
         r.add("w2.rss", rss)
         r.add("w2.naive", timed(naive_hello, work)[0])
+        rm(out)
+        r.add("w2.zstd", timed([tool, "build", "--spec", w2_zstd, "--output", out], work)[0])
 
         # ---- W3 rebuild: full build, change the executable, build again ----
         with open(app, "ab") as f:
@@ -286,6 +294,8 @@ def main():
     row("W1 large", "peak RSS, gzip", m("w1.rss"), mib)
     row("W1 level 1", "build, gzip level 1", m("w1.fast"), sec, "tar | gzip -6 -n | sha256sum", m("naive"))
     row("W1 level 1", "layer size, level 1", m("w1.fast.size"), mb, "gzip -6 -n", gzip6_size)
+    row("W1 zstd", "build, zstd level 3", m("w1.zstd"), sec, "tar | gzip -6 -n | sha256sum", m("naive"))
+    row("W1 zstd", "layer size, zstd", m("w1.zstd.size"), mb, "gzip -6 -n", gzip6_size)
     row("W1 none", "build, none", m("w1.none"), sec, "cp FILE (one copy)", m("cp"))
     gbps = big_size / m("w1.none") / 1e9
     rows.append(("W1 none", "throughput, none", "%.2f GB/s" % gbps, "cp FILE (one copy)",
@@ -294,6 +304,8 @@ def main():
     row("W2 small", "build, hello", m("w2"), ms, "tar | gzip -6 -n | sha256sum", m("w2.naive"), "<= 10 ms",
         m("w2") <= 0.010)
     row("W2 small", "peak RSS", m("w2.rss"), mib)
+    row("W2 small", "build, hello, zstd", m("w2.zstd"), ms, "tar | gzip -6 -n | sha256sum", m("w2.naive"), "<= 10 ms",
+        m("w2.zstd") <= 0.010)
     row("W3 rebuild", "rebuild, no cache", m("w3.rebuild"), sec, "W3 full build", m("w3.full"), "<= 0.1",
         m("w3.rebuild") / m("w3.full") <= 0.1)
     if has_cache:
@@ -320,7 +332,7 @@ def main():
         print(line(x))
     print()
     print("Docker and buildah write uncompressed layers (docker save, buildah commit's default); "
-          "umoci and ocipack gzip.")
+          "umoci and ocipack gzip (zstd and none where the row says so).")
     if not has_cache:
         print("W3: this ocipack has no --cache-dir: every build rewrites every layer.")
     else:
