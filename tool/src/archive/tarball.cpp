@@ -4,13 +4,9 @@
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
 
-#include <algorithm>
-#include <cerrno>
 #include <fcntl.h>
+#include <string>
 #include <unistd.h>
-#include <vector>
-#include <exception>
-#include <map>
 
 namespace ocipack::archive {
 
@@ -59,11 +55,14 @@ namespace {
 constexpr std::size_t kBlock = 512;
 
 // A tar header, as libarchive writes it (pax_restricted: plain ustar, an
-// extended header only for what ustar cannot hold). Only the header: the
-// writer is failed afterwards so that it does not pad the missing data.
+// extended header only for what ustar cannot hold). Only the header is
+// kept: libarchive then pads the data it was not given with zeros, which
+// are dropped. (archive_write_fail() would skip that, but libarchive 3.6
+// then leaks its output state.)
 std::string tar_header(const std::string& path, unsigned type, std::uint64_t size, std::int64_t mtime) {
   struct Captured {
     std::string bytes;
+    bool complete = false;
   } captured;
   util::ArchiveWriter a(archive_write_new());
   if (!a) throw Error("cannot create a tar writer (libarchive)");
@@ -75,7 +74,8 @@ std::string tar_header(const std::string& path, unsigned type, std::uint64_t siz
   check(archive_write_open2(
             a.get(), &captured, nullptr,
             [](::archive*, void* ctx, const void* data, size_t n) -> la_ssize_t {
-              static_cast<Captured*>(ctx)->bytes.append(static_cast<const char*>(data), n);
+              auto* c = static_cast<Captured*>(ctx);
+              if (!c->complete) c->bytes.append(static_cast<const char*>(data), n);
               return static_cast<la_ssize_t>(n);
             },
             nullptr, nullptr),
@@ -91,7 +91,8 @@ std::string tar_header(const std::string& path, unsigned type, std::uint64_t siz
   archive_entry_set_gid(e.get(), 0);
   archive_entry_set_mtime(e.get(), mtime, 0);
   check(archive_write_header(a.get(), e.get()), "writing the tar header of");
-  archive_write_fail(a.get());
+  captured.complete = true;
+  check(archive_write_close(a.get()), "closing the tar header of");
   return captured.bytes;
 }
 

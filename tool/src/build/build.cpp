@@ -14,13 +14,13 @@
 #include "util/sha256.hpp"
 
 #include <cstdio>
-#include <memory>
-#include <unistd.h>
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <memory>
 #include <regex>
 #include <set>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
