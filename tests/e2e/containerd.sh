@@ -1,15 +1,9 @@
 #!/usr/bin/env bash
 # containerd (the one dockerd runs) imports the tarball under its full names.
 source "$(dirname "$0")/lib.sh"
-need ctr
-need_docker
-sock=
-for s in /var/run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do
-  [ -S "$s" ] && sock=$s && break
-done
-[ -n "$sock" ] || missing "no containerd socket found"
+need_containerd
 ns=ocipack-test
-c() { ctr -a "$sock" -n "$ns" "$@"; }
+c() { ctr -a "$containerd_sock" -n "$ns" "$@"; }
 cleanup() { c images rm docker.io/ocipack-test/full:1.2.3 docker.io/ocipack-test/full:latest >/dev/null 2>&1 || true; }
 cleanup
 trap cleanup EXIT

@@ -50,10 +50,8 @@ expect_eq "arm64 manifest in the index" \
   "$(jq -r '.manifests[] | select(.platform.architecture == "arm64") | .digest' <<<"$raw")" \
   "$("$OCIPACK" inspect --json "$arm" | jq -r '.[0].manifest.digest')"
 
-sock=
-for s in /var/run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do [ -S "$s" ] && sock=$s && break; done
-[ -n "$sock" ] || missing "no containerd socket found"
-c() { ctr -a "$sock" -n ocipack-test "$@"; }
+need_containerd
+c() { ctr -a "$containerd_sock" -n ocipack-test "$@"; }
 c images rm docker.io/ocipack-example/hello-arch:1 >/dev/null 2>&1 || true
 c images import --all-platforms "$multi"
 list=$(c images ls)

@@ -30,6 +30,18 @@ need() {
   command -v "$1" >/dev/null 2>&1 || missing "$1 is not installed (tests/setup-machine.sh installs it)"
 }
 
+# ctr and the containerd that dockerd runs (or the system's): its socket in
+# $containerd_sock.
+need_containerd() {
+  need ctr
+  need_docker
+  containerd_sock=
+  for s in /var/run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do
+    [ -S "$s" ] && containerd_sock=$s && break
+  done
+  [ -n "$containerd_sock" ] || missing "no containerd socket found"
+}
+
 need_docker() {
   need docker
   docker info >/dev/null 2>&1 || missing "no Docker daemon answers (tests/setup-machine.sh starts one)"

@@ -42,14 +42,8 @@ expect_eq "skopeo sees the zstd layer" \
   application/vnd.oci.image.layer.v1.tar+zstd
 
 # containerd: imports and unpacks (decompresses) the layer into a snapshot.
-need ctr
-need_docker
-sock=
-for s in /var/run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do
-  [ -S "$s" ] && sock=$s && break
-done
-[ -n "$sock" ] || missing "no containerd socket found"
-c() { ctr -a "$sock" -n ocipack-test "$@"; }
+need_containerd
+c() { ctr -a "$containerd_sock" -n ocipack-test "$@"; }
 c images rm docker.io/ocipack-test/zstd:1 >/dev/null 2>&1 || true
 c images import "$b/zstd-image.tar" >/dev/null
 c images check | grep "ocipack-test/zstd:1" | grep complete >/dev/null || fail "containerd reports the image incomplete"
