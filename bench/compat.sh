@@ -24,7 +24,20 @@ file=${2:-$(find /usr/lib -xdev -type f -name 'libLLVM*.so*' -size +100M -printf
 [ -f "$file" ] || { echo "compat: no input file" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Nothing is left in Docker, podman or containerd: what was loaded, the
+# container, the containerd namespace of this run.
+cid= ns=ocipack-compat-$$ sock=/var/run/docker/containerd/containerd.sock
+cleanup() {
+  [ -z "$cid" ] || docker rm -f "$cid" >/dev/null 2>&1 || true
+  docker rmi -f ocipack-compat:1 >/dev/null 2>&1 || true
+  podman rmi -f localhost/ocipack-compat:1 docker.io/library/ocipack-compat:1 >/dev/null 2>&1 || true
+  if [ -S "$sock" ] && command -v ctr >/dev/null; then
+    ctr -a "$sock" -n "$ns" images rm --sync docker.io/library/ocipack-compat:1 >/dev/null 2>&1 || true
+    ctr -a "$sock" namespaces rm "$ns" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 name=$(basename "$file")
 want=$(sha256sum <"$file" | cut -d' ' -f1)
 failures=0
@@ -86,7 +99,7 @@ elif docker info >/dev/null 2>&1; then
   if docker load -q -i "$work/image.tar" >/dev/null; then
     cid=$(docker create ocipack-compat:1 /none)
     got=$(docker cp "$cid:/$name" - | tar -xOf - | sha256sum | cut -d' ' -f1)
-    docker rm "$cid" >/dev/null
+    docker rm "$cid" >/dev/null && cid=
     [ "$got" = "$want" ] && ok "docker load; file in the container = original" || bad "docker: file differs"
     [ "$(docker image inspect -f '{{json .RootFS.Layers}}' ocipack-compat:1)" = "[\"sha256:$diff_id\"]" ] &&
       ok "docker: diff_id" || bad "docker: diff_id differs"
@@ -97,12 +110,10 @@ elif docker info >/dev/null 2>&1; then
 else
   missing "docker: no Docker daemon answers"
 fi
-if [ -S /var/run/docker/containerd/containerd.sock ]; then
+if [ -S "$sock" ]; then
   if command -v ctr >/dev/null; then
-    sock=/var/run/docker/containerd/containerd.sock
-    if ctr -a "$sock" -n ocipack-compat images import "$work/image.tar" >/dev/null 2>&1; then
+    if ctr -a "$sock" -n "$ns" images import "$work/image.tar" >/dev/null 2>&1; then
       ok "ctr images import"
-      ctr -a "$sock" -n ocipack-compat images rm docker.io/library/ocipack-compat:1 >/dev/null 2>&1 || true
     else
       bad "ctr images import"
     fi

@@ -11,6 +11,9 @@
 #   tests/run.sh --fuzz [ctest args]   the libFuzzer targets (clang 14, build/fuzz):
 #                                      each fuzzes for OCIPACK_FUZZ_SECONDS (default
 #                                      60), then every seed and regression input runs once
+#   tests/run.sh --fresh               the README's commands (these two, and "Using it in
+#                                      a project") in a new minimal Debian 12 root, as a new
+#                                      user would run them (tests/fresh/run.sh; needs root)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +21,10 @@ preset=dev
 case ${1:-} in
   --asan) preset=asan; shift ;;
   --fuzz) preset=fuzz; shift ;;
+  --fresh)
+    tests/setup-machine.sh --fresh
+    exec tests/fresh/run.sh
+    ;;
 esac
 
 tests/setup-machine.sh

@@ -3,25 +3,41 @@
 # what is missing), and starts a Docker daemon if none answers.
 #
 #   tests/setup-machine.sh            everything the test suite uses
-#   tests/setup-machine.sh --example  only what examples/hello needs
+#   tests/setup-machine.sh --build    only what building ocipack and using it in
+#                                     a project needs (no Docker, no daemon)
+#   tests/setup-machine.sh --example  that, plus Docker (examples/hello)
 #   tests/setup-machine.sh --cross    that, plus the arm64 cross toolchain and qemu
+#   tests/setup-machine.sh --fresh    everything, plus debootstrap (tests/run.sh --fresh)
+#
+# Every package is here because a command of the build, the README or a test
+# uses it; a minimal Debian root (debootstrap --variant=minbase) has none of
+# them. tests/run.sh --fresh proves the list complete.
 set -euo pipefail
 
 mode=${1:---all}
+case $mode in
+  --all | --build | --example | --cross | --fresh) ;;
+  *) echo "setup-machine: unknown mode $mode (--build, --example, --cross, --fresh, or none for everything)" >&2; exit 2 ;;
+esac
 
-build_packages=(cmake g++ ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev libzstd-dev
+# make: CMake's default generator on Linux is Unix Makefiles (a user's own
+# project, the incremental.make test); ninja-build: the presets use Ninja.
+build_packages=(cmake g++ make ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev libzstd-dev
                 zlib1g-dev nlohmann-json3-dev libcxxopts-dev)
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
-               clang-14 libclang-rt-14-dev)  # the fuzzers (tests/fuzz, tests/run.sh --fuzz)
+               python3                      # tests: sockets, xz bombs, deep JSON, checks of gzip members
+               clang-14 libclang-rt-14-dev) # the fuzzers (tests/fuzz, tests/run.sh --fuzz)
 
 cross_packages=(g++-aarch64-linux-gnu qemu-user-static binfmt-support)
 
-packages=("${build_packages[@]}" "${example_packages[@]}")
+packages=("${build_packages[@]}")
 case $mode in
-  --example) ;;
-  --cross) packages+=("${cross_packages[@]}") ;;
-  *) packages+=("${test_packages[@]}" "${cross_packages[@]}") ;;
+  --build) ;;
+  --example) packages+=("${example_packages[@]}") ;;
+  --cross) packages+=("${example_packages[@]}" "${cross_packages[@]}") ;;
+  --all) packages+=("${example_packages[@]}" "${test_packages[@]}" "${cross_packages[@]}") ;;
+  --fresh) packages+=("${example_packages[@]}" "${test_packages[@]}" "${cross_packages[@]}" debootstrap) ;;
 esac
 
 sudo_cmd=()
@@ -34,9 +50,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-machine: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
 fi
+
+[ "$mode" = --build ] && exit 0
 
 # Docker: the daemon is a service; start one when none answers.
 if ! docker info >/dev/null 2>&1; then
@@ -59,7 +77,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 # Foreign binaries (arm64 images) run under qemu through binfmt_misc.
-if [ "$mode" != "--example" ] && [ -x /usr/sbin/update-binfmts ]; then
+if [ "$mode" != --example ] && [ -x /usr/sbin/update-binfmts ]; then
   if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
     "${sudo_cmd[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
   fi

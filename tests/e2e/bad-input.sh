@@ -2,9 +2,16 @@
 # The bad input table: each row is refused with a non-zero exit, a message
 # naming the offending value, and no file left in the output directory.
 source "$(dirname "$0")/lib.sh"
-work=$E2E_WORK/bad-input
-rm -rf "$work" && mkdir -p "$work/in" "$work/out"
-chmod 777 "$work" "$work/out"
+# Some rows run the tool as another user (65534), who must be able to reach
+# the files and the tool wherever the checkout lives (root's home is 0700):
+# everything is under a new directory of /tmp, the tool copied in.
+work=$(mktemp -d)
+on_exit rm -rf "$work"
+mkdir -p "$work/in" "$work/out" "$work/bin"
+chmod 755 "$work" "$work/in" "$work/bin"
+chmod 777 "$work/out"
+cp "$OCIPACK" "$work/bin/ocipack"
+OCIPACK=$work/bin/ocipack
 printf 'data' > "$work/in/file.txt"
 mkfifo "$work/in/fifo"
 python3 -c "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$work/in/socket"

@@ -12,7 +12,7 @@ build_project "$OCIPACK_SOURCE_DIR/tests/projects/based" "$work" -DCMAKE_PREFIX_
 images=(legacy-image:latest oci-archive-image:latest layout-image:latest chained-image:latest skeleton-image:latest)
 cleanup() { docker rmi -f "${images[@]}" >/dev/null 2>&1 || true; }
 cleanup
-trap cleanup EXIT
+on_exit cleanup
 
 legacy_layer=$(tar -xOf "$base/busybox-legacy.tar" manifest.json | jq -r '.[0].Layers[0]')
 base_layers=$(tar -xOf "$base/busybox-legacy.tar" manifest.json | jq -r '.[0].Layers | length')
@@ -28,7 +28,7 @@ for image in legacy-image oci-archive-image layout-image; do
   expect_eq "$image: base label kept" "$(jq -r '.[0].config.config.Labels["org.example.base"]' <<<"$json")" busybox
   expect_eq "$image: WorkingDir kept" "$(jq -r '.[0].config.config.WorkingDir' <<<"$json")" /home
   expect_eq "$image: base history kept" "$(jq -r '[.[0].config.history[].created_by] | map(select(test("busybox --install|busybox\",\"--install"))) | length' <<<"$json")" 1
-  docker load -i "$work/$image.tar" >/dev/null
+  docker_load "$work/$image.tar" >/dev/null
   expect_eq "$image: shell from the base runs the program" "$(docker run --rm "$image:latest")" \
     "shell on busybox: app says hi as uid=0 in /home"
 done
@@ -43,7 +43,7 @@ expect_eq "chained: libraries from the base, none bundled again" \
   "$(jq -r '[.[0].config.history[].created_by | select(. == "ocipack: runtime dependencies")] | length' <<<"$json")" 1
 expect_eq "chained: new ENTRYPOINT drops the inherited CMD" "$(jq -c '[.[0].config.config.Entrypoint, .[0].config.config.Cmd]' <<<"$json")" \
   '[["/usr/local/bin/app2"],null]'
-docker load -i "$work/chained-image.tar" >/dev/null
+docker_load "$work/chained-image.tar" >/dev/null
 expect_eq "chained-image output" "$(docker run --rm chained-image:latest)" "app2 says hi as uid=0 in /home"
 
 # SKELETON, USER by name, OWNER, MODE, directories, symlinks, VOLUMES, STOPSIGNAL.
@@ -61,13 +61,14 @@ expect_eq "annotations from project()" \
   "3.1.4|ocipack base image test|https://example.com/based"
 expect_eq "skeleton layer order" "$(jq -r '[.[0].layers[].created_by] | join(",")' <<<"$json")" \
   "ocipack: skeleton (SKELETON),ocipack: runtime dependencies,ocipack: container_image_add_files,ocipack: add_container_image TARGETS app"
-docker load -i "$work/skeleton-image.tar" >/dev/null
+docker_load "$work/skeleton-image.tar" >/dev/null
 expect_eq "USER nonroot by name" "$(docker run --rm skeleton-image:latest)" "app says hi as uid=65532 in /data"
 expect_eq "/etc/passwd in the container" "$(docker run --rm --entrypoint /usr/bin/app-link skeleton-image:latest)" \
   "app says hi as uid=65532 in /data"
 
 # <name>-load: docker load through the build.
 docker rmi -f skeleton-image:latest >/dev/null
+docker_cleanup skeleton-image:latest
 cmake --build "$work" --target skeleton-image-load
 docker image inspect skeleton-image:latest >/dev/null || fail "skeleton-image-load did not load the image"
 echo "ok: base images"

@@ -17,7 +17,7 @@ check_error() { # expected-message command...
   echo "ok: $* -> $err"
 }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+on_exit rm -rf "$tmp"
 check_error 'unknown command "frobnicate"' "$OCIPACK" frobnicate
 check_error "build: --spec is required" "$OCIPACK" build --output "$tmp/x.tar"
 check_error "spec $tmp/none.json: cannot open $tmp/none.json" "$OCIPACK" build --spec "$tmp/none.json" --output "$tmp/x.tar"

@@ -2,11 +2,7 @@
 # containerd (the one dockerd runs) imports the tarball under its full names.
 source "$(dirname "$0")/lib.sh"
 need_containerd
-ns=ocipack-test
-c() { ctr -a "$containerd_sock" -n "$ns" "$@"; }
-cleanup() { c images rm docker.io/ocipack-test/full:1.2.3 docker.io/ocipack-test/full:latest >/dev/null 2>&1 || true; }
-cleanup
-trap cleanup EXIT
+ctr_namespace containerd
 c images import "$BUILD_INSTALLED/full-image.tar"
 manifest=$("$OCIPACK" inspect --json "$BUILD_INSTALLED/full-image.tar" | jq -r '.[0].manifest.digest')
 list=$(c images ls)

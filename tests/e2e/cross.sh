@@ -51,8 +51,7 @@ expect_eq "arm64 manifest in the index" \
   "$("$OCIPACK" inspect --json "$arm" | jq -r '.[0].manifest.digest')"
 
 need_containerd
-c() { ctr -a "$containerd_sock" -n ocipack-test "$@"; }
-c images rm docker.io/ocipack-example/hello-arch:1 >/dev/null 2>&1 || true
+ctr_namespace cross
 c images import --all-platforms "$multi"
 list=$(c images ls)
 echo "$list"
@@ -60,7 +59,7 @@ grep "^docker.io/ocipack-example/hello-arch:1 " <<<"$list" | grep -q "linux/amd6
 c images rm docker.io/ocipack-example/hello-arch:1 >/dev/null
 
 docker rmi -f ocipack-example/hello-arch:1 ocipack-example/hello-arch:aarch64 >/dev/null 2>&1 || true
-docker load -i "$multi"
+docker_load "$multi"
 expect_eq "docker run of the index (this machine's platform)" "$(docker run --rm ocipack-example/hello-arch:1)" \
   "hello from a C++ program built for amd64, running on x86_64"
 
@@ -71,7 +70,7 @@ grep -q "ocipack: error: platform linux/amd64 is in both $native and $native" <<
 
 # arm64 under qemu, where binfmt_misc runs foreign binaries.
 [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || missing "qemu-aarch64 is not enabled in binfmt_misc (tests/setup-machine.sh enables it)"
-docker load -i "$arm"
+docker_load "$arm"
 expect_eq "docker run --platform linux/arm64" "$(docker run --rm --platform linux/arm64 ocipack-example/hello-arch:aarch64)" \
   "hello from a C++ program built for arm64, running on aarch64"
 docker rmi -f ocipack-example/hello-arch:1 ocipack-example/hello-arch:aarch64 >/dev/null

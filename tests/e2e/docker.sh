@@ -8,9 +8,9 @@ b=$BUILD_INSTALLED
 full=ocipack-test/full:1.2.3
 cleanup() { docker rmi -f "$full" ocipack-test/full:latest plain-image:latest ocipack-test/uncompressed:1 >/dev/null 2>&1 || true; }
 cleanup
-trap cleanup EXIT
+on_exit cleanup
 
-docker load -i "$b/full-image.tar" | tee "$E2E_WORK/docker-load.log"
+docker_load "$b/full-image.tar" >"$E2E_WORK/docker-load.log"; cat "$E2E_WORK/docker-load.log"
 grep -q "Loaded image: $full" "$E2E_WORK/docker-load.log" || fail "docker load did not name $full"
 grep -q "Loaded image: ocipack-test/full:latest" "$E2E_WORK/docker-load.log" || fail "second tag missing"
 
@@ -44,7 +44,7 @@ out=$(docker run --rm "$full" replaced args)
 grep -qx "arg2=replaced" <<<"$out" && grep -qx "arg3=args" <<<"$out" || fail "docker run args did not replace CMD: $out"
 ! grep -q "hello world" <<<"$out" || fail "CMD still present after replacement"
 
-docker load -i "$b/plain-image.tar"
+docker_load "$b/plain-image.tar"
 out=$(docker run --rm plain-image:latest)
 grep -qx "arg0=/probe" <<<"$out" || fail "default CMD is not /probe: $out"
 grep -qx "env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" <<<"$out" || fail "default PATH"
@@ -52,6 +52,6 @@ grep -qx "uid=0 gid=0" <<<"$out" || fail "default user is not root"
 out=$(docker run --rm plain-image:latest /probe x)
 grep -qx "arg1=x" <<<"$out" || fail "CMD override on plain-image"
 
-docker load -i "$b/uncompressed-image.tar"
+docker_load "$b/uncompressed-image.tar"
 docker run --rm ocipack-test/uncompressed:1 | grep -x "arg0=/probe" >/dev/null || fail "uncompressed image does not run"
 echo "ok: docker"

@@ -7,7 +7,7 @@ work=$E2E_WORK/example-openssl
 rm -rf "$work"
 build_project "$OCIPACK_SOURCE_DIR/examples/openssl-app" "$work" -DCMAKE_PREFIX_PATH="$PREFIX"
 docker rmi -f ocipack-example/digest:1 >/dev/null 2>&1 || true
-docker load -i "$work/digest-image.tar"
+docker_load "$work/digest-image.tar"
 out=$(docker run --rm ocipack-example/digest:1 hello world)
 echo "$out"
 grep -q "^OpenSSL 3.*, 2 thread(s)$" <<<"$out" || fail "OpenSSL version line"

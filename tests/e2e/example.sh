@@ -6,7 +6,7 @@ work=$E2E_WORK/example
 rm -rf "$work"
 build_project "$OCIPACK_SOURCE_DIR/examples/hello" "$work" -DCMAKE_PREFIX_PATH="$PREFIX"
 docker rmi -f hello-image:latest >/dev/null 2>&1 || true
-docker load -i "$work/hello-image.tar"
+docker_load "$work/hello-image.tar"
 out=$(docker run --rm hello-image:latest)
 echo "$out"
 grep -q "^Hello from ocipack!" <<<"$out" || fail "the example did not greet"

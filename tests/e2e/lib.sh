@@ -7,6 +7,20 @@
 #   E2E_GENERATOR       the CMake generator to build sample projects with
 set -euo pipefail
 
+# Cleanup at exit, whatever the outcome: `on_exit CMD...` registers a
+# command; they run last registered first. (A test never sets its own EXIT
+# trap: it would replace this one.)
+_on_exit=()
+on_exit() { _on_exit+=("$(printf '%q ' "$@")"); }
+_run_on_exit() {
+  local rc=$? i
+  for ((i = ${#_on_exit[@]} - 1; i >= 0; i--)); do
+    eval "${_on_exit[i]}" >/dev/null 2>&1 || true
+  done
+  exit "$rc"
+}
+trap _run_on_exit EXIT
+
 PREFIX=$E2E_WORK/prefix                # ocipack installed here (install.sh)
 BUILD_INSTALLED=$E2E_WORK/basic-installed
 BUILD_SUBDIR=$E2E_WORK/basic-subdir
@@ -45,6 +59,92 @@ need_containerd() {
 need_docker() {
   need docker
   docker info >/dev/null 2>&1 || missing "no Docker daemon answers (tests/setup-machine.sh starts one)"
+}
+
+# Tests leave nothing in the user's Docker, podman or containerd: what they
+# load goes through these helpers, which undo it at exit (the engines
+# fixture, engine-state.sh, checks that nothing was left).
+#
+# docker_load TARBALL: docker load -i, printing what docker prints; at exit
+# the images it loaded (tagged or not) are removed, unless they were in
+# Docker before this test.
+_docker_before=
+_docker_loaded=()
+docker_load() {
+  local out line ref
+  [ -n "$_docker_before" ] || { _docker_before=$(docker images -aq --no-trunc | sort -u); [ -n "$_docker_before" ] || _docker_before=none; on_exit _docker_unload; }
+  out=$(docker_load "$1") || return 1
+  echo "$out"
+  while IFS= read -r line; do
+    case $line in
+      "Loaded image ID: "*) ref=${line#Loaded image ID: } ;;
+      "Loaded image: "*) ref=${line#Loaded image: } ;;
+      *) continue ;;
+    esac
+    _docker_loaded+=("$ref" "$(docker image inspect -f '{{.Id}}' "$ref")")
+  done <<<"$out"
+}
+_docker_unload() {
+  local i ref id
+  for ((i = 0; i < ${#_docker_loaded[@]}; i += 2)); do
+    ref=${_docker_loaded[i]} id=${_docker_loaded[i + 1]}
+    grep -qxF "$id" <<<"$_docker_before" && continue
+    [ "$ref" = "$id" ] || docker rmi "$ref" >/dev/null 2>&1 || true
+    docker rmi -f "$id" >/dev/null 2>&1 || true
+  done
+}
+# docker_cleanup REF...: images a test made another way (docker build),
+# removed at exit.
+docker_cleanup() { on_exit docker rmi -f "$@"; }
+
+# podman_load TARBALL: the same for podman (names as podman gives them).
+_podman_before=
+_podman_loaded=()
+podman_load() {
+  local out line
+  [ -n "$_podman_before" ] || { _podman_before=$(podman images -aq --no-trunc | sort -u); [ -n "$_podman_before" ] || _podman_before=none; on_exit _podman_unload; }
+  out=$(podman_load "$1" 2>&1) || { echo "$out"; return 1; }
+  echo "$out"
+  while IFS= read -r line; do
+    case $line in
+      "Loaded image: "* | "Loaded image(s): "*) ;;
+      *) continue ;;
+    esac
+    line=${line#Loaded image: }
+    line=${line#Loaded image(s): }
+    local ref
+    for ref in ${line//,/ }; do
+      _podman_loaded+=("$ref" "$(podman image inspect -f '{{.Id}}' "$ref")")
+    done
+  done <<<"$out"
+}
+_podman_unload() {
+  local i ref id
+  for ((i = 0; i < ${#_podman_loaded[@]}; i += 2)); do
+    ref=${_podman_loaded[i]} id=${_podman_loaded[i + 1]}
+    grep -qxF "$id" <<<"$_podman_before" && continue
+    podman rmi -f "$ref" >/dev/null 2>&1 || true
+    podman rmi -f "$id" >/dev/null 2>&1 || true
+  done
+}
+
+# ctr_namespace NAME: after need_containerd, sets $ns to a containerd
+# namespace of this test's own (ocipack-test-NAME-<pid>) and defines c()
+# (ctr in it); at exit its images are removed and the namespace deleted.
+ctr_namespace() {
+  ns=ocipack-test-$1-$$
+  c() { ctr -a "$containerd_sock" -n "$ns" "$@"; }
+  on_exit _ctr_drop_namespace
+}
+_ctr_drop_namespace() {
+  local images i
+  images=$(c images ls -q 2>/dev/null) || true
+  [ -z "$images" ] || c images rm --sync $images >/dev/null 2>&1 || true
+  for i in $(seq 20); do
+    ctr -a "$containerd_sock" namespaces rm "$ns" >/dev/null 2>&1 && return 0
+    ctr -a "$containerd_sock" namespaces ls -q | grep -qxF "$ns" || return 0
+    sleep 0.5
+  done
 }
 
 # Configures and builds a sample project; extra arguments go to cmake.

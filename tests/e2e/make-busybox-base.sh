@@ -19,6 +19,7 @@ LABEL org.example.base=busybox
 WORKDIR /home
 CMD ["/bin/sh"]
 DOCKERFILE
+docker_cleanup ocipack-test/busybox:1
 docker build -q -t ocipack-test/busybox:1 "$dir/ctx"
 docker save ocipack-test/busybox:1 -o "$dir/busybox-legacy.tar"
 docker rmi ocipack-test/busybox:1 >/dev/null

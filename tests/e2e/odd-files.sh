@@ -34,8 +34,9 @@ diff -r --no-dereference "$in" "$work/bundle/rootfs/data" || fail "umoci's unpac
 echo "ok: umoci unpack gives back every name and byte"
 
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-  docker load -i "$work/out/names.tar" >/dev/null
+  docker_load "$work/out/names.tar" >/dev/null
   id=$(docker create ocipack-test/odd:names /none)
+  on_exit docker rm -f "$id"
   mkdir -p "$work/exported"
   docker export "$id" | tar -x -C "$work/exported"
   docker rm "$id" >/dev/null && docker rmi ocipack-test/odd:names >/dev/null

@@ -7,8 +7,8 @@ need podman
 b=$BUILD_INSTALLED
 cleanup() { podman rmi -f localhost/ocipack-test/full:1.2.3 localhost/ocipack-test/full:latest >/dev/null 2>&1 || true; }
 cleanup
-trap cleanup EXIT
-podman load -i "$b/full-image.tar" | tee "$E2E_WORK/podman-load.log"
+on_exit cleanup
+podman_load "$b/full-image.tar" >"$E2E_WORK/podman-load.log"; cat "$E2E_WORK/podman-load.log"
 grep -q "Loaded image.*ocipack-test/full:1.2.3" "$E2E_WORK/podman-load.log" || fail "podman load did not name the image"
 inspect=$(podman image inspect localhost/ocipack-test/full:1.2.3)
 expect_eq "podman image ID" "sha256:$(jq -r '.[0].Id' <<<"$inspect")" "$(config_digest "$b/full-image.tar")"

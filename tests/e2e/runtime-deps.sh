@@ -13,7 +13,7 @@ cp -a "$OCIPACK_SOURCE_DIR/tests/projects/dynamic" "$work/src"
 build_project "$work/src" "$work/build" -DCMAKE_PREFIX_PATH="$PREFIX"
 cleanup() { docker rmi -f greet-image:latest curl-image:latest >/dev/null 2>&1 || true; }
 cleanup
-trap cleanup EXIT
+on_exit cleanup
 
 json=$("$OCIPACK" inspect --json "$work/build/greet-image.tar")
 expect_eq "layers" "$(jq -r '[.[0].layers[].created_by] | join(",")' <<<"$json")" \
@@ -31,7 +31,7 @@ echo "origin: $origin"
 grep -q "^$work/build/libgreet.so.1.2.3 (needed by /hello-dyn, found in RUNPATH" <<<"$origin" || fail "origin of libgreet"
 expect_eq "no LD_LIBRARY_PATH" "$(jq -r '.[0].config.config.Env | map(select(startswith("LD_"))) | length' <<<"$json")" 0
 
-docker load -i "$work/build/greet-image.tar"
+docker_load "$work/build/greet-image.tar"
 expect_eq "greet-image output" "$(docker run --rm greet-image:latest)" "greeting from libgreet.so.1.2.3 (version A)"
 
 # The closure is reproducible: another build directory, same libraries layer.
@@ -60,14 +60,14 @@ expect_eq "stale layer blobs pruned" "$(ls "$cache"/*.blob | wc -l)" 2
 after=$("$OCIPACK" inspect --json "$work/build/greet-image.tar" | jq -r '[.[0].layers[].digest] | join(" ")')
 expect_eq "libraries layer after a program change" "${after%% *}" "${before%% *}"
 [ "${after##* }" != "${before##* }" ] || fail "the program layer did not change"
-docker load -i "$work/build/greet-image.tar"
+docker_load "$work/build/greet-image.tar"
 expect_eq "rebuilt output" "$(docker run --rm greet-image:latest)" "greeting from libgreet.so.1.2.3 (version B)"
 
 # A system program with a large closure, as an IMPORTED target.
 count=$("$OCIPACK" inspect --json "$work/build/curl-image.tar" | jq '[.[0].layers[0].files[] | select(.type == "-")] | length')
 echo "curl-image: $count library files"
 [ "$count" -ge 20 ] || fail "curl's closure has only $count files"
-docker load -i "$work/build/curl-image.tar"
+docker_load "$work/build/curl-image.tar"
 out=$(docker run --rm curl-image:latest)
 echo "$out" | head -3
 grep -q "^curl [0-9]" <<<"$out" || fail "curl did not run"

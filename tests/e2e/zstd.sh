@@ -25,7 +25,7 @@ expect_eq "zstd -dc | sha256sum = diff_id" "sha256:$(zstd -dc "$work/layer.zst" 
 need podman
 podman_rm() { podman rmi -f localhost/ocipack-test/zstd:1 docker.io/ocipack-test/zstd:1 >/dev/null 2>&1 || true; }
 podman_rm
-podman load -i "$b/zstd-image.tar" >"$work/podman.log" 2>&1 || { cat "$work/podman.log"; fail "podman load"; }
+podman_load "$b/zstd-image.tar" >"$work/podman.log" 2>&1 || { cat "$work/podman.log"; fail "podman load"; }
 loaded=$(sed -n 's/^Loaded image[^:]*: *//p' "$work/podman.log" | head -n 1)
 case "$loaded" in */ocipack-test/zstd:1) ;; *) cat "$work/podman.log"; fail "podman load did not name the image" ;; esac
 expect_eq "podman image ID" "sha256:$(podman image inspect "$loaded" | jq -r '.[0].Id')" \
@@ -43,8 +43,7 @@ expect_eq "skopeo sees the zstd layer" \
 
 # containerd: imports and unpacks (decompresses) the layer into a snapshot.
 need_containerd
-c() { ctr -a "$containerd_sock" -n ocipack-test "$@"; }
-c images rm docker.io/ocipack-test/zstd:1 >/dev/null 2>&1 || true
+ctr_namespace zstd
 c images import "$b/zstd-image.tar" >/dev/null
 c images check | grep "ocipack-test/zstd:1" | grep complete >/dev/null || fail "containerd reports the image incomplete"
 c images rm docker.io/ocipack-test/zstd:1 >/dev/null 2>&1 || true
