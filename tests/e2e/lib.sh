@@ -73,7 +73,7 @@ _docker_loaded=()
 docker_load() {
   local out line ref
   [ -n "$_docker_before" ] || { _docker_before=$(docker images -aq --no-trunc | sort -u); [ -n "$_docker_before" ] || _docker_before=none; on_exit _docker_unload; }
-  out=$(docker_load "$1") || return 1
+  out=$(docker load -i "$1") || return 1
   echo "$out"
   while IFS= read -r line; do
     case $line in
@@ -103,7 +103,7 @@ _podman_loaded=()
 podman_load() {
   local out line
   [ -n "$_podman_before" ] || { _podman_before=$(podman images -aq --no-trunc | sort -u); [ -n "$_podman_before" ] || _podman_before=none; on_exit _podman_unload; }
-  out=$(podman_load "$1" 2>&1) || { echo "$out"; return 1; }
+  out=$(podman load -i "$1" 2>&1) || { echo "$out"; return 1; }
   echo "$out"
   while IFS= read -r line; do
     case $line in
