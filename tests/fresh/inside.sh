@@ -35,17 +35,6 @@ for marker in commands install project-cmake project; do
   [ -n "$(readme_block "$marker")" ] || die "README.md has no fenced block after <!-- fresh: $marker -->"
 done
 
-images_before=$(docker images -aq --no-trunc | sort -u)
-# Images this run put into the machine's Docker (the README's commands load
-# them on purpose) are removed at the end: the Docker is the machine's.
-remove_new_images() {
-  local id
-  for id in $(comm -13 <(echo "$images_before") <(docker images -aq --no-trunc | sort -u)); do
-    docker rmi -f "$id" >/dev/null 2>&1 || true
-  done
-}
-trap remove_new_images EXIT
-
 run_block() { # marker directory
   step "README <!-- fresh: $1 --> in $2:"
   readme_block "$1" | sed 's/^/    /'

@@ -82,7 +82,7 @@ cleanup() {
   # Processes whose root is the copy (none should outlive the chroot).
   local p
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
+    if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ]; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
   done
   if [ "${OCIPACK_FRESH_KEEP:-}" = 1 ]; then
     say "kept $root"
@@ -109,7 +109,7 @@ tar --numeric-owner --xattrs -C "$root" -xf "$cache"
 # ---- Configuration from this machine (not an install) --------------------------
 mkdir -p "$root/etc/apt/sources.list.d" "$root/etc/apt/apt.conf.d" "$root/etc/apt/preferences.d" "$root/etc/apt/trusted.gpg.d"
 rm -f "$root/etc/apt/sources.list"
-[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/"
+if [ -f /etc/apt/sources.list ]; then cp /etc/apt/sources.list "$root/etc/apt/"; fi
 for d in sources.list.d apt.conf.d preferences.d trusted.gpg.d; do
   for f in /etc/apt/$d/*; do
     [ -f "$f" ] || continue
@@ -118,10 +118,12 @@ for d in sources.list.d apt.conf.d preferences.d trusted.gpg.d; do
   done
 done
 # Keyrings the sources name (Signed-By) that the minimal root lacks.
-grep -rhoE '(Signed-By:|signed-by=)[[:space:]]*/[^] ]+' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-  /etc/apt/sources.list.d/*.sources 2>/dev/null | sed -E 's/^(Signed-By:|signed-by=)[[:space:]]*//' | sort -u |
+{ grep -rhoE '(Signed-By:|signed-by=)[[:space:]]*/[^] ]+' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+  /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | sed -E 's/^(Signed-By:|signed-by=)[[:space:]]*//' | sort -u |
   while read -r key; do
-    [ -f "$key" ] && [ ! -e "$root$key" ] && mkdir -p "$root$(dirname "$key")" && cp "$key" "$root$key"
+    if [ -f "$key" ] && [ ! -e "$root$key" ]; then
+      mkdir -p "$root$(dirname "$key")" && cp "$key" "$root$key"
+    fi
   done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 printf '#!/bin/sh\n# fresh root: no service starts inside it\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
@@ -131,6 +133,16 @@ chmod 755 "$root/usr/sbin/policy-rc.d"
 git clone -q --bare --no-local "$repo" "$root/srv/ocipack.git"
 say "testing commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes are not part of it)')"
 cp "$repo/tests/fresh/inside.sh" "$root/srv/inside.sh"
+
+# Images the README's commands load into this machine's Docker (on purpose:
+# they are the examples) are removed afterwards; the Docker is this machine's.
+images_before=$(docker images -aq --no-trunc | sort -u)
+remove_new_images() {
+  local id
+  for id in $(comm -13 <(echo "$images_before") <(docker images -aq --no-trunc | sort -u)); do
+    docker rmi -f "$id" >/dev/null 2>&1 || true
+  done
+}
 
 # ---- Mount, chroot, run: all in a private mount namespace ---------------------
 mkdir -p /etc/docker/certs.d
@@ -171,6 +183,7 @@ unshare -m --propagation private bash -euo pipefail -c '
     CI=true OCIPACK_FUZZ_SECONDS="${OCIPACK_FUZZ_SECONDS:-}" \
     /bin/bash /srv/inside.sh
 ' || rc=$?
+remove_new_images
 if [ "$rc" -eq 0 ]; then
   say "passed in $((SECONDS - start)) s"
 else
