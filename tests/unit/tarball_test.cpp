@@ -37,7 +37,7 @@ archive::Image tiny_image() {
   img.manifest.config = add(cfg_bytes, oci::media_type::kConfig);
   img.manifest_desc = add(oci::canonical(oci::to_json(img.manifest)), oci::media_type::kManifest);
   img.manifest_desc.platform = cfg.platform;
-  img.tags = {oci::Reference::parse("tiny:1")};
+  img.tags = {oci::Reference::parse_tag("tiny:1")};
   return img;
 }
 

@@ -3,6 +3,7 @@
 #include "archive/blob_source.hpp"
 
 #include "oci/json.hpp"
+#include "oci/reference.hpp"
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
@@ -134,8 +135,8 @@ bool tag_matches(const oci::Descriptor& d, const std::string& tag) {
   const std::string image_name = ann("io.containerd.image.name");
   if (tag == ref_name || tag == image_name) return true;
   try {
-    oci::Reference r = oci::Reference::parse(tag);
-    if (!image_name.empty()) return r.full() == oci::Reference::parse(image_name).full();
+    oci::Reference r = oci::Reference::parse_tag(tag);
+    if (!image_name.empty()) return r.full() == oci::Reference::parse_tag(image_name).full();
     return ref_name == r.tag && tag.find(':') != std::string::npos;
   } catch (const Error&) {
     return false;
@@ -235,7 +236,7 @@ BaseImage read_docker_legacy(std::shared_ptr<const BlobSource> src, const std::s
         if (tag.empty()) continue;
         try {
           match = match || t.get<std::string>() == tag ||
-                  oci::Reference::parse(t.get<std::string>()).full() == oci::Reference::parse(tag).full();
+                  oci::Reference::parse_tag(t.get<std::string>()).full() == oci::Reference::parse_tag(tag).full();
         } catch (const Error&) {
         }
       }

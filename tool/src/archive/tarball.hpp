@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oci/model.hpp"
+#include "oci/reference.hpp"
 #include "util/file.hpp"
 
 #include <cstdint>

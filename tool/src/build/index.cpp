@@ -3,6 +3,7 @@
 #include "archive/blob_source.hpp"
 #include "archive/tarball.hpp"
 #include "oci/json.hpp"
+#include "oci/reference.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 
@@ -115,7 +116,7 @@ void run_index(const IndexOptions& options) {
   }
 
   std::vector<oci::Reference> tags;
-  for (const auto& t : options.tags.empty() ? first_names : options.tags) tags.push_back(oci::Reference::parse(t));
+  for (const auto& t : options.tags.empty() ? first_names : options.tags) tags.push_back(oci::Reference::parse_tag(t));
   if (tags.empty()) throw Error("index: no tags given and the first image has none; use --tag");
 
   std::vector<archive::Blob> blobs;

@@ -91,22 +91,6 @@ struct Index {
   std::vector<Descriptor> manifests;
 };
 
-// A parsed image reference "[domain/]path[:tag]" (Docker's grammar; digests
-// are not accepted: an image being built has no digest yet).
-struct Reference {
-  std::string domain; // "docker.io" when none was given
-  std::string path;   // "library/hello" for a one-component Docker Hub name
-  std::string tag;    // "latest" when none was given
-
-  // Throws Error naming `text` if it is not a valid reference.
-  static Reference parse(std::string_view text);
-  // "docker.io/library/hello:latest": io.containerd.image.name.
-  std::string full() const;
-  // The shortest name Docker shows: "hello:latest", "acme/app:1",
-  // "registry.example:5000/app:1". Used as RepoTag in manifest.json.
-  std::string familiar() const;
-};
-
 // The config of an image built FROM `base` with the settings `ours`, as a
 // Dockerfile does: Env merged by name (ours win), Labels merged (ours win),
 // ExposedPorts and Volumes united; Entrypoint, Cmd, WorkingDir, User and

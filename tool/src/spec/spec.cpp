@@ -246,7 +246,7 @@ BuildSpec parse(const std::string& text) {
   BuildSpec s;
   s.image = string_of(require(j, "image"), "image");
   for (const auto& t : strings_of(require(j, "tags"), "tags")) {
-    s.tags.push_back(oci::Reference::parse(t));
+    s.tags.push_back(oci::Reference::parse_tag(t));
     s.tag_texts.push_back(t);
   }
   if (s.tags.empty()) throw Error("field \"tags\" is empty: an image needs at least one tag");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "oci/model.hpp"
+#include "oci/reference.hpp"
 
 #include <filesystem>
 #include <map>
