@@ -1386,8 +1386,10 @@ function(_container_image_image_dir out ctx keyword value)
 endfunction()
 
 # Sets <out> to image reference <ref> with ":latest" appended when it has no
-# tag, and <error> to "", or <error> to why <ref> does not follow the Docker
-# reference grammar: [<host>[:<port>]/]<path>[:<tag>].
+# tag, and <error> to "", or <error> to why Docker 20.10 (the oldest Docker
+# the tarballs load into) would not take <ref> as a tag:
+# [<host>[:<port>]/]<path>[:<tag>]. The tool's oci/reference.cpp applies the
+# same grammar; tests/references.tsv holds both to it.
 function(_container_image_normalize_tag out error ref)
   set(${out} "" PARENT_SCOPE)
   if("${ref}" MATCHES "@")
@@ -1395,6 +1397,15 @@ function(_container_image_normalize_tag out error ref)
       "digests (@sha256:...) are not accepted, only <repository>[:<tag>]"
       PARENT_SCOPE)
     return()
+  endif()
+  # Docker takes a bare name of 64 hex digits for an image ID.
+  if("${ref}" MATCHES "^[a-f0-9]+$")
+    string(LENGTH "${ref}" length)
+    if(length EQUAL 64)
+      set(${error} "64 hexadecimal digits name an image ID, not a repository"
+        PARENT_SCOPE)
+      return()
+    endif()
   endif()
   # The tag follows the last ':' that has no '/' after it (a port has).
   set(repository "${ref}")
@@ -1414,10 +1425,17 @@ function(_container_image_normalize_tag out error ref)
   _container_image_repository_ok(ok "${repository}")
   if(NOT ok)
     string(TOLOWER "${repository}" lower)
-    _container_image_repository_ok(ok "${lower}")
-    if(ok)
+    _container_image_repository_ok(lower_ok "${lower}")
+    _container_image_first_component(first "${repository}")
+    if(lower_ok)
       set(${error} "the repository name \"${repository}\" must be lowercase"
         PARENT_SCOPE)
+    elseif(first STREQUAL "BAD_HOST")
+      string(REGEX MATCH "^[^/]*" host "${repository}")
+      string(CONCAT message "the registry host \"${host}\" is not names of "
+        "letters, digits and inner '-' joined by '.', with an optional "
+        ":<port> (Docker 20.10 takes no [IPv6] address)")
+      set(${error} "${message}" PARENT_SCOPE)
     else()
       string(CONCAT message "the repository name \"${repository}\" is not "
         "[<host>[:<port>]/]<component>[/<component>...], where a component "
@@ -1426,34 +1444,81 @@ function(_container_image_normalize_tag out error ref)
     endif()
     return()
   endif()
+  _container_image_docker_name(name "${repository}")
+  string(LENGTH "${name}" length)
+  if(length GREATER 255)
+    set(${error} "the name ${name} is ${length} characters, more than 255"
+      PARENT_SCOPE)
+    return()
+  endif()
+  if("${name}" STREQUAL "docker.io/library/sha256")
+    set(${error} "Docker refuses \"sha256\" as a name: it reads as a digest"
+      PARENT_SCOPE)
+    return()
+  endif()
   set(${error} "" PARENT_SCOPE)
   set(${out} "${repository}:${tag}" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to whether <repository> is [<host>[:<port>]/]<path>.
+# Sets <out> to whether <repository> is [<host>[:<port>]/]<path>, <path> being
+# "/"-separated components of [a-z0-9]+ joined by '.', '_', '__' or runs of
+# '-'. A first component that only looks like a host (my_host.example/app)
+# is read as part of the path, as Docker does.
 function(_container_image_repository_ok out repository)
   set(${out} FALSE PARENT_SCOPE)
-  string(LENGTH "${repository}" length)
-  if("${repository}" MATCHES ";" OR length EQUAL 0 OR length GREATER 255)
+  # Only these characters may appear (and so no ';' or '[' of CMake lists).
+  if(NOT "${repository}" MATCHES "^[A-Za-z0-9._:/-]+$")
     return()
   endif()
-  set(component "^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*$")
-  set(label "([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])")
-  set(host "^(${label}(\\.${label})*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]+)?$")
-
-  string(REPLACE "/" ";" components "${repository}")
-  list(GET components 0 first)
-  list(LENGTH components count)
-  if(count GREATER 1 AND NOT "${first}" MATCHES "${component}"
-     AND "${first}" MATCHES "${host}")
-    list(REMOVE_AT components 0)
+  set(path "${repository}")
+  _container_image_first_component(first "${repository}")
+  if(first STREQUAL "HOST" AND "${repository}" MATCHES "^[^/]*/(.*)$")
+    set(path "${CMAKE_MATCH_1}")
   endif()
-  foreach(part IN LISTS components)
-    if(NOT "${part}" MATCHES "${component}")
-      return()
-    endif()
-  endforeach()
-  set(${out} TRUE PARENT_SCOPE)
+  set(component "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*")
+  if("${path}" MATCHES "^${component}(/${component})*$")
+    set(${out} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Sets <out> to how Docker reads the first component of <repository>: HOST
+# when <repository> has a '/' and its first component holds '.' or ':' or is
+# "localhost", and is labels of letters, digits and inner '-' joined by '.'
+# with an optional :<port>; BAD_HOST when that component looks like a host
+# but is none; else PATH.
+function(_container_image_first_component out repository)
+  set(${out} PATH PARENT_SCOPE)
+  if(NOT "${repository}" MATCHES "^([^/]*)/")
+    return()
+  endif()
+  set(first "${CMAKE_MATCH_1}")
+  if(NOT "${first}" MATCHES "[.:]" AND NOT "${first}" STREQUAL "localhost")
+    return()
+  endif()
+  set(label "([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])")
+  if("${first}" MATCHES "^${label}(\\.${label})*(:[0-9]+)?$")
+    set(${out} HOST PARENT_SCOPE)
+  else()
+    set(${out} BAD_HOST PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Sets <out> to the name Docker gives valid <repository>, as it counts its
+# length: docker.io/ before a Docker Hub name (none, docker.io/ or
+# index.docker.io/ written), and library/ before a one-component one.
+function(_container_image_docker_name out repository)
+  _container_image_first_component(first "${repository}")
+  set(name "${repository}")
+  if("${repository}" MATCHES "^(docker\\.io|index\\.docker\\.io)/(.*)$")
+    set(name "${CMAKE_MATCH_2}")
+  elseif(NOT first STREQUAL "PATH")
+    set(${out} "${repository}" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT "${name}" MATCHES "/")
+    set(name "library/${name}")
+  endif()
+  set(${out} "docker.io/${name}" PARENT_SCOPE)
 endfunction()
 
 # ---- Private: the load target and the project's annotations -----------------
