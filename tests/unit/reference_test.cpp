@@ -57,6 +57,15 @@ void expect_verdict(const Row& row, const std::string& valid, Parse parse, Check
   }
 }
 
+// The check of a valid row in the tag and digest modes: its two names.
+auto names_of(const Row& row, bool digested) {
+  return [&row, digested](const oci::Reference& ref) {
+    EXPECT_EQ(ref.full(), row.full);
+    EXPECT_EQ(ref.familiar(), row.familiar);
+    EXPECT_EQ(ref.digest.has_value(), digested);
+  };
+}
+
 } // namespace
 
 TEST(ReferenceTable, HasTheEdgeCases) {
@@ -65,11 +74,7 @@ TEST(ReferenceTable, HasTheEdgeCases) {
 
 TEST(ReferenceTable, TagMode) {
   for (const Row& row : table()) {
-    expect_verdict(row, row.tag, oci::Reference::parse_tag, [&](const oci::Reference& ref) {
-      EXPECT_EQ(ref.full(), row.full);
-      EXPECT_EQ(ref.familiar(), row.familiar);
-      EXPECT_FALSE(ref.digest);
-    });
+    expect_verdict(row, row.tag, oci::Reference::parse_tag, names_of(row, false));
   }
 }
 
@@ -86,11 +91,7 @@ TEST(ReferenceTable, PushMode) {
 
 TEST(ReferenceTable, DigestMode) {
   for (const Row& row : table()) {
-    expect_verdict(row, row.digest, oci::Reference::parse_digested, [&](const oci::Reference& ref) {
-      EXPECT_EQ(ref.full(), row.full);
-      EXPECT_EQ(ref.familiar(), row.familiar);
-      EXPECT_TRUE(ref.digest);
-    });
+    expect_verdict(row, row.digest, oci::Reference::parse_digested, names_of(row, true));
   }
 }
 
