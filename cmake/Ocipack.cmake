@@ -44,6 +44,17 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   FULL_DOCS "Set by add_container_image() on the custom target <name>: the "
             "absolute path of the OCI image tarball it builds (OUTPUT).")
 
+# The settings of an image: add_container_image() stores each variable named
+# here as the property _CONTAINER_IMAGE_<SETTING> (upper case) of its target,
+# and the end of the directory reads them back. In the cache, so that every
+# directory sees the one list, as it sees the functions.
+set(_CONTAINER_IMAGE_SETTINGS
+  targets destination compression compression_level tags workdir
+  exposed_ports volumes stop_signal annotations base base_tag base_depend
+  skeleton runtime_mode sysroot runtime_libraries entrypoint cmd env user
+  labels
+  CACHE INTERNAL "The settings that add_container_image() stores")
+
 #[=======================================================================[.rst:
 .. command:: add_container_image
 
@@ -243,55 +254,66 @@ function(add_container_image)
     BASE_TAG RUNTIME_DEPENDENCIES SYSROOT)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
     TAGS RUNTIME_LIBRARIES)
-  set(keywords ${options} ${one_value} ${multi_value})
-
-  if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST keywords)
-    _container_image_fail("add_container_image()"
-      "missing image name (the first argument)")
-  endif()
-  set(name "${ARGV0}")
-  set(ctx "add_container_image(${name})")
+  _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
+    "${options};${one_value};${multi_value}")
   _container_image_check_name("${ctx}" "${name}")
-  if(TARGET "${name}-load")
-    _container_image_fail("${ctx}" "the target \"${name}-load\" already "
-      "exists; add_container_image(${name}) defines it to load the image "
-      "(rename one of them)")
-  endif()
-
-  cmake_parse_arguments(PARSE_ARGV 1 arg
+  _container_image_check_load_name("${ctx}" "${name}")
+  _container_image_parse(arg "${ctx}"
     "${options}" "${one_value}" "${multi_value}")
-  # The keywords actually written, to tell `USER ""` from no USER at all.
-  set(given "")
-  if(ARGC GREATER 1)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 1 ${last})
-      if("${ARGV${i}}" IN_LIST keywords)
-        list(APPEND given "${ARGV${i}}")
-      endif()
-    endforeach()
-  endif()
-  _container_image_check_parsed("${ctx}" arg "${one_value};${multi_value}"
-    "${given}")
-  if(DEFINED arg_UNPARSED_ARGUMENTS)
-    set(unknown "")
-    foreach(argument IN LISTS arg_UNPARSED_ARGUMENTS)
-      string(APPEND unknown " \"${argument}\"")
-    endforeach()
-    list(JOIN keywords ", " known)
-    _container_image_fail("${ctx}" "unknown argument(s)${unknown} (the "
-      "keywords are ${known})")
-  endif()
 
-  # ---- The base image ----
+  # Each step checks its keywords and sets the settings it names.
+  _container_image_base_settings("${ctx}" arg)
+  _container_image_compression_settings("${ctx}" arg)
+  _container_image_runtime_settings("${ctx}" arg)
+  _container_image_path_settings("${ctx}" arg)
+  _container_image_command_settings("${ctx}" arg)
+  _container_image_label_settings("${ctx}" arg)
+  _container_image_signal_port_settings("${ctx}" arg)
+  _container_image_annotation_settings(arg)
+  if(DEFINED arg_TAGS)
+    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+  else()
+    _container_image_default_tags(tags "${ctx}" "${name}")
+  endif()
+  set(targets "${arg_TARGETS}")
+  list(REMOVE_DUPLICATES targets)
+  set(skeleton "${arg_SKELETON}")
+  _container_image_output(output "${ctx}" "${name}" arg)
 
+  # ---- The target now, the build rule at the end of the directory ----
+  # container_image_add_files() and the like may still add to the image, and
+  # TARGETS may still be defined, until the end of this directory.
+  _container_image_add_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
+  _container_image_store_settings("${name}")
+  # EVAL so that the name is expanded now: the arguments of a deferred call
+  # are otherwise evaluated when it runs, where ${name} no longer exists.
+  # The name is a valid target name, so it needs no quoting beyond [[ ]].
+  cmake_language(EVAL CODE
+    "cmake_language(DEFER CALL _container_image_finalize [[${name}]])")
+endfunction()
+
+# ---- Private: the steps of add_container_image() ----------------------------
+# Each checks keywords parsed with <prefix> and sets, in the caller's scope,
+# the settings (of _CONTAINER_IMAGE_SETTINGS) that it names.
+
+# Sets each variable named to its value in the scope of the caller of the
+# function that calls this.
+macro(_container_image_set_in_parent)
+  foreach(variable IN ITEMS ${ARGN})
+    set(${variable} "${${variable}}" PARENT_SCOPE)
+  endforeach()
+endmacro()
+
+# Sets base, base_depend and base_tag from BASE and BASE_TAG.
+function(_container_image_base_settings ctx prefix)
   # A path of the build host, relative to the source directory; one from a
   # generator expression is resolved by file(GENERATE) and checked by the
   # tool. Rebuild when it changes: a layout directory changes its index.json
   # whenever its content changes (its blobs are named by their digests).
   set(base "")
   set(base_depend "")
-  if(DEFINED arg_BASE)
-    set(base "${arg_BASE}")
+  if(DEFINED ${prefix}_BASE)
+    set(base "${${prefix}_BASE}")
     if(NOT "${base}" MATCHES "\\$<")
       cmake_path(ABSOLUTE_PATH base
         BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
@@ -303,12 +325,12 @@ function(add_container_image)
     endif()
   endif()
   set(base_tag "")
-  if(DEFINED arg_BASE_TAG)
-    if(NOT DEFINED arg_BASE)
-      _container_image_fail("${ctx}" "BASE_TAG \"${arg_BASE_TAG}\" is given "
+  if(DEFINED ${prefix}_BASE_TAG)
+    set(base_tag "${${prefix}_BASE_TAG}")
+    if(NOT DEFINED ${prefix}_BASE)
+      _container_image_fail("${ctx}" "BASE_TAG \"${base_tag}\" is given "
         "without BASE; it picks an image of the BASE")
     endif()
-    set(base_tag "${arg_BASE_TAG}")
     string(LENGTH "${base_tag}" length)
     if(NOT "${base_tag}" MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
        OR length GREATER 128)
@@ -319,21 +341,26 @@ function(add_container_image)
       endif()
     endif()
   endif()
+  _container_image_set_in_parent(base base_depend base_tag)
+endfunction()
 
+# Sets compression and compression_level from COMPRESSION and
+# COMPRESSION_LEVEL.
+function(_container_image_compression_settings ctx prefix)
   set(compression gzip)
-  if(DEFINED arg_COMPRESSION)
-    if(NOT "${arg_COMPRESSION}" MATCHES "^(gzip|zstd|none)$")
-      _container_image_fail("${ctx}" "COMPRESSION \"${arg_COMPRESSION}\" is "
+  if(DEFINED ${prefix}_COMPRESSION)
+    set(compression "${${prefix}_COMPRESSION}")
+    if(NOT "${compression}" MATCHES "^(gzip|zstd|none)$")
+      _container_image_fail("${ctx}" "COMPRESSION \"${compression}\" is "
         "not one of gzip, zstd, none")
     endif()
-    set(compression "${arg_COMPRESSION}")
   endif()
   set(compression_level "")
-  if(DEFINED arg_COMPRESSION_LEVEL)
+  if(DEFINED ${prefix}_COMPRESSION_LEVEL)
+    set(level "${${prefix}_COMPRESSION_LEVEL}")
     if("${compression}" STREQUAL "none")
-      _container_image_fail("${ctx}" "COMPRESSION_LEVEL "
-        "\"${arg_COMPRESSION_LEVEL}\" is given with COMPRESSION none; drop one "
-        "of them")
+      _container_image_fail("${ctx}" "COMPRESSION_LEVEL \"${level}\" is given "
+        "with COMPRESSION none; drop one of them")
     elseif("${compression}" STREQUAL "zstd")
       set(levels "^([1-9]|1[0-9])$" 19)
     else()
@@ -341,34 +368,37 @@ function(add_container_image)
     endif()
     list(GET levels 0 levels_regex)
     list(GET levels 1 max_level)
-    if(NOT "${arg_COMPRESSION_LEVEL}" MATCHES "${levels_regex}")
-      _container_image_fail("${ctx}" "COMPRESSION_LEVEL "
-        "\"${arg_COMPRESSION_LEVEL}\" is not a ${compression} level from 1 "
-        "(fastest) to ${max_level} (smallest)")
+    if(NOT "${level}" MATCHES "${levels_regex}")
+      _container_image_fail("${ctx}" "COMPRESSION_LEVEL \"${level}\" is not a "
+        "${compression} level from 1 (fastest) to ${max_level} (smallest)")
     endif()
-    set(compression_level "${arg_COMPRESSION_LEVEL}")
+    set(compression_level "${level}")
   endif()
+  _container_image_set_in_parent(compression compression_level)
+endfunction()
 
-  # ---- Runtime dependencies ----
-
+# Sets runtime_mode, sysroot and runtime_libraries from RUNTIME_DEPENDENCIES,
+# SYSROOT and RUNTIME_LIBRARIES.
+function(_container_image_runtime_settings ctx prefix)
   set(runtime_mode auto)
-  if(DEFINED arg_RUNTIME_DEPENDENCIES)
-    if(NOT "${arg_RUNTIME_DEPENDENCIES}" MATCHES "^(AUTO|NONE)$")
-      _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES "
-        "\"${arg_RUNTIME_DEPENDENCIES}\" is not one of AUTO, NONE")
+  if(DEFINED ${prefix}_RUNTIME_DEPENDENCIES)
+    set(mode "${${prefix}_RUNTIME_DEPENDENCIES}")
+    if(NOT "${mode}" MATCHES "^(AUTO|NONE)$")
+      _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES \"${mode}\" is not "
+        "one of AUTO, NONE")
     endif()
-    string(TOLOWER "${arg_RUNTIME_DEPENDENCIES}" runtime_mode)
+    string(TOLOWER "${mode}" runtime_mode)
   endif()
 
   # NONE bundles nothing, so these would be silently ignored.
   if(runtime_mode STREQUAL "none")
-    if(DEFINED arg_SYSROOT)
-      _container_image_fail("${ctx}" "SYSROOT \"${arg_SYSROOT}\" is given "
-        "with RUNTIME_DEPENDENCIES NONE, which resolves no libraries; drop "
-        "one of them")
+    if(DEFINED ${prefix}_SYSROOT)
+      _container_image_fail("${ctx}" "SYSROOT \"${${prefix}_SYSROOT}\" is "
+        "given with RUNTIME_DEPENDENCIES NONE, which resolves no libraries; "
+        "drop one of them")
     endif()
-    if(DEFINED arg_RUNTIME_LIBRARIES)
-      list(JOIN arg_RUNTIME_LIBRARIES "\" \"" libraries)
+    if(DEFINED ${prefix}_RUNTIME_LIBRARIES)
+      list(JOIN ${prefix}_RUNTIME_LIBRARIES "\" \"" libraries)
       _container_image_fail("${ctx}" "RUNTIME_LIBRARIES \"${libraries}\" is "
         "given with RUNTIME_DEPENDENCIES NONE, which bundles no libraries; "
         "drop one of them")
@@ -378,30 +408,25 @@ function(add_container_image)
   # The sysroot is a directory of the build host; a generator expression is
   # resolved by file(GENERATE) and checked by the tool.
   set(sysroot "")
-  if(DEFINED arg_SYSROOT)
-    set(sysroot "${arg_SYSROOT}")
-    if(NOT "${sysroot}" MATCHES "\\$<")
-      cmake_path(IS_ABSOLUTE sysroot absolute)
-      if(NOT absolute)
-        _container_image_fail("${ctx}" "SYSROOT \"${sysroot}\" is not an "
-          "absolute path")
-      endif()
-    endif()
+  if(DEFINED ${prefix}_SYSROOT)
+    set(sysroot "${${prefix}_SYSROOT}")
+    set(what "SYSROOT \"${sysroot}\" is not an absolute path")
   elseif(runtime_mode STREQUAL "auto" AND NOT "${CMAKE_SYSROOT}" STREQUAL "")
     set(sysroot "${CMAKE_SYSROOT}")
-    if(NOT "${sysroot}" MATCHES "\\$<")
-      cmake_path(IS_ABSOLUTE sysroot absolute)
-      if(NOT absolute)
-        _container_image_fail("${ctx}" "the default SYSROOT, CMAKE_SYSROOT "
-          "\"${sysroot}\", is not an absolute path; pass SYSROOT")
-      endif()
+    string(CONCAT what "the default SYSROOT, CMAKE_SYSROOT \"${sysroot}\", "
+      "is not an absolute path; pass SYSROOT")
+  endif()
+  if(NOT "${sysroot}" STREQUAL "" AND NOT "${sysroot}" MATCHES "\\$<")
+    cmake_path(IS_ABSOLUTE sysroot absolute)
+    if(NOT absolute)
+      _container_image_fail("${ctx}" "${what}")
     endif()
   endif()
 
   # Names are looked up like DT_NEEDED entries, paths are in the target
   # system (below the sysroot), so they start with "/" on any build host.
   set(runtime_libraries "")
-  foreach(library IN LISTS arg_RUNTIME_LIBRARIES)
+  foreach(library IN LISTS ${prefix}_RUNTIME_LIBRARIES)
     if("${library}" STREQUAL "")
       _container_image_fail("${ctx}" "a RUNTIME_LIBRARIES value is empty")
     endif()
@@ -414,39 +439,68 @@ function(add_container_image)
     list(APPEND runtime_libraries "${library}")
   endforeach()
   list(REMOVE_DUPLICATES runtime_libraries)
+  _container_image_set_in_parent(runtime_mode sysroot runtime_libraries)
+endfunction()
 
-  # ---- In-image paths and the config ----
-
+# Sets destination, workdir and volumes, the in-image directories of
+# DESTINATION, WORKDIR and VOLUMES, normalized.
+function(_container_image_path_settings ctx prefix)
   set(destination /)
-  if(DEFINED arg_DESTINATION)
+  if(DEFINED ${prefix}_DESTINATION)
     _container_image_image_dir(destination "${ctx}" DESTINATION
-      "${arg_DESTINATION}")
+      "${${prefix}_DESTINATION}")
   endif()
-
   set(workdir "")
-  if(DEFINED arg_WORKDIR)
-    _container_image_image_dir(workdir "${ctx}" WORKDIR "${arg_WORKDIR}")
+  if(DEFINED ${prefix}_WORKDIR)
+    _container_image_image_dir(workdir "${ctx}" WORKDIR
+      "${${prefix}_WORKDIR}")
   endif()
+  set(volumes "")
+  foreach(volume IN LISTS ${prefix}_VOLUMES)
+    _container_image_image_dir(volume "${ctx}" VOLUMES "${volume}")
+    list(APPEND volumes "${volume}")
+  endforeach()
+  list(REMOVE_DUPLICATES volumes)
+  _container_image_set_in_parent(destination workdir volumes)
+endfunction()
 
+# Sets entrypoint, cmd, env and user to ENTRYPOINT, CMD, ENV and USER, once
+# they are checked.
+function(_container_image_command_settings ctx prefix)
   foreach(kw IN ITEMS ENTRYPOINT CMD)
-    if(DEFINED arg_${kw})
-      list(GET arg_${kw} 0 program)
+    if(DEFINED ${prefix}_${kw})
+      list(GET ${prefix}_${kw} 0 program)
       if("${program}" STREQUAL "")
         _container_image_fail("${ctx}" "the first ${kw} argument (the program) "
           "is empty")
       endif()
     endif()
   endforeach()
-
-  foreach(entry IN LISTS arg_ENV)
+  foreach(entry IN LISTS ${prefix}_ENV)
     if(NOT "${entry}" MATCHES "^[^=]+=")
       _container_image_fail("${ctx}" "ENV value \"${entry}\" is not of the "
         "form NAME=value")
     endif()
   endforeach()
+  set(user "${${prefix}_USER}")
+  if(DEFINED ${prefix}_USER AND ("${user}" MATCHES "[ \t\r\n]"
+                                 OR NOT "${user}" MATCHES "^[^:]+(:[^:]+)?$"))
+    _container_image_fail("${ctx}" "USER value \"${user}\" is not of the "
+      "form <user>[:<group>] (no whitespace, at most one ':', neither part "
+      "empty)")
+  endif()
+  set(entrypoint "${${prefix}_ENTRYPOINT}")
+  set(cmd "${${prefix}_CMD}")
+  set(env "${${prefix}_ENV}")
+  _container_image_set_in_parent(entrypoint cmd env user)
+endfunction()
+
+# Sets labels to LABELS, once it and ANNOTATIONS are checked: key=value
+# entries, each key once.
+function(_container_image_label_settings ctx prefix)
   foreach(kw IN ITEMS LABELS ANNOTATIONS)
     set(keys "")
-    foreach(entry IN LISTS arg_${kw})
+    foreach(entry IN LISTS ${prefix}_${kw})
       if(NOT "${entry}" MATCHES "^([^=]+)=")
         _container_image_fail("${ctx}" "${kw} value \"${entry}\" is not of the "
           "form key=value")
@@ -459,26 +513,17 @@ function(add_container_image)
       list(APPEND keys "${CMAKE_MATCH_1}")
     endforeach()
   endforeach()
+  set(labels "${${prefix}_LABELS}")
+  _container_image_set_in_parent(labels)
+endfunction()
 
-  if(DEFINED arg_USER AND ("${arg_USER}" MATCHES "[ \t\r\n]"
-                           OR NOT "${arg_USER}" MATCHES "^[^:]+(:[^:]+)?$"))
-    _container_image_fail("${ctx}" "USER value \"${arg_USER}\" is not of the "
-      "form <user>[:<group>] (no whitespace, at most one ':', neither part "
-      "empty)")
-  endif()
-
-  set(volumes "")
-  foreach(volume IN LISTS arg_VOLUMES)
-    _container_image_image_dir(volume "${ctx}" VOLUMES "${volume}")
-    list(APPEND volumes "${volume}")
-  endforeach()
-  list(REMOVE_DUPLICATES volumes)
-
+# Sets stop_signal and exposed_ports from STOPSIGNAL and EXPOSE.
+function(_container_image_signal_port_settings ctx prefix)
   # Names as Docker's STOPSIGNAL takes them (SIGTERM, TERM, SIGRTMIN+3), or
   # numbers; the tool writes the value as given.
   set(stop_signal "")
-  if(DEFINED arg_STOPSIGNAL)
-    set(stop_signal "${arg_STOPSIGNAL}")
+  if(DEFINED ${prefix}_STOPSIGNAL)
+    set(stop_signal "${${prefix}_STOPSIGNAL}")
     if(NOT "${stop_signal}" MATCHES "^(SIG)?[A-Z][A-Z0-9+-]*$"
        AND NOT ("${stop_signal}" MATCHES "^[1-9][0-9]?$"
                 AND stop_signal LESS_EQUAL 64))
@@ -489,7 +534,7 @@ function(add_container_image)
   endif()
 
   set(exposed_ports "")
-  foreach(port IN LISTS arg_EXPOSE)
+  foreach(port IN LISTS ${prefix}_EXPOSE)
     set(port_re "^([1-9][0-9]?[0-9]?[0-9]?[0-9]?)(/(tcp|udp|sctp))?$")
     if(NOT "${port}" MATCHES "${port_re}" OR CMAKE_MATCH_1 GREATER 65535)
       _container_image_fail("${ctx}" "EXPOSE value \"${port}\" is not of the "
@@ -501,12 +546,15 @@ function(add_container_image)
     list(APPEND exposed_ports "${port}")
   endforeach()
   list(REMOVE_DUPLICATES exposed_ports)
+  _container_image_set_in_parent(stop_signal exposed_ports)
+endfunction()
 
-  # ---- Annotations: the user's, then the ones filled from project() ----
-
-  set(annotations "${arg_ANNOTATIONS}")
+# Sets annotations: the ANNOTATIONS, then the ones filled from project() and
+# git, each unless ANNOTATIONS sets its key.
+function(_container_image_annotation_settings prefix)
+  set(annotations "${${prefix}_ANNOTATIONS}")
   set(user_keys "")
-  foreach(entry IN LISTS arg_ANNOTATIONS)
+  foreach(entry IN LISTS ${prefix}_ANNOTATIONS)
     string(REGEX MATCH "^[^=]+" key "${entry}")
     list(APPEND user_keys "${key}")
   endforeach()
@@ -526,85 +574,34 @@ function(add_container_image)
       list(APPEND annotations "${key}=${value}")
     endif()
   endforeach()
+  _container_image_set_in_parent(annotations)
+endfunction()
 
-  # ---- Names and the output ----
-
-  set(tags "")
-  if(DEFINED arg_TAGS)
-    foreach(tag IN LISTS arg_TAGS)
-      _container_image_normalize_tag(normalized error "${tag}")
-      if(NOT "${error}" STREQUAL "")
-        _container_image_fail("${ctx}" "TAGS value \"${tag}\" is not a valid "
-          "image reference: ${error}")
-      endif()
-      list(APPEND tags "${normalized}")
-    endforeach()
-  else()
-    _container_image_normalize_tag(tags error "${name}")
-    if(NOT "${error}" STREQUAL "")
-      _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
-        "not a valid image reference (${error}); pass TAGS")
-    endif()
+# Sets <out> to the default tag of image <name>, "<name>:latest".
+function(_container_image_default_tags out ctx name)
+  _container_image_normalize_tag(tag error "${name}")
+  if(NOT "${error}" STREQUAL "")
+    _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
+      "not a valid image reference (${error}); pass TAGS")
   endif()
-  list(REMOVE_DUPLICATES tags)
+  set(${out} "${tag}" PARENT_SCOPE)
+endfunction()
 
-  set(output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
-  if(DEFINED arg_OUTPUT)
-    if("${arg_OUTPUT}" MATCHES "/$")
-      _container_image_fail("${ctx}" "OUTPUT \"${arg_OUTPUT}\" names a "
-        "directory, not the tarball")
-    endif()
-    set(output "${arg_OUTPUT}")
-    if(NOT IS_ABSOLUTE "${output}")
-      set(output "${CMAKE_CURRENT_BINARY_DIR}/${output}")
-    endif()
-  endif()
-  cmake_path(SET output NORMALIZE "${output}")
-  get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
-  if(NOT "${owner}" STREQUAL "")
-    _container_image_fail("${ctx}" "OUTPUT \"${output}\" is already the output "
-      "of add_container_image(${owner})")
-  endif()
-  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}" "${name}")
-
-  # ---- The target now, the build rule at the end of the directory ----
-  # container_image_add_files() and the like may still add to the image, and
-  # TARGETS may still be defined, until the end of this directory.
-
-  set(all ALL)
-  if(arg_EXCLUDE_FROM_ALL)
-    set(all "")
-  endif()
-  add_custom_target("${name}" ${all} DEPENDS "${output}")
-  set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
-  _container_image_add_load_target("${name}" "${output}")
-
-  set(targets "${arg_TARGETS}")
-  list(REMOVE_DUPLICATES targets)
-  set(skeleton "${arg_SKELETON}")
-  foreach(setting IN ITEMS targets destination compression compression_level
-      tags workdir exposed_ports volumes stop_signal annotations base base_tag
-      base_depend skeleton runtime_mode sysroot runtime_libraries)
+# Stores the settings (the variables of the caller named in
+# _CONTAINER_IMAGE_SETTINGS) on the target of image <name>, with no added
+# files, directories or links yet.
+function(_container_image_store_settings name)
+  foreach(setting IN LISTS _CONTAINER_IMAGE_SETTINGS)
     string(TOUPPER "${setting}" property)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
   endforeach()
-  foreach(kw IN ITEMS ENTRYPOINT CMD ENV USER LABELS)
-    set_property(TARGET "${name}"
-      PROPERTY "_CONTAINER_IMAGE_${kw}" "${arg_${kw}}")
+  foreach(kind IN ITEMS FILES DIRECTORIES SYMLINKS)
+    set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT" 0)
   endforeach()
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT 0)
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT 0)
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT 0)
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED FALSE)
   set_property(TARGET "${name}"
     PROPERTY _CONTAINER_IMAGE_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
-
-  # EVAL so that the name is expanded now: the arguments of a deferred call
-  # are otherwise evaluated when it runs, where ${name} no longer exists.
-  # The name is a valid target name, so it needs no quoting beyond [[ ]].
-  cmake_language(EVAL CODE
-    "cmake_language(DEFER CALL _container_image_finalize [[${name}]])")
 endfunction()
 
 #[=======================================================================[.rst:
@@ -650,28 +647,11 @@ endfunction()
 function(container_image_add_files)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(one_value DESTINATION MODE OWNER)
-
-  if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST one_value)
-    _container_image_fail("container_image_add_files()"
-      "missing image name (the first argument)")
-  endif()
-  set(name "${ARGV0}")
-  set(ctx "container_image_add_files(${name})")
+  _container_image_name(name ctx container_image_add_files ${ARGC} "${ARGV0}"
+    "${one_value}")
   _container_image_check_image("${ctx}" "${name}" container_image_add_files)
-
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "")
-  set(given "")
-  if(ARGC GREATER 1)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 1 ${last})
-      if("${ARGV${i}}" IN_LIST one_value)
-        list(APPEND given "${ARGV${i}}")
-      endif()
-    endforeach()
-  endif()
-  # The unparsed arguments are the paths.
-  _container_image_check_parsed("${ctx}" arg "${one_value}" "${given}")
-
+  # The other arguments are the paths.
+  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
   if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
     _container_image_fail("${ctx}" "no files or directories given")
   endif()
@@ -682,7 +662,6 @@ function(container_image_add_files)
     "${arg_DESTINATION}")
   _container_image_mode_owner(mode owner "${ctx}" arg)
 
-  get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT)
   foreach(path IN LISTS arg_UNPARSED_ARGUMENTS)
     if("${path}" STREQUAL "")
       _container_image_fail("${ctx}" "a path is empty")
@@ -693,20 +672,13 @@ function(container_image_add_files)
       cmake_path(ABSOLUTE_PATH path
         BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     endif()
-    set(prefix "_CONTAINER_IMAGE_FILES_${count}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_SOURCE" "${path}")
-    set_property(TARGET "${name}"
-      PROPERTY "${prefix}_DESTINATION" "${destination}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_MODE" "${mode}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_OWNER" "${owner}")
-    math(EXPR count "${count} + 1")
-
+    _container_image_add_entry("${name}" FILES SOURCE "${path}"
+      DESTINATION "${destination}" MODE "${mode}" OWNER "${owner}")
     # Rebuild when it changes; the tool's depfile lists a directory's files.
     string(REGEX REPLACE "(.)/+$" "\\1" depend "${path}")
     set_property(TARGET "${name}" APPEND
       PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS "${depend}")
   endforeach()
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FILES_COUNT ${count})
 endfunction()
 
 #[=======================================================================[.rst:
@@ -744,46 +716,23 @@ endfunction()
 function(container_image_add_directories)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(one_value MODE OWNER)
-
-  if(ARGC EQUAL 0 OR "${ARGV0}" IN_LIST one_value)
-    _container_image_fail("container_image_add_directories()"
-      "missing image name (the first argument)")
-  endif()
-  set(name "${ARGV0}")
-  set(ctx "container_image_add_directories(${name})")
+  _container_image_name(name ctx container_image_add_directories ${ARGC}
+    "${ARGV0}" "${one_value}")
   _container_image_check_image("${ctx}" "${name}"
     container_image_add_directories)
-
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "")
-  set(given "")
-  if(ARGC GREATER 1)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 1 ${last})
-      if("${ARGV${i}}" IN_LIST one_value)
-        list(APPEND given "${ARGV${i}}")
-      endif()
-    endforeach()
-  endif()
-  # The unparsed arguments are the directories.
-  _container_image_check_parsed("${ctx}" arg "${one_value}" "${given}")
+  # The other arguments are the directories.
+  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
   if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
     _container_image_fail("${ctx}" "no directories given")
   endif()
   _container_image_mode_owner(mode owner "${ctx}" arg)
 
-  get_property(count TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT)
   foreach(directory IN LISTS arg_UNPARSED_ARGUMENTS)
     _container_image_entry_path(directory "${ctx}" "directory" "${name}"
       "${directory}")
-    set(prefix "_CONTAINER_IMAGE_DIRECTORIES_${count}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_PATH" "${directory}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_MODE" "${mode}")
-    set_property(TARGET "${name}" PROPERTY "${prefix}_OWNER" "${owner}")
-    math(EXPR count "${count} + 1")
+    _container_image_add_entry("${name}" DIRECTORIES PATH "${directory}"
+      MODE "${mode}" OWNER "${owner}")
   endforeach()
-  set_property(TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_DIRECTORIES_COUNT ${count})
 endfunction()
 
 #[=======================================================================[.rst:
@@ -816,30 +765,25 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_symlink)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  if(ARGC EQUAL 0)
-    _container_image_fail("container_image_add_symlink()"
-      "missing image name (the first argument)")
-  endif()
-  set(name "${ARGV0}")
-  set(ctx "container_image_add_symlink(${name})")
+  _container_image_name(name ctx container_image_add_symlink ${ARGC}
+    "${ARGV0}" "")
   _container_image_check_image("${ctx}" "${name}" container_image_add_symlink)
-
-  if(ARGC LESS 2)
+  # No keywords: the other arguments are <path> and <target>.
+  _container_image_parse(arg "${ctx}" "" "" "" ARGUMENTS)
+  list(LENGTH arg_UNPARSED_ARGUMENTS count)
+  if(count LESS 1)
     _container_image_fail("${ctx}" "no <path> and <target> given")
   endif()
-  set(path "${ARGV1}")
-  if(ARGC LESS 3)
+  list(GET arg_UNPARSED_ARGUMENTS 0 path)
+  if(count LESS 2)
     _container_image_fail("${ctx}" "no <target> given for the link "
       "\"${path}\"")
   endif()
-  set(target "${ARGV2}")
-  if(ARGC GREATER 3)
-    set(extra "")
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 3 ${last})
-      string(APPEND extra " \"${ARGV${i}}\"")
-    endforeach()
-    _container_image_fail("${ctx}" "unexpected argument(s)${extra} after "
+  list(GET arg_UNPARSED_ARGUMENTS 1 target)
+  if(count GREATER 2)
+    list(SUBLIST arg_UNPARSED_ARGUMENTS 2 -1 rest)
+    list(JOIN rest "\" \"" extra)
+    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
       "<path> \"${path}\" and <target> \"${target}\"")
   endif()
   if("${target}" STREQUAL "")
@@ -848,14 +792,8 @@ function(container_image_add_symlink)
   endif()
   _container_image_entry_path(path "${ctx}" "symbolic link" "${name}"
     "${path}")
-
-  get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT)
-  set(prefix "_CONTAINER_IMAGE_SYMLINKS_${count}")
-  set_property(TARGET "${name}" PROPERTY "${prefix}_PATH" "${path}")
-  set_property(TARGET "${name}" PROPERTY "${prefix}_TARGET" "${target}")
-  math(EXPR count "${count} + 1")
-  set_property(TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_SYMLINKS_COUNT ${count})
+  _container_image_add_entry("${name}" SYMLINKS PATH "${path}"
+    TARGET "${target}")
 endfunction()
 
 # ---- Private: the end of the directory ---------------------------------------
@@ -866,25 +804,27 @@ function(_container_image_finalize name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(ctx "add_container_image(${name})")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
+  _container_image_load_settings("${name}")
+  _container_image_check_tool("${ctx}")
+  _container_image_check_targets("${ctx}")
+  _container_image_spec(spec_json "${name}")
+  _container_image_add_build_rule("${name}" "${spec_json}")
+endfunction()
 
-  foreach(setting IN ITEMS targets destination compression compression_level
-      tags workdir exposed_ports volumes stop_signal annotations base base_tag
-      base_depend skeleton runtime_mode sysroot runtime_libraries entrypoint
-      cmd env user
-      labels files_count files_depends directories_count symlinks_count)
+# Sets the settings (the variables named in _CONTAINER_IMAGE_SETTINGS) to
+# those stored on the target of image <name>.
+function(_container_image_load_settings name)
+  foreach(setting IN LISTS _CONTAINER_IMAGE_SETTINGS)
     string(TOUPPER "${setting}" property)
-    get_property(${setting} TARGET "${name}"
-      PROPERTY "_CONTAINER_IMAGE_${property}")
+    get_property(value TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${property}")
+    set(${setting} "${value}" PARENT_SCOPE)
   endforeach()
+endfunction()
 
-  if(NOT TARGET ocipack::ocipack)
-    _container_image_fail("${ctx}" "the target ocipack::ocipack (the ocipack "
-      "tool) is not defined here; call find_package(ocipack CONFIG REQUIRED), "
-      "or add_subdirectory() the ocipack sources, in this directory or a "
-      "parent one")
-  endif()
-
-  # The path of the first executable is the default CMD.
+# Fails unless every one of the TARGETS (the setting) is an executable, a
+# shared library or a module library; sets cmd, when neither it nor
+# entrypoint is set, to the in-image path of the first executable.
+function(_container_image_check_targets ctx)
   set(default_cmd "")
   foreach(target IN LISTS targets)
     if(NOT TARGET "${target}")
@@ -903,20 +843,47 @@ function(_container_image_finalize name)
     endif()
   endforeach()
   if("${cmd}" STREQUAL "" AND "${entrypoint}" STREQUAL "")
-    set(cmd "${default_cmd}")
+    set(cmd "${default_cmd}" PARENT_SCOPE)
   endif()
+endfunction()
 
-  # ---- The spec: the one input of the tool (schema version 1) ----
+# ---- The spec: the one input of the tool (schema version 1) ----
+# The functions below read the settings from the caller's scope.
 
-  set(spec_json "{\n  \"version\": 1,\n")
+# Sets <out> to the spec of image <name>.
+function(_container_image_spec out name)
+  _container_image_spec_image(spec "${name}")
+  _container_image_spec_config(config)
+  string(APPEND spec "  \"config\": {\n${config}  },\n")
+  _container_image_json_array(json "${annotations}")
+  string(APPEND spec "  \"annotations\": ${json},\n")
+  _container_image_spec_runtime(runtime)
+  string(APPEND spec "  \"runtime_dependencies\": ${runtime},\n")
+  _container_image_spec_added_layer(added "${name}")
+  _container_image_spec_targets_layer(from_targets)
+  if(NOT "${added}" STREQUAL "" AND NOT "${from_targets}" STREQUAL "")
+    string(APPEND added ",\n")
+  endif()
+  set(layers "${added}${from_targets}")
+  if("${layers}" STREQUAL "")
+    string(APPEND spec "  \"layers\": []\n")
+  else()
+    string(APPEND spec "  \"layers\": [\n${layers}\n  ]\n")
+  endif()
+  set(${out} "{\n  \"version\": 1,\n${spec}}\n" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the members of the spec before "config": the image, its tags,
+# compression, base and skeleton.
+function(_container_image_spec_image out name)
   _container_image_json_string(json "${name}")
-  string(APPEND spec_json "  \"image\": ${json},\n")
+  set(members "  \"image\": ${json},\n")
   _container_image_json_array(json "${tags}")
-  string(APPEND spec_json "  \"tags\": ${json},\n")
+  string(APPEND members "  \"tags\": ${json},\n")
   _container_image_json_string(json "${compression}")
-  string(APPEND spec_json "  \"compression\": ${json},\n")
+  string(APPEND members "  \"compression\": ${json},\n")
   if(NOT "${compression_level}" STREQUAL "")
-    string(APPEND spec_json "  \"compression_level\": ${compression_level},\n")
+    string(APPEND members "  \"compression_level\": ${compression_level},\n")
   endif()
   if(NOT "${base}" STREQUAL "")
     _container_image_json_string(json "${base}")
@@ -925,47 +892,39 @@ function(_container_image_finalize name)
       _container_image_json_string(json "${base_tag}")
       string(APPEND base_json ", \"tag\": ${json}")
     endif()
-    string(APPEND spec_json "  \"base\": ${base_json}},\n")
+    string(APPEND members "  \"base\": ${base_json}},\n")
   endif()
   if(skeleton)
-    string(APPEND spec_json "  \"skeleton\": true,\n")
+    string(APPEND members "  \"skeleton\": true,\n")
   endif()
+  set(${out} "${members}" PARENT_SCOPE)
+endfunction()
 
+# Sets <out> to the members of the spec's "config", one a line; a string
+# that is not set is left out, an array is always there.
+function(_container_image_spec_config out)
   set(config "")
-  if(NOT "${entrypoint}" STREQUAL "")
-    _container_image_json_array(json "${entrypoint}")
-    string(APPEND config "    \"entrypoint\": ${json},\n")
-  endif()
-  if(NOT "${cmd}" STREQUAL "")
-    _container_image_json_array(json "${cmd}")
-    string(APPEND config "    \"cmd\": ${json},\n")
-  endif()
-  _container_image_json_array(json "${env}")
-  string(APPEND config "    \"env\": ${json},\n")
-  if(NOT "${workdir}" STREQUAL "")
-    _container_image_json_string(json "${workdir}")
-    string(APPEND config "    \"workdir\": ${json},\n")
-  endif()
-  if(NOT "${user}" STREQUAL "")
-    _container_image_json_string(json "${user}")
-    string(APPEND config "    \"user\": ${json},\n")
-  endif()
-  _container_image_json_array(json "${exposed_ports}")
-  string(APPEND config "    \"exposed_ports\": ${json},\n")
-  _container_image_json_array(json "${volumes}")
-  string(APPEND config "    \"volumes\": ${json},\n")
-  if(NOT "${stop_signal}" STREQUAL "")
-    _container_image_json_string(json "${stop_signal}")
-    string(APPEND config "    \"stop_signal\": ${json},\n")
-  endif()
-  _container_image_json_array(json "${labels}")
-  string(APPEND config "    \"labels\": ${json}\n")
-  string(APPEND spec_json "  \"config\": {\n${config}  },\n")
+  foreach(member IN ITEMS entrypoint:array cmd:array env:always workdir:string
+      user:string exposed_ports:always volumes:always stop_signal:string
+      labels:always)
+    string(REGEX REPLACE ":.*" "" key "${member}")
+    if("${${key}}" STREQUAL "" AND NOT member MATCHES ":always$")
+      continue()
+    endif()
+    if(member MATCHES ":string$")
+      _container_image_json_string(json "${${key}}")
+    else()
+      _container_image_json_array(json "${${key}}")
+    endif()
+    string(APPEND config ",\n    \"${key}\": ${json}")
+  endforeach()
+  string(SUBSTRING "${config}" 2 -1 config)
+  set(${out} "${config}\n" PARENT_SCOPE)
+endfunction()
 
-  _container_image_json_array(json "${annotations}")
-  string(APPEND spec_json "  \"annotations\": ${json},\n")
-
-  # The tool adds the layer of the libraries itself, below the others.
+# Sets <out> to the spec's "runtime_dependencies" object. The tool adds the
+# layer of the libraries itself, below the others.
+function(_container_image_spec_runtime out)
   _container_image_json_string(json "${runtime_mode}")
   set(runtime "{\"mode\": ${json}")
   if(NOT "${sysroot}" STREQUAL "")
@@ -973,107 +932,68 @@ function(_container_image_finalize name)
     string(APPEND runtime ", \"sysroot\": ${json}")
   endif()
   _container_image_json_array(json "${runtime_libraries}")
-  string(APPEND runtime ", \"libraries\": ${json}}")
-  string(APPEND spec_json "  \"runtime_dependencies\": ${runtime},\n")
+  set(${out} "${runtime}, \"libraries\": ${json}}" PARENT_SCOPE)
+endfunction()
 
-  # The added files, directories and symbolic links: one layer, in call
-  # order; "mode" and "owner" only where given.
-  set(layers "")
-  if(files_count GREATER 0 OR directories_count GREATER 0
-     OR symlinks_count GREATER 0)
-    set(files "")
-    set(separator "")
-    if(files_count GREATER 0)
-      math(EXPR last "${files_count} - 1")
-      foreach(i RANGE 0 ${last})
-        set(prefix "_CONTAINER_IMAGE_FILES_${i}")
-        get_property(source TARGET "${name}" PROPERTY "${prefix}_SOURCE")
-        get_property(to TARGET "${name}" PROPERTY "${prefix}_DESTINATION")
-        _container_image_json_string(json "${source}")
-        string(APPEND files "${separator}        {\"source\": ${json}, ")
-        _container_image_json_string(json "${to}")
-        string(APPEND files "\"destination\": ${json}")
-        _container_image_json_mode_owner(json "${name}" "${prefix}")
-        string(APPEND files "${json}}")
-        set(separator ",\n")
-      endforeach()
+# Sets <out> to the layer of the files, directories and symbolic links added
+# to image <name>: one layer, in call order; "" when none was added.
+function(_container_image_spec_added_layer out name)
+  set(files_keys source destination)
+  set(directories_keys path)
+  set(symlinks_keys path target)
+  set(added FALSE)
+  string(CONCAT layer "    {\n"
+    "      \"created_by\": \"ocipack: container_image_add_files\",\n")
+  set(separator ",\n")
+  foreach(kind IN ITEMS files directories symlinks)
+    _container_image_json_entries(entries "${name}" ${kind} ${${kind}_keys})
+    if(kind STREQUAL "symlinks")
+      set(separator "\n")
     endif()
-
-    set(directories "")
-    set(separator "")
-    if(directories_count GREATER 0)
-      math(EXPR last "${directories_count} - 1")
-      foreach(i RANGE 0 ${last})
-        set(prefix "_CONTAINER_IMAGE_DIRECTORIES_${i}")
-        get_property(path TARGET "${name}" PROPERTY "${prefix}_PATH")
-        _container_image_json_string(json "${path}")
-        string(APPEND directories "${separator}        {\"path\": ${json}")
-        _container_image_json_mode_owner(json "${name}" "${prefix}")
-        string(APPEND directories "${json}}")
-        set(separator ",\n")
-      endforeach()
+    if("${entries}" STREQUAL "")
+      string(APPEND layer "      \"${kind}\": []${separator}")
+    else()
+      set(added TRUE)
+      string(APPEND layer "      \"${kind}\": [\n${entries}\n      ]${separator}")
     endif()
-
-    set(symlinks "")
-    set(separator "")
-    if(symlinks_count GREATER 0)
-      math(EXPR last "${symlinks_count} - 1")
-      foreach(i RANGE 0 ${last})
-        set(prefix "_CONTAINER_IMAGE_SYMLINKS_${i}")
-        get_property(path TARGET "${name}" PROPERTY "${prefix}_PATH")
-        get_property(target TARGET "${name}" PROPERTY "${prefix}_TARGET")
-        _container_image_json_string(json "${path}")
-        string(APPEND symlinks "${separator}        {\"path\": ${json}, ")
-        _container_image_json_string(json "${target}")
-        string(APPEND symlinks "\"target\": ${json}}")
-        set(separator ",\n")
-      endforeach()
-    endif()
-
-    string(APPEND layers "    {\n"
-      "      \"created_by\": \"ocipack: container_image_add_files\",\n")
-    foreach(kind IN ITEMS files directories symlinks)
-      if("${${kind}}" STREQUAL "")
-        string(APPEND layers "      \"${kind}\": []")
-      else()
-        string(APPEND layers "      \"${kind}\": [\n${${kind}}\n      ]")
-      endif()
-      if(kind STREQUAL "symlinks")
-        string(APPEND layers "\n")
-      else()
-        string(APPEND layers ",\n")
-      endif()
-    endforeach()
-    string(APPEND layers "    }")
-  endif()
-  if(NOT "${targets}" STREQUAL "")
-    if(NOT "${layers}" STREQUAL "")
-      string(APPEND layers ",\n")
-    endif()
-    list(JOIN targets " " target_names)
-    _container_image_json_string(json
-      "ocipack: add_container_image TARGETS ${target_names}")
-    string(APPEND layers "    {\n      \"created_by\": ${json},\n"
-      "      \"files\": [\n")
-    _container_image_json_string(to "${destination}")
-    set(separator "")
-    foreach(target IN LISTS targets)
-      string(APPEND layers "${separator}        {\"source\": "
-        "\"$<TARGET_FILE:${target}>\", \"destination\": ${to}, "
-        "\"elf\": true}")
-      set(separator ",\n")
-    endforeach()
-    string(APPEND layers "\n      ],\n"
-      "      \"directories\": [],\n      \"symlinks\": []\n    }")
-  endif()
-  if("${layers}" STREQUAL "")
-    string(APPEND spec_json "  \"layers\": []\n}\n")
+  endforeach()
+  if(NOT added)
+    set(layer "")
   else()
-    string(APPEND spec_json "  \"layers\": [\n${layers}\n  ]\n}\n")
+    string(APPEND layer "    }")
   endif()
+  set(${out} "${layer}" PARENT_SCOPE)
+endfunction()
 
-  # ---- Files and the build rule ----
+# Sets <out> to the layer of the TARGETS, each an ELF file copied to the
+# destination; "" when there are none.
+function(_container_image_spec_targets_layer out)
+  set(${out} "" PARENT_SCOPE)
+  if("${targets}" STREQUAL "")
+    return()
+  endif()
+  list(JOIN targets " " target_names)
+  _container_image_json_string(json
+    "ocipack: add_container_image TARGETS ${target_names}")
+  set(layer "    {\n      \"created_by\": ${json},\n      \"files\": [\n")
+  _container_image_json_string(to "${destination}")
+  set(separator "")
+  foreach(target IN LISTS targets)
+    string(APPEND layer "${separator}        {\"source\": "
+      "\"$<TARGET_FILE:${target}>\", \"destination\": ${to}, \"elf\": true}")
+    set(separator ",\n")
+  endforeach()
+  string(APPEND layer "\n      ],\n"
+    "      \"directories\": [],\n      \"symlinks\": []\n    }")
+  set(${out} "${layer}" PARENT_SCOPE)
+endfunction()
 
+# ---- Files and the build rule ----
+
+# Writes <spec_json>, the spec of image <name>, with file(GENERATE) and adds
+# the custom command that builds the tarball from it; reads the settings
+# targets and base_depend from the caller's scope.
+function(_container_image_add_build_rule name spec_json)
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
     set(spec "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}-$<CONFIG>.spec.json")
@@ -1085,11 +1005,7 @@ function(_container_image_finalize name)
   file(GENERATE OUTPUT "${spec}" CONTENT "${spec_json}")
 
   get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
-  # Ninja creates the directory of an OUTPUT, the Makefile generators do not.
-  if(NOT "${output}" MATCHES "\\$<")
-    cmake_path(GET output PARENT_PATH output_dir)
-    file(MAKE_DIRECTORY "${output_dir}")
-  endif()
+  _container_image_make_output_dir("${output}")
   set(depfile "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.d")
   # The depfile adds the files inside added directories. CMake 3.20 reads
   # it with Ninja and Makefiles only; 3.21 added Visual Studio and Xcode.
@@ -1101,6 +1017,8 @@ function(_container_image_finalize name)
   # The tool keeps the layers it made there, so that a rebuild compresses
   # again only the layers that changed.
   set(cache_dir "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.layers")
+  get_property(files_depends TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS)
   add_custom_command(OUTPUT "${output}"
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
@@ -1149,79 +1067,117 @@ endfunction()
 #]=======================================================================]
 function(add_container_image_index)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  cmake_parse_arguments(PARSE_ARGV 0 arg "EXCLUDE_FROM_ALL" "OUTPUT" "IMAGES;TAGS")
-  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
-    _container_image_fail("add_container_image_index()" "the image name is missing")
-  endif()
-  list(POP_FRONT arg_UNPARSED_ARGUMENTS name)
-  set(ctx "add_container_image_index(${name})")
-  if(arg_UNPARSED_ARGUMENTS)
-    list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
-    _container_image_fail("${ctx}" "unknown arguments \"${extra}\"")
-  endif()
+  set(options EXCLUDE_FROM_ALL)
+  set(one_value OUTPUT)
+  set(multi_value IMAGES TAGS)
+  _container_image_name(name ctx add_container_image_index ${ARGC} "${ARGV0}"
+    "${options};${one_value};${multi_value}")
   _container_image_check_name("${ctx}" "${name}")
-  _container_image_check_parsed("${ctx}" arg "OUTPUT;IMAGES;TAGS" "${ARGN}")
-  if(NOT arg_IMAGES)
+  _container_image_check_load_name("${ctx}" "${name}")
+  _container_image_parse(arg "${ctx}"
+    "${options}" "${one_value}" "${multi_value}")
+  if(NOT DEFINED arg_IMAGES)
     _container_image_fail("${ctx}" "IMAGES is required: the images to combine")
   endif()
-  if(NOT TARGET ocipack::ocipack)
-    _container_image_fail("${ctx}" "the target ocipack::ocipack (the ocipack tool) is not defined here")
-  endif()
+  _container_image_check_tool("${ctx}")
 
-  set(inputs "")
-  set(depends "")
-  set(image_targets "")
-  foreach(image IN LISTS arg_IMAGES)
-    if(TARGET "${image}")
-      get_property(file TARGET "${image}" PROPERTY CONTAINER_IMAGE_FILE)
-      if(NOT file)
-        _container_image_fail("${ctx}" "IMAGES \"${image}\" is a target but not an image of add_container_image()")
-      endif()
-      list(APPEND inputs "${file}")
-      list(APPEND depends "${file}")
-      list(APPEND image_targets "${image}")
-    else()
-      if(NOT "${image}" MATCHES "\\$<")
-        cmake_path(ABSOLUTE_PATH image BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-      endif()
-      list(APPEND inputs "${image}")
-      list(APPEND depends "${image}")
-    endif()
-  endforeach()
-
+  _container_image_index_inputs(inputs image_targets "${ctx}" "${arg_IMAGES}")
+  # Without TAGS the tool takes the names of the first image.
   set(tag_args "")
-  foreach(tag IN LISTS arg_TAGS)
-    _container_image_normalize_tag(normalized error "${tag}")
-    if(error)
-      _container_image_fail("${ctx}" "TAGS value \"${tag}\" is not a valid image reference: ${error}")
-    endif()
-    list(APPEND tag_args --tag "${normalized}")
-  endforeach()
-
-  if(arg_OUTPUT)
-    set(output "${arg_OUTPUT}")
-    if(NOT IS_ABSOLUTE "${output}")
-      set(output "${CMAKE_CURRENT_BINARY_DIR}/${output}")
-    endif()
-  else()
-    set(output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+  if(DEFINED arg_TAGS)
+    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+    foreach(tag IN LISTS tags)
+      list(APPEND tag_args --tag "${tag}")
+    endforeach()
   endif()
-  cmake_path(GET output PARENT_PATH output_dir)
-  file(MAKE_DIRECTORY "${output_dir}")
+  _container_image_output(output "${ctx}" "${name}" arg)
+  _container_image_make_output_dir("${output}")
 
   add_custom_command(OUTPUT "${output}"
     COMMAND ocipack::ocipack index --output "${output}" ${tag_args} ${inputs}
-    DEPENDS ocipack::ocipack ${depends}
+    DEPENDS ocipack::ocipack ${inputs}
     COMMENT "Packing multi-platform image ${name}"
     VERBATIM)
-  set(all ALL)
-  if(arg_EXCLUDE_FROM_ALL)
-    set(all "")
-  endif()
-  add_custom_target("${name}" ${all} DEPENDS "${output}")
+  _container_image_add_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
   if(image_targets)
     add_dependencies("${name}" ${image_targets})
   endif()
+endfunction()
+
+# Sets <inputs_out> to the tarballs of <images> (the IMAGES of an index):
+# that of each image target, or the path, absolute; <targets_out> to the
+# image targets among them.
+function(_container_image_index_inputs inputs_out targets_out ctx images)
+  set(inputs "")
+  set(image_targets "")
+  foreach(image IN LISTS images)
+    if(TARGET "${image}")
+      get_property(file TARGET "${image}" PROPERTY CONTAINER_IMAGE_FILE)
+      if(NOT file)
+        _container_image_fail("${ctx}" "IMAGES \"${image}\" is a target but "
+          "not an image of add_container_image()")
+      endif()
+      list(APPEND inputs "${file}")
+      list(APPEND image_targets "${image}")
+    else()
+      if(NOT "${image}" MATCHES "\\$<")
+        cmake_path(ABSOLUTE_PATH image
+          BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      endif()
+      list(APPEND inputs "${image}")
+    endif()
+  endforeach()
+  set(${inputs_out} "${inputs}" PARENT_SCOPE)
+  set(${targets_out} "${image_targets}" PARENT_SCOPE)
+endfunction()
+
+# ---- Private: what both image functions make ---------------------------------
+
+# Sets <out> to the absolute, normalized tarball of image <name>: the OUTPUT
+# parsed with <prefix>, relative to the binary directory, or <name>.tar
+# there; fails when it names a directory or is the output of another image,
+# and otherwise claims it for <ctx>.
+function(_container_image_output out ctx name prefix)
+  set(output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+  if(DEFINED ${prefix}_OUTPUT)
+    set(output "${${prefix}_OUTPUT}")
+    if("${output}" MATCHES "/$")
+      _container_image_fail("${ctx}" "OUTPUT \"${output}\" names a "
+        "directory, not the tarball")
+    endif()
+    if(NOT IS_ABSOLUTE "${output}")
+      set(output "${CMAKE_CURRENT_BINARY_DIR}/${output}")
+    endif()
+  endif()
+  cmake_path(SET output NORMALIZE "${output}")
+  # Two rules writing one file would race, and one image would be lost.
+  get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
+  if(NOT "${owner}" STREQUAL "")
+    _container_image_fail("${ctx}" "OUTPUT \"${output}\" is already the output "
+      "of ${owner}")
+  endif()
+  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}" "${ctx}")
+  set(${out} "${output}" PARENT_SCOPE)
+endfunction()
+
+# Creates the directory of tarball <output> (unless it is a generator
+# expression): Ninja creates the directory of an OUTPUT, the Makefile
+# generators do not.
+function(_container_image_make_output_dir output)
+  if(NOT "${output}" MATCHES "\\$<")
+    cmake_path(GET output PARENT_PATH output_dir)
+    file(MAKE_DIRECTORY "${output_dir}")
+  endif()
+endfunction()
+
+# Adds the target <name> that builds tarball <output> (with "all" unless
+# <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
+function(_container_image_add_targets name output exclude_from_all)
+  set(all ALL)
+  if(exclude_from_all)
+    set(all "")
+  endif()
+  add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
   _container_image_add_load_target("${name}" "${output}")
 endfunction()
@@ -1238,6 +1194,19 @@ function(_container_image_fail ctx)
     endforeach()
   endif()
   message(FATAL_ERROR "${ctx}: ${text}")
+endfunction()
+
+# Sets <name_out> to the image name, the first argument of <function>(), and
+# <ctx_out> to "<function>(<name>)", the start of its messages; fails when it
+# is missing, or is one of <keywords>. <argc> and <argv0> are the caller's
+# ${ARGC} and "${ARGV0}".
+function(_container_image_name name_out ctx_out function argc argv0 keywords)
+  if(argc EQUAL 0 OR "${argv0}" IN_LIST keywords)
+    _container_image_fail("${function}()"
+      "missing image name (the first argument)")
+  endif()
+  set(${name_out} "${argv0}" PARENT_SCOPE)
+  set(${ctx_out} "${function}(${argv0})" PARENT_SCOPE)
 endfunction()
 
 # Fails unless <name> can become the target of a new image.
@@ -1262,6 +1231,41 @@ function(_container_image_check_name ctx name)
     _container_image_fail("${ctx}" "the image name \"${name}\" is already the "
       "name of a target")
   endif()
+endfunction()
+
+# Fails when the target <name>-load, which an image <name> defines to load
+# it, exists already.
+function(_container_image_check_load_name ctx name)
+  if(TARGET "${name}-load")
+    _container_image_fail("${ctx}" "the target \"${name}-load\" already "
+      "exists; ${ctx} defines it to load the image (rename one of them)")
+  endif()
+endfunction()
+
+# Fails unless the target ocipack::ocipack, the tool, is defined here.
+function(_container_image_check_tool ctx)
+  if(NOT TARGET ocipack::ocipack)
+    _container_image_fail("${ctx}" "the target ocipack::ocipack (the ocipack "
+      "tool) is not defined here; call find_package(ocipack CONFIG REQUIRED), "
+      "or add_subdirectory() the ocipack sources, in this directory or a "
+      "parent one")
+  endif()
+endfunction()
+
+# Sets <out> to <tags> (the TAGS given), each with ":latest" when it has no
+# tag, duplicates dropped; fails on one that is not an image reference.
+function(_container_image_tags out ctx tags)
+  set(normalized_tags "")
+  foreach(tag IN LISTS tags)
+    _container_image_normalize_tag(normalized error "${tag}")
+    if(NOT "${error}" STREQUAL "")
+      _container_image_fail("${ctx}" "TAGS value \"${tag}\" is not a valid "
+        "image reference: ${error}")
+    endif()
+    list(APPEND normalized_tags "${normalized}")
+  endforeach()
+  list(REMOVE_DUPLICATES normalized_tags)
+  set(${out} "${normalized_tags}" PARENT_SCOPE)
 endfunction()
 
 # Fails unless <name> is an image made by add_container_image() in the
@@ -1355,17 +1359,59 @@ function(_container_image_entry_path out ctx kind name value)
   set(${out} "${path}" PARENT_SCOPE)
 endfunction()
 
-# Fails on a keyword written without a value, or with only an empty string.
-# <prefix> is that of cmake_parse_arguments(); <given> the keywords written.
-function(_container_image_check_parsed ctx prefix keywords given)
+# Appends an entry to the <kind> (FILES, DIRECTORIES or SYMLINKS) of image
+# <name>: the <key> <value> pairs that follow (a value may be empty) become
+# the properties _CONTAINER_IMAGE_<kind>_<index>_<key>.
+function(_container_image_add_entry name kind)
+  get_property(count TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT")
+  math(EXPR last "${ARGC} - 1")
+  foreach(key_at RANGE 2 ${last} 2)
+    math(EXPR value_at "${key_at} + 1")
+    set_property(TARGET "${name}" PROPERTY
+      "_CONTAINER_IMAGE_${kind}_${count}_${ARGV${key_at}}" "${ARGV${value_at}}")
+  endforeach()
+  math(EXPR count "${count} + 1")
+  set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT"
+    ${count})
+endfunction()
+
+# Parses the arguments of the calling function after the first (the name)
+# with cmake_parse_arguments(PARSE_ARGV), setting <prefix>_<keyword>, and
+# fails, naming <ctx>, on a keyword given without a value or with only an
+# empty string, and on an argument that is no keyword, unless ARGUMENTS
+# follows (they are then in <prefix>_UNPARSED_ARGUMENTS). A macro, because
+# PARSE_ARGV reads the arguments of the function it runs in.
+macro(_container_image_parse prefix ctx options one_value multi_value)
+  cmake_parse_arguments(PARSE_ARGV 1 ${prefix}
+    "${options}" "${one_value}" "${multi_value}")
+  # Every keyword as an option: which ones were written, to tell `USER ""`
+  # from no USER at all.
+  cmake_parse_arguments(PARSE_ARGV 1 ${prefix}_GIVEN
+    "${options};${one_value};${multi_value}" "" "")
+  _container_image_check_parsed("${ctx}" ${prefix} "${options}"
+    "${one_value};${multi_value}" ${ARGN})
+endmacro()
+
+# The checks of _container_image_parse() on what it parsed with <prefix>.
+function(_container_image_check_parsed ctx prefix options value_keywords)
   foreach(keyword IN LISTS ${prefix}_KEYWORDS_MISSING_VALUES)
     _container_image_fail("${ctx}" "${keyword} is given without a value")
   endforeach()
-  foreach(keyword IN LISTS keywords)
-    if(keyword IN_LIST given AND "${${prefix}_${keyword}}" STREQUAL "")
+  foreach(keyword IN LISTS value_keywords)
+    if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
       _container_image_fail("${ctx}" "${keyword} is given without a value")
     endif()
   endforeach()
+  if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND NOT "ARGUMENTS" IN_LIST ARGN)
+    set(unknown "")
+    foreach(argument IN LISTS ${prefix}_UNPARSED_ARGUMENTS)
+      string(APPEND unknown " \"${argument}\"")
+    endforeach()
+    set(keywords ${options} ${value_keywords})
+    list(JOIN keywords ", " known)
+    _container_image_fail("${ctx}" "unknown argument(s)${unknown} (the "
+      "keywords are ${known})")
+  endif()
 endfunction()
 
 # Sets <out> to the in-image directory <value> without repeated or trailing
@@ -1641,19 +1687,35 @@ function(_container_image_json_string out value)
   set(${out} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to the JSON members ', "mode": "...", "owner": "..."' of the
-# entry <prefix> of image <name>, each only when it is set.
-function(_container_image_json_mode_owner out name prefix)
-  set(members "")
-  foreach(key IN ITEMS mode owner)
-    string(TOUPPER "${key}" property)
-    get_property(value TARGET "${name}" PROPERTY "${prefix}_${property}")
-    if(NOT "${value}" STREQUAL "")
-      _container_image_json_string(json "${value}")
-      string(APPEND members ", \"${key}\": ${json}")
-    endif()
-  endforeach()
-  set(${out} "${members}" PARENT_SCOPE)
+# Sets <out> to the JSON objects, one a line, of the entries of <kind>
+# (files, directories or symlinks) of image <name>: the members <key>..., then
+# "mode" and "owner" where they are set.
+function(_container_image_json_entries out name kind)
+  string(TOUPPER "${kind}" property_kind)
+  get_property(count TARGET "${name}"
+    PROPERTY "_CONTAINER_IMAGE_${property_kind}_COUNT")
+  set(entries "")
+  set(separator "")
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE 0 ${last})
+      set(members "")
+      foreach(key IN ITEMS ${ARGN} mode owner)
+        string(TOUPPER "${key}" property)
+        get_property(value TARGET "${name}"
+          PROPERTY "_CONTAINER_IMAGE_${property_kind}_${i}_${property}")
+        if("${value}" STREQUAL "" AND key MATCHES "^(mode|owner)$")
+          continue()
+        endif()
+        _container_image_json_string(json "${value}")
+        string(APPEND members ", \"${key}\": ${json}")
+      endforeach()
+      string(SUBSTRING "${members}" 2 -1 members)
+      string(APPEND entries "${separator}        {${members}}")
+      set(separator ",\n")
+    endforeach()
+  endif()
+  set(${out} "${entries}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the CMake list <items> as a JSON array of strings. Pass the
