@@ -1,32 +1,34 @@
 # Runs one configure-time case of the Ocipack module, RunCMake style.
 #
-#   cmake -DCASE_DIR=<case> -DOCIPACK_MODULE=<.../Ocipack.cmake>
+#   cmake -DCASE=<case> -DOCIPACK_MODULE=<.../Ocipack.cmake>
 #         -DWORK_DIR=<scratch dir> [-DGENERATOR=<gen>] [-DMAKE_PROGRAM=<prog>]
 #         -P check.cmake
 #
-# <case>/CMakeLists.txt is a small project that includes ${OCIPACK_MODULE}.
-# When <case>/expected-stderr.txt exists, configuring it must fail and its
+# Configures the project of this directory (its CMakeLists.txt), which runs
+# <case>.cmake. When <case>-stderr.txt exists, configuring must fail and its
 # stderr must match that regex; whitespace runs (CMake wraps long messages)
-# are folded to one space in the stderr before matching.
-# When <case>/expected-success exists, configuring must succeed without a
-# CMake warning or error; then <case>/assertions.cmake, if present, is run
-# here, with BUILD_DIR set and the helpers below available.
+# are folded to one space in the stderr before matching. Otherwise
+# configuring must succeed without a CMake warning or error; then
+# <case>-check.cmake, if present, is run here, with SOURCE_DIR and BUILD_DIR
+# set and the helpers below available.
 cmake_minimum_required(VERSION 3.20)
 
-foreach(var IN ITEMS CASE_DIR OCIPACK_MODULE WORK_DIR)
+foreach(var IN ITEMS CASE OCIPACK_MODULE WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check.cmake: pass -D${var}=...")
   endif()
 endforeach()
-get_filename_component(CASE_DIR "${CASE_DIR}" ABSOLUTE)
-get_filename_component(case "${CASE_DIR}" NAME)
+set(SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+if(NOT EXISTS "${SOURCE_DIR}/${CASE}.cmake")
+  message(FATAL_ERROR "check.cmake: no case ${SOURCE_DIR}/${CASE}.cmake")
+endif()
 set(BUILD_DIR "${WORK_DIR}/build")
 
-# ---- Helpers for assertions.cmake --------------------------------------------
+# ---- Helpers for <case>-check.cmake ------------------------------------------
 
 function(fail)
   string(CONCAT text ${ARGV})
-  message(FATAL_ERROR "${case}: ${text}")
+  message(FATAL_ERROR "${CASE}: ${text}")
 endfunction()
 
 # Sets <out> to the text of the spec of image <name>; for a multi-config
@@ -104,7 +106,7 @@ endfunction()
 # ---- Configure the case ------------------------------------------------------
 
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(args -S "${CASE_DIR}" -B "${BUILD_DIR}"
+set(args -S "${SOURCE_DIR}" -B "${BUILD_DIR}" "-DCASE=${CASE}"
   "-DOCIPACK_MODULE=${OCIPACK_MODULE}")
 if(GENERATOR)
   list(APPEND args -G "${GENERATOR}")
@@ -115,32 +117,29 @@ endif()
 execute_process(COMMAND "${CMAKE_COMMAND}" ${args}
   RESULT_VARIABLE result OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
 
-if(EXISTS "${CASE_DIR}/expected-stderr.txt")
-  file(READ "${CASE_DIR}/expected-stderr.txt" expected)
+if(EXISTS "${SOURCE_DIR}/${CASE}-stderr.txt")
+  file(READ "${SOURCE_DIR}/${CASE}-stderr.txt" expected)
   string(STRIP "${expected}" expected)
   string(REGEX REPLACE "[ \t\r\n]+" " " folded "${stderr}")
   if(result EQUAL 0)
-    message(FATAL_ERROR "${case}: configuring succeeded, expected it to fail "
+    message(FATAL_ERROR "${CASE}: configuring succeeded, expected it to fail "
       "with stderr matching\n  ${expected}\nstderr:\n${stderr}")
   endif()
   if(NOT folded MATCHES "${expected}")
-    message(FATAL_ERROR "${case}: stderr does not match\n  ${expected}\n"
+    message(FATAL_ERROR "${CASE}: stderr does not match\n  ${expected}\n"
       "stderr:\n${stderr}")
   endif()
-elseif(EXISTS "${CASE_DIR}/expected-success")
+else()
   if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${case}: configuring failed (${result}), expected "
+    message(FATAL_ERROR "${CASE}: configuring failed (${result}), expected "
       "success.\nstdout:\n${stdout}\nstderr:\n${stderr}")
   endif()
   if(stderr MATCHES "CMake (Warning|Error|Deprecation)")
-    message(FATAL_ERROR "${case}: configuring printed a diagnostic:\n"
+    message(FATAL_ERROR "${CASE}: configuring printed a diagnostic:\n"
       "${stderr}")
   endif()
-  if(EXISTS "${CASE_DIR}/assertions.cmake")
-    include("${CASE_DIR}/assertions.cmake")
+  if(EXISTS "${SOURCE_DIR}/${CASE}-check.cmake")
+    include("${SOURCE_DIR}/${CASE}-check.cmake")
   endif()
-else()
-  message(FATAL_ERROR "${case}: ${CASE_DIR} has neither expected-stderr.txt "
-    "nor expected-success")
 endif()
-message(STATUS "${case}: passed")
+message(STATUS "${CASE}: passed")

@@ -1,0 +1,1 @@
+add_subdirectory(add-directories-other-directory)

@@ -1,0 +1,2 @@
+add_custom_target(tool)
+container_image_add_files(tool assets DESTINATION /data)

@@ -1,0 +1,1 @@
+add_container_image(img COMPRESSION none COMPRESSION_LEVEL 3)

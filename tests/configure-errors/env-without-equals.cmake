@@ -1,0 +1,1 @@
+add_container_image(img ENV A=1 FOO)

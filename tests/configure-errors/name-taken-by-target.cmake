@@ -1,0 +1,2 @@
+add_custom_target(hello)
+add_container_image(hello)

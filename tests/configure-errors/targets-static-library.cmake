@@ -1,0 +1,3 @@
+add_library(util STATIC IMPORTED)
+set_target_properties(util PROPERTIES IMPORTED_LOCATION /opt/lib/libutil.a)
+add_container_image(img TARGETS util)
