@@ -1,0 +1,1 @@
+add_container_image_index(acme/multi IMAGES /tmp/a.tar)

@@ -1,0 +1,1 @@
+add_container_image_index(multi IMAGES /tmp/a.tar OUTPUT "")

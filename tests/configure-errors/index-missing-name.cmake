@@ -1,0 +1,1 @@
+add_container_image_index(IMAGES /tmp/a.tar)

@@ -1,0 +1,2 @@
+add_container_image(img)
+add_container_image_index(img IMAGES /tmp/a.tar)
