@@ -41,8 +41,9 @@ endif()
 
 define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   BRIEF_DOCS "Absolute path of the image tarball that this target builds."
-  FULL_DOCS "Set by add_container_image() on the custom target <name>: the "
-            "absolute path of the OCI image tarball it builds (OUTPUT).")
+  FULL_DOCS "Set by add_container_image() and add_container_image_index() on "
+            "the custom target <name>: the absolute path of the OCI image "
+            "tarball it builds (OUTPUT).")
 
 # The settings of an image: add_container_image() stores each variable named
 # here as the property _CONTAINER_IMAGE_<SETTING> (upper case) of its target,
@@ -304,6 +305,21 @@ macro(_container_image_set_in_parent)
   endforeach()
 endmacro()
 
+# Sets <out> to the value of <keyword> parsed with <prefix>, or to <default>
+# when it is not given; fails unless it is one of the <choice>s that follow.
+function(_container_image_choice out ctx prefix keyword default)
+  set(value "${default}")
+  if(DEFINED ${prefix}_${keyword})
+    set(value "${${prefix}_${keyword}}")
+    if(NOT value IN_LIST ARGN)
+      list(JOIN ARGN ", " choices)
+      _container_image_fail("${ctx}" "${keyword} \"${value}\" is not one of "
+        "${choices}")
+    endif()
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
 # Sets base, base_depend and base_tag from BASE and BASE_TAG.
 function(_container_image_base_settings ctx prefix)
   # A path of the build host, relative to the source directory; one from a
@@ -347,14 +363,8 @@ endfunction()
 # Sets compression and compression_level from COMPRESSION and
 # COMPRESSION_LEVEL.
 function(_container_image_compression_settings ctx prefix)
-  set(compression gzip)
-  if(DEFINED ${prefix}_COMPRESSION)
-    set(compression "${${prefix}_COMPRESSION}")
-    if(NOT "${compression}" MATCHES "^(gzip|zstd|none)$")
-      _container_image_fail("${ctx}" "COMPRESSION \"${compression}\" is "
-        "not one of gzip, zstd, none")
-    endif()
-  endif()
+  _container_image_choice(compression "${ctx}" ${prefix} COMPRESSION gzip
+    gzip zstd none)
   set(compression_level "")
   if(DEFINED ${prefix}_COMPRESSION_LEVEL)
     set(level "${${prefix}_COMPRESSION_LEVEL}")
@@ -380,15 +390,9 @@ endfunction()
 # Sets runtime_mode, sysroot and runtime_libraries from RUNTIME_DEPENDENCIES,
 # SYSROOT and RUNTIME_LIBRARIES.
 function(_container_image_runtime_settings ctx prefix)
-  set(runtime_mode auto)
-  if(DEFINED ${prefix}_RUNTIME_DEPENDENCIES)
-    set(mode "${${prefix}_RUNTIME_DEPENDENCIES}")
-    if(NOT "${mode}" MATCHES "^(AUTO|NONE)$")
-      _container_image_fail("${ctx}" "RUNTIME_DEPENDENCIES \"${mode}\" is not "
-        "one of AUTO, NONE")
-    endif()
-    string(TOLOWER "${mode}" runtime_mode)
-  endif()
+  _container_image_choice(mode "${ctx}" ${prefix} RUNTIME_DEPENDENCIES AUTO
+    AUTO NONE)
+  string(TOLOWER "${mode}" runtime_mode)
 
   # NONE bundles nothing, so these would be silently ignored.
   if(runtime_mode STREQUAL "none")
@@ -1333,16 +1337,7 @@ function(_container_image_entry_path out ctx kind name value)
   if("${value}" STREQUAL "")
     _container_image_fail("${ctx}" "a ${kind} path is empty")
   endif()
-  if(NOT "${value}" MATCHES "^/")
-    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" is not an "
-      "absolute path in the image")
-  endif()
-  if("${value}" MATCHES "/(\\.\\.?)(/|$)")
-    _container_image_fail("${ctx}" "the ${kind} path \"${value}\" contains a "
-      "\"${CMAKE_MATCH_1}\" component")
-  endif()
-  string(REGEX REPLACE "/+" "/" path "${value}")
-  string(REGEX REPLACE "(.)/$" "\\1" path "${path}")
+  _container_image_image_dir(path "${ctx}" "the ${kind} path" "${value}")
   if("${path}" STREQUAL "/")
     _container_image_fail("${ctx}" "the ${kind} path \"${value}\" is the root "
       "directory")
