@@ -29,7 +29,7 @@ readme_block() {
   awk -v marker="<!-- fresh: $1 -->" '
     $0 == marker { armed = 1; next }
     armed && /^```/ { if (inside) exit; inside = 1; next }
-    inside { print }' README.md
+    inside { print }' /root/ocipack/README.md
 }
 for marker in commands install project-cmake project; do
   [ -n "$(readme_block "$marker")" ] || die "README.md has no fenced block after <!-- fresh: $marker -->"
