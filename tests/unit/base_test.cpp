@@ -1,4 +1,5 @@
 #include "archive/base.hpp"
+#include "elf/elf.hpp"
 #include "oci/json.hpp"
 #include "test_util.hpp"
 #include "util/error.hpp"
@@ -112,7 +113,7 @@ TEST(Base, PicksTheImageByTag) {
 TEST(Base, RefusesPathsThatLeaveTheImage) {
   TempDir dir;
   ocipack::testing::write(dir / "evil/manifest.json", R"([{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}])");
-  std::string err = error_of([&] { archive::read_base(dir / "evil", "", oci::host_platform(), dir.path()); });
+  std::string err = error_of([&] { archive::read_base(dir / "evil", "", elf::host_platform(), dir.path()); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
 }
 

@@ -1,5 +1,6 @@
 #include "archive/reader.hpp"
 #include "build/build.hpp"
+#include "elf/elf.hpp"
 #include "test_util.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
@@ -65,7 +66,7 @@ TEST_F(BuildTest, WritesAnImageThatReadsBack) {
   EXPECT_EQ(config.created, "1970-01-02T00:00:00Z");
   EXPECT_EQ(config.history.size(), 1u);
   EXPECT_EQ(config.diff_ids.size(), 1u);
-  EXPECT_EQ(config.platform, oci::host_platform());
+  EXPECT_EQ(config.platform, elf::host_platform());
   EXPECT_EQ(image.images[0].manifest.annotations.at("k"), "v");
 
   std::vector<std::string> paths;
@@ -167,11 +168,34 @@ TEST_F(BuildTest, CommandProgramMustBeAnExecutableInTheImage) {
   EXPECT_NE(error_of(R"({"cmd":["/usr/bin"]})").find("(a directory)"), std::string::npos);
 }
 
-TEST(SourceDateEpoch, ParsesOrRefuses) {
-  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-  EXPECT_EQ(build::source_date_epoch_from_env(), 1700000000);
-  ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
-  EXPECT_THROW(build::source_date_epoch_from_env(), Error);
-  ::unsetenv("SOURCE_DATE_EPOCH");
-  EXPECT_EQ(build::source_date_epoch_from_env(), 0);
+TEST_F(BuildTest, ReportSaysWhatTheCacheSaved) {
+  write(dir / "in/other.txt", "second layer");
+  const std::string spec_text = R"({"version":1,"image":"t","tags":["t:1"],"layers":[)"
+                                R"({"created_by":"one","files":[{"source":")" + (dir / "in/data.txt").string() +
+                                R"(","destination":"/a"}]},{"created_by":"two","files":[{"source":")" +
+                                (dir / "in/other.txt").string() + R"(","destination":"/b"}]}]})";
+  auto o = options(spec_text);
+  build::Report without_cache = build::run(o);
+  EXPECT_FALSE(without_cache.cached);
+  EXPECT_EQ(without_cache.output, o.output);
+  EXPECT_EQ(without_cache.layers, 2u);
+  EXPECT_EQ(without_cache.reused, 0u);
+  EXPECT_FALSE(without_cache.base_layers);
+
+  o.cache_dir = dir / "cache";
+  build::Report first = build::run(o);
+  EXPECT_TRUE(first.cached);
+  EXPECT_EQ(first.reused, 0u);
+  const std::string bytes = util::read_file(o.output);
+  write(dir / "in/other.txt", "second layer, changed");
+  build::Report second = build::run(o);
+  EXPECT_EQ(second.layers, 2u);
+  EXPECT_EQ(second.reused, 1u);
+  std::uint64_t sizes = 0;
+  for (const auto& l : archive::read_image(o.output).images[0].manifest.layers) sizes += l.size;
+  EXPECT_EQ(second.compressed_size, sizes);
+  write(dir / "in/other.txt", "second layer");  // its entry was pruned by the build before
+  build::Report third = build::run(o);
+  EXPECT_EQ(third.reused, 1u);  // the first layer; the second was written again
+  EXPECT_EQ(util::read_file(o.output), bytes);
 }

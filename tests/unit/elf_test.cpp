@@ -56,7 +56,7 @@ TEST(Elf, RefusesWhatIsNotElf) {
 TEST(Elf, ReadsARealBinary) {
   // This test binary itself was built for the host.
   oci::Platform p = elf::platform_of(elf::read_header("/proc/self/exe"));
-  EXPECT_EQ(p, oci::host_platform());
+  EXPECT_EQ(p, elf::host_platform());
   try {
     elf::read_header("/etc/hostname-does-not-exist");
     FAIL();

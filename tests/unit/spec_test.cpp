@@ -26,7 +26,7 @@ TEST(Spec, ParsesAndNormalises) {
       R"({"cmd":["/true"],"env":["A=1","B=x=y","A=2"],"exposed_ports":["80","53/udp","80/tcp"],"labels":["k=v"],"workdir":"/srv/","user":"app:app"})",
       R"(,"annotations":["a=b"],"compression":"none")"));
   EXPECT_EQ(s.tags[0].full(), "docker.io/library/x:latest");
-  EXPECT_EQ(s.compression.method, spec::Compression::None);
+  EXPECT_EQ(s.compression.method, layer::Compression::None);
   EXPECT_EQ(s.compression.level, 0);
   EXPECT_EQ(s.config.env, (std::vector<std::string>{"A=2", "B=x=y"}));  // PATH comes with the base merge
   EXPECT_EQ(s.config.exposed_ports, (std::vector<std::string>{"80/tcp", "53/udp"}));
@@ -42,7 +42,7 @@ TEST(Spec, ParsesAndNormalises) {
 TEST(Spec, CompressionLevel) {
   EXPECT_EQ(spec::parse(with("{}")).compression.level, 0);  // the method's default
   spec::BuildSpec s = spec::parse(with("{}", R"(,"compression":"gzip","compression_level":9)"));
-  EXPECT_EQ(s.compression.method, spec::Compression::Gzip);
+  EXPECT_EQ(s.compression.method, layer::Compression::Gzip);
   EXPECT_EQ(s.compression.level, 9);
   EXPECT_EQ(spec::parse(with("{}", R"(,"compression_level":1)")).compression.level, 1);
   EXPECT_EQ(spec::parse(with("{}", R"(,"compression_level":12)")).compression.level, 12);
@@ -55,7 +55,7 @@ TEST(Spec, CompressionLevel) {
             std::string::npos);
   // zstd: its own range, 1 to 19.
   s = spec::parse(with("{}", R"(,"compression":"zstd","compression_level":19)"));
-  EXPECT_EQ(s.compression.method, spec::Compression::Zstd);
+  EXPECT_EQ(s.compression.method, layer::Compression::Zstd);
   EXPECT_EQ(s.compression.level, 19);
   EXPECT_EQ(spec::parse(with("{}", R"(,"compression":"zstd")")).compression.level, 0);
   EXPECT_NE(error_of(with("{}", R"(,"compression":"zstd","compression_level":20)")).find("is not a zstd level from 1"),
@@ -70,7 +70,7 @@ TEST(Spec, PathFromEnvReplacesTheDefault) {
   EXPECT_EQ(s.config.env, (std::vector<std::string>{"PATH=/app"}));
   std::vector<std::string> none;
   oci::add_default_path(none);
-  EXPECT_EQ(none, std::vector<std::string>{spec::kDefaultPath});
+  EXPECT_EQ(none, std::vector<std::string>{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
 }
 
 TEST(Spec, ErrorsNameTheValue) {

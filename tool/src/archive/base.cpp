@@ -2,6 +2,7 @@
 
 #include "archive/blob_source.hpp"
 
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "oci/reference.hpp"
 #include "util/archive_ptr.hpp"
@@ -113,7 +114,7 @@ bool platform_matches(const oci::Platform& have, const oci::Platform& want) {
 std::string tag_list(const oci::Index& index) {
   std::set<std::string> names;
   for (const auto& d : index.manifests) {
-    for (const char* key : {"io.containerd.image.name", "org.opencontainers.image.ref.name"}) {
+    for (const char* key : {oci::annotation::kImageName, oci::annotation::kRefName}) {
       auto it = d.annotations.find(key);
       if (it != d.annotations.end()) {
         names.insert(it->second);
@@ -131,8 +132,8 @@ bool tag_matches(const oci::Descriptor& d, const std::string& tag) {
     auto it = d.annotations.find(key);
     return it == d.annotations.end() ? std::string() : it->second;
   };
-  const std::string ref_name = ann("org.opencontainers.image.ref.name");
-  const std::string image_name = ann("io.containerd.image.name");
+  const std::string ref_name = ann(oci::annotation::kRefName);
+  const std::string image_name = ann(oci::annotation::kImageName);
   if (tag == ref_name || tag == image_name) return true;
   try {
     oci::Reference r = oci::Reference::parse_tag(tag);

@@ -1,5 +1,6 @@
 #include "archive/tarball.hpp"
 
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
@@ -26,8 +27,8 @@ oci::Index make_index(const oci::Descriptor& manifest, const std::vector<oci::Re
     oci::Descriptor d = manifest;
     // containerd names the image from io.containerd.image.name; skopeo,
     // umoci and oci-image-tool look the tag up by ref.name.
-    d.annotations["io.containerd.image.name"] = tag.full();
-    d.annotations["org.opencontainers.image.ref.name"] = tag.tag;
+    d.annotations[oci::annotation::kImageName] = tag.full();
+    d.annotations[oci::annotation::kRefName] = tag.tag;
     index.manifests.push_back(d);
   }
   return index;

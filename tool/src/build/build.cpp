@@ -7,6 +7,7 @@
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
 #include "layer/writer.hpp"
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "spec/spec.hpp"
 #include "util/error.hpp"
@@ -14,28 +15,15 @@
 #include "util/sha256.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
 
 namespace ocipack::build {
-
-std::int64_t source_date_epoch_from_env() {
-  const char* value = std::getenv("SOURCE_DATE_EPOCH");
-  if (value == nullptr || *value == '\0') return 0;
-  static const std::regex re("[0-9]{1,12}");
-  if (!std::regex_match(value, re)) {
-    throw Error(std::string("SOURCE_DATE_EPOCH \"") + value +
-                "\" is not a non-negative number of seconds");
-  }
-  return std::stoll(value);
-}
 
 namespace {
 
@@ -72,7 +60,7 @@ oci::Platform image_platform(const std::vector<layer::ElfFile>& elf_files) {
   }
   // An image of plain files only runs wherever its user runs it: it is
   // labelled with the platform this tool was built for.
-  return platform ? *platform : oci::host_platform();
+  return platform ? *platform : elf::host_platform();
 }
 
 // One layer to write: its entries and what the image history says of it.
@@ -221,25 +209,14 @@ std::string origins_text(const std::map<std::string, std::string>& origins) {
   return text;
 }
 
-std::string human(std::uint64_t bytes) {
-  char buffer[32];
-  if (bytes < 10 * 1024) {
-    std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
-  } else if (bytes < 10 * 1024 * 1024) {
-    std::snprintf(buffer, sizeof buffer, "%.1f KiB", bytes / 1024.0);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.1f MiB", bytes / 1048576.0);
-  }
-  return buffer;
-}
-
 // One of our layers into the tarball: from the cache when it has it; else
 // written in place (and, with a cache, into a new cache entry at the same
 // time). A layer that might outgrow a one-block tar header goes through a
 // scratch file, then into the tarball.
-layer::Written put_layer(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
+layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOptions& compression, const Options& options,
                          archive::TarballWriter& tarball, LayerCache* cache, const fs::path& scratch_dir,
-                         int& reused) {
+                         std::size_t& reused) {
+  const std::int64_t mtime = options.source_date_epoch;
   std::string key;
   if (cache != nullptr) {
     key = LayerCache::key(plan, compression, mtime);
@@ -254,16 +231,20 @@ layer::Written put_layer(const layer::Plan& plan, const spec::CompressionOptions
   if (layer::max_blob_size(plan, compression) <= archive::kMaxInPlaceBlobSize) {
     util::FdWriter& out = tarball.begin_blob();
     util::ScratchFile* copy = kept.get();
-    written = layer::write_layer(plan, compression, mtime, [&out, copy](const void* data, std::size_t size) {
-      out.write(data, size);
-      if (copy != nullptr) copy->write(data, size);
-    });
+    written = layer::write_layer(
+        plan, compression, mtime,
+        [&out, copy](const void* data, std::size_t size) {
+          out.write(data, size);
+          if (copy != nullptr) copy->write(data, size);
+        },
+        options.threads);
     tarball.end_blob(written.descriptor.digest);
   } else {
     std::unique_ptr<util::ScratchFile> aside = kept ? nullptr : std::make_unique<util::ScratchFile>(scratch_dir);
     util::ScratchFile& file = kept ? *kept : *aside;
-    written = layer::write_layer(plan, compression, mtime,
-                                 [&file](const void* data, std::size_t size) { file.write(data, size); });
+    written = layer::write_layer(
+        plan, compression, mtime, [&file](const void* data, std::size_t size) { file.write(data, size); },
+        options.threads);
     file.flush();
     tarball.add({written.descriptor.digest, written.descriptor.size, {}, [&file] {
                    int fd = ::dup(file.fd());
@@ -277,7 +258,7 @@ layer::Written put_layer(const layer::Plan& plan, const spec::CompressionOptions
 
 } // namespace
 
-void run(const Options& options) {
+Report run(const Options& options) {
   const spec::BuildSpec spec = spec::load(options.spec);
   const std::string created = oci::rfc3339(options.source_date_epoch);
   fs::path scratch_dir = options.output.parent_path();
@@ -306,7 +287,7 @@ void run(const Options& options) {
   ImageFiles files;
   if (spec.base) {
     inputs.insert(spec.base->path);
-    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(oci::host_platform()),
+    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(elf::host_platform()),
                               scratch_dir);
     const oci::Platform& bp = base->config.platform;
     if (target_platform && (bp.architecture != target_platform->architecture || bp.os != target_platform->os)) {
@@ -321,7 +302,7 @@ void run(const Options& options) {
   }
   const oci::Platform platform = target_platform ? *target_platform
                                  : base          ? base->config.platform
-                                                 : oci::host_platform();
+                                                 : elf::host_platform();
   for (const auto& job : jobs) files.add(job.plan.entries);
 
   // ---- Runtime dependencies: what the base or the layers lack ----
@@ -343,7 +324,7 @@ void run(const Options& options) {
       libs.plan.entries = std::move(closure.entries);
       layer::finalize(libs.plan.entries);
       libs.created_by = "ocipack: runtime dependencies";
-      libs.annotations[kOriginsAnnotation] = origins_text(closure.origins);
+      libs.annotations[oci::annotation::kOrigins] = origins_text(closure.origins);
       files.add(libs.plan.entries);
       jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::move(libs));
     }
@@ -380,17 +361,20 @@ void run(const Options& options) {
   }
   std::optional<LayerCache> cache;
   if (options.cache_dir) cache.emplace(*options.cache_dir);
-  int reused = 0;
-  std::uint64_t total = 0;
+  Report report;
+  report.output = options.output;
+  report.cached = cache.has_value();
+  report.layers = jobs.size();
+  if (base) report.base_layers = base->layers.size();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     layer::Written written;
     with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
-      written = put_layer(jobs[i].plan, spec.compression, options.source_date_epoch, *tarball,
-                            cache ? &*cache : nullptr, scratch_dir, reused);
+      written = put_layer(jobs[i].plan, spec.compression, options, *tarball, cache ? &*cache : nullptr, scratch_dir,
+                          report.reused);
     });
     oci::Descriptor descriptor = written.descriptor;
     descriptor.annotations = jobs[i].annotations;
-    total += descriptor.size;
+    report.compressed_size += descriptor.size;
     config.diff_ids.push_back(written.diff_id);
     config.history.push_back({created, jobs[i].created_by, false});
     manifest.layers.push_back(descriptor);
@@ -417,12 +401,8 @@ void run(const Options& options) {
       util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs));
     });
   }
-  if (cache) {
-    cache->prune();
-    std::printf("ocipack: %s: %zu layer(s) of ours, %d reused from the cache, %zu written, %s compressed%s\n",
-                options.output.filename().c_str(), jobs.size(), reused, jobs.size() - reused, human(total).c_str(),
-                base ? (", on " + std::to_string(base->layers.size()) + " base layer(s)").c_str() : "");
-  }
+  if (cache) cache->prune();
+  return report;
 }
 
 } // namespace ocipack::build

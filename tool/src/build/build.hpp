@@ -1,27 +1,33 @@
 // `ocipack build`: spec in, image tarball out.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 
 namespace ocipack::build {
 
-// Layer descriptor annotation: where each file of the runtime dependencies
-// layer came from ("<image path> <- <host path> (<why>)", one per line).
-inline constexpr const char* kOriginsAnnotation = "dev.ocipack.origins";
-
+// What to build, from the command line and the environment (read by cli).
 struct Options {
   std::filesystem::path spec;
   std::filesystem::path output;
   std::optional<std::filesystem::path> depfile;
   std::optional<std::filesystem::path> cache_dir;  // per-layer blobs kept between builds
-  std::int64_t source_date_epoch = 0;
+  std::int64_t source_date_epoch = 0;              // SOURCE_DATE_EPOCH, or 0
+  unsigned threads = 0;                            // OCIPACK_THREADS; 0: the hardware's concurrency
 };
 
-// Reads SOURCE_DATE_EPOCH (0 when unset); throws Error if it is malformed.
-std::int64_t source_date_epoch_from_env();
+// What a build did, for cli to tell.
+struct Report {
+  std::filesystem::path output;             // the image tarball written
+  bool cached = false;                      // a layer cache was used (--cache-dir)
+  std::size_t layers = 0;                   // ocipack's own layers
+  std::size_t reused = 0;                   // of those, taken from the cache
+  std::uint64_t compressed_size = 0;        // the blobs of ocipack's layers, in bytes
+  std::optional<std::size_t> base_layers;   // the base's layers, when there is a base
+};
 
-void run(const Options& options);
+Report run(const Options& options);
 
 } // namespace ocipack::build

@@ -21,7 +21,7 @@ LayerCache::LayerCache(fs::path dir) : m_dir(std::move(dir)) {
   if (ec) throw Error("cannot create the layer cache " + m_dir.string() + ": " + ec.message());
 }
 
-std::string LayerCache::key(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime) {
+std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOptions& compression, std::int64_t mtime) {
   util::Sha256 h;
   auto add = [&](const std::string& s) { h.update(s.data(), s.size() + 1); };  // with the NUL
   auto stamp = [&](const fs::path& p) {

@@ -4,10 +4,12 @@
 
 #include "layer/plan.hpp"
 #include "layer/writer.hpp"
+#include "util/file.hpp"
 
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -37,7 +39,7 @@ public:
   // What identifies a layer's bytes: the tool itself, the compression, the
   // mtime, every entry, and each source file's identity (device, inode,
   // size, mtime and ctime, as make and ccache's direct mode trust them).
-  static std::string key(const layer::Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime);
+  static std::string key(const layer::Plan& plan, const layer::CompressionOptions& compression, std::int64_t mtime);
 
 private:
   std::filesystem::path m_dir;

@@ -2,6 +2,8 @@
 
 #include "archive/blob_source.hpp"
 #include "archive/tarball.hpp"
+#include "elf/elf.hpp"
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "oci/reference.hpp"
 #include "util/error.hpp"
@@ -52,7 +54,7 @@ void collect(const Input& in, std::vector<PlatformImage>& out, std::vector<std::
   std::set<std::string> seen;
   std::vector<oci::Descriptor> todo = index.manifests;
   for (const auto& d : index.manifests) {
-    auto name = d.annotations.find("io.containerd.image.name");
+    auto name = d.annotations.find(oci::annotation::kImageName);
     if (name != d.annotations.end()) names.push_back(name->second);
   }
   for (std::size_t i = 0; i < todo.size(); ++i) {
@@ -134,14 +136,14 @@ void run_index(const IndexOptions& options) {
   oci::Index top;
   for (const auto& tag : tags) {
     oci::Descriptor d = index_desc;
-    d.annotations["io.containerd.image.name"] = tag.full();
-    d.annotations["org.opencontainers.image.ref.name"] = tag.tag;
+    d.annotations[oci::annotation::kImageName] = tag.full();
+    d.annotations[oci::annotation::kRefName] = tag.tag;
     top.manifests.push_back(d);
   }
   // `docker load` reads manifest.json only: it gets the build machine's
   // platform (or the first image when that platform is not there).
   const PlatformImage* for_docker = &images.front();
-  auto host = by_platform.find(oci::host_platform().str());
+  auto host = by_platform.find(elf::host_platform().str());
   if (host != by_platform.end()) for_docker = host->second;
   archive::write_layout_tarball(options.output, blobs, top,
                                 archive::docker_manifest_json(for_docker->manifest, tags), options.source_date_epoch);

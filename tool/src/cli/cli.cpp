@@ -2,6 +2,7 @@
 
 #include "build/build.hpp"
 #include "build/index.hpp"
+#include "cli/environment.hpp"
 #include "cli/inspect.hpp"
 #include "util/error.hpp"
 #include "version.hpp"
@@ -9,7 +10,7 @@
 #include <cxxopts.hpp>
 
 #include <clocale>
-
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,6 +37,29 @@ const char* const kUsage =
     "\n"
     "Run 'ocipack COMMAND --help' for the options of a command.\n"
     "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
+
+// "12.3 KiB": the sizes in the build summary.
+std::string human(std::uint64_t bytes) {
+  char buffer[32];
+  if (bytes < 10 * 1024) {
+    std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < 10 * 1024 * 1024) {
+    std::snprintf(buffer, sizeof buffer, "%.1f KiB", bytes / 1024.0);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f MiB", bytes / 1048576.0);
+  }
+  return buffer;
+}
+
+// With a layer cache, one line on what it saved.
+void print_report(const build::Report& r) {
+  if (!r.cached) return;
+  std::cout << "ocipack: " << r.output.filename().string() << ": " << r.layers << " layer(s) of ours, " << r.reused
+            << " reused from the cache, " << r.layers - r.reused << " written, " << human(r.compressed_size)
+            << " compressed"
+            << (r.base_layers ? ", on " + std::to_string(*r.base_layers) + " base layer(s)" : std::string())
+            << "\n";
+}
 
 // cxxopts reads argv[0] as the program name; commands parse argv[1..].
 cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
@@ -67,8 +91,9 @@ int build_command(int argc, char** argv) {
   o.output = result["output"].as<std::string>();
   if (result.count("depfile")) o.depfile = result["depfile"].as<std::string>();
   if (result.count("cache-dir")) o.cache_dir = result["cache-dir"].as<std::string>();
-  o.source_date_epoch = build::source_date_epoch_from_env();
-  build::run(o);
+  o.source_date_epoch = source_date_epoch_from_env();
+  o.threads = threads_from_env();
+  print_report(build::run(o));
   return 0;
 }
 
@@ -94,7 +119,7 @@ int index_command(int argc, char** argv) {
   if (result.count("images")) {
     for (const auto& i : result["images"].as<std::vector<std::string>>()) o.inputs.emplace_back(i);
   }
-  o.source_date_epoch = build::source_date_epoch_from_env();
+  o.source_date_epoch = source_date_epoch_from_env();
   build::run_index(o);
   return 0;
 }

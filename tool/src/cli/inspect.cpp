@@ -1,7 +1,7 @@
 #include "cli/inspect.hpp"
 
 #include "archive/reader.hpp"
-#include "build/build.hpp"
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 
 #include <cstdio>
@@ -48,7 +48,7 @@ json file_json(const archive::LayerFile& f) {
 // The origins annotation of a layer: "<path> <- <origin>" per line.
 std::map<std::string, std::string> origins_of(const oci::Descriptor& layer) {
   std::map<std::string, std::string> out;
-  auto it = layer.annotations.find(build::kOriginsAnnotation);
+  auto it = layer.annotations.find(oci::annotation::kOrigins);
   if (it == layer.annotations.end()) return out;
   std::size_t i = 0;
   const std::string& text = it->second;
@@ -75,7 +75,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
   for (const auto& record : image.images) {
     auto& n = names[record.descriptor.digest.hex];
     if (n.empty()) records.push_back(&record);
-    auto name = record.descriptor.annotations.find("io.containerd.image.name");
+    auto name = record.descriptor.annotations.find(oci::annotation::kImageName);
     if (name != record.descriptor.annotations.end()) n.push_back(name->second);
   }
   json all = json::array();

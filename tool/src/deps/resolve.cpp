@@ -19,25 +19,13 @@ namespace ocipack::deps {
 namespace {
 
 // glibc's multiarch tuple and $PLATFORM for an ELF machine.
-struct Arch {
-  const char* triplet;
-  const char* platform;
-};
-
-Arch arch_of(const elf::Header& h) {
-  switch (h.machine) {
-    case 62: return {"x86_64-linux-gnu", "x86_64"};
-    case 3: return {"i386-linux-gnu", "i686"};
-    case 183: return {"aarch64-linux-gnu", "aarch64"};
-    case 40: return {"arm-linux-gnueabihf", "v7l"};
-    case 21: return {h.little_endian ? "powerpc64le-linux-gnu" : "powerpc64-linux-gnu",
-                     h.little_endian ? "ppc64le" : "ppc64"};
-    case 22: return {"s390x-linux-gnu", "s390x"};
-    case 243: return {"riscv64-linux-gnu", "riscv64"};
-    case 258: return {"loongarch64-linux-gnu", "loongarch64"};
-    case 8: return {h.little_endian ? "mips64el-linux-gnuabi64" : "mips64-linux-gnuabi64", "mips"};
-    default: return {"unknown-linux-gnu", "unknown"};
-  }
+std::string multiarch_of(const elf::Header& h) {
+  const elf::Machine* m = elf::find_machine(h);
+  return m != nullptr && m->multiarch != nullptr ? m->multiarch : "unknown-linux-gnu";
+}
+std::string hwcap_of(const elf::Header& h) {
+  const elf::Machine* m = elf::find_machine(h);
+  return m != nullptr && m->hwcap != nullptr ? m->hwcap : "unknown";
 }
 
 std::string machine_name(const elf::Header& h) {
@@ -130,7 +118,7 @@ void parse_conf(const fs::path& root, const std::string& file, int depth, std::v
 } // namespace
 
 std::vector<std::string> default_directories(const elf::Header& header) {
-  const std::string t = arch_of(header).triplet;
+  const std::string t = multiarch_of(header);
   std::vector<std::string> dirs = {"/lib/" + t, "/usr/lib/" + t};
   if (header.is_64) {
     dirs.push_back("/lib64");
@@ -250,7 +238,7 @@ private:
   // $ORIGIN, $LIB and $PLATFORM (also as ${...}) in an RPATH/RUNPATH entry.
   std::string expand(const std::string& entry, const fs::path& origin) const {
     const std::string lib_dir = m_defaults.empty() ? "lib" : m_defaults.front().substr(1);
-    const std::string platform = arch_of(m_want).platform;
+    const std::string platform = hwcap_of(m_want);
     std::string out;
     for (std::size_t i = 0; i < entry.size();) {
       auto token = [&](const char* name) {

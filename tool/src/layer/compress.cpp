@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -273,18 +272,8 @@ private:
 
 } // namespace
 
-unsigned compression_threads() {
-  unsigned n = 0;
-  const char* env = std::getenv("OCIPACK_THREADS");
-  if (env != nullptr && *env != '\0') {
-    std::string text(env);
-    bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(),
-                                                  [](char ch) { return ch >= '0' && ch <= '9'; });
-    n = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
-    if (n == 0) throw Error("OCIPACK_THREADS must be a number from 1, not \"" + text + "\"");
-  } else {
-    n = std::max(1u, std::thread::hardware_concurrency());
-  }
+unsigned compression_threads(unsigned wanted) {
+  const unsigned n = wanted != 0 ? wanted : std::max(1u, std::thread::hardware_concurrency());
   return std::min(n, kMaxCompressionThreads);
 }
 
@@ -294,23 +283,13 @@ std::size_t gzip_chunk_size(std::uint64_t expected_input) {
   return chunk;
 }
 
-int effective_level(const spec::CompressionOptions& c) {
-  if (c.level != 0) return c.level;
-  switch (c.method) {
-    case spec::Compression::Gzip: return kDefaultGzipLevel;
-    case spec::Compression::Zstd: return kDefaultZstdLevel;
-    case spec::Compression::None: break;
-  }
-  return 0;
-}
-
-std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, Sink sink, unsigned threads,
+std::unique_ptr<Compressor> make_compressor(const CompressionOptions& c, Sink sink, unsigned threads,
                                             std::size_t chunk_size) {
-  if (c.method == spec::Compression::None) return std::make_unique<Passthrough>(std::move(sink));
+  if (c.method == Compression::None) return std::make_unique<Passthrough>(std::move(sink));
   if (chunk_size == 0) throw Error("compression chunk size 0");
-  threads = threads == 0 ? compression_threads() : std::min(threads, kMaxCompressionThreads);
+  threads = compression_threads(threads);
   const int level = effective_level(c);
-  if (c.method == spec::Compression::Zstd) {
+  if (c.method == Compression::Zstd) {
     return std::make_unique<ParallelChunks>(
         std::move(sink), threads, [level] { return std::make_unique<ZstdCodec>(level); }, chunk_size,
         ZstdCodec::bound(chunk_size));
@@ -320,26 +299,26 @@ std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, S
       GzipCodec::bound(chunk_size));
 }
 
-std::string compressor_identity(const spec::CompressionOptions& c) {
+std::string compressor_identity(const CompressionOptions& c) {
   const std::string chunks =
       " chunks " + std::to_string(kMinGzipChunkSize) + ".." + std::to_string(kGzipChunkSize) + " by 16";
   switch (c.method) {
-    case spec::Compression::None: return "none";
-    case spec::Compression::Gzip:
+    case Compression::None: return "none";
+    case Compression::Gzip:
       return std::string("libdeflate ") + LIBDEFLATE_VERSION_STRING + " level " + std::to_string(effective_level(c)) +
              chunks;
-    case spec::Compression::Zstd:
+    case Compression::Zstd:
       return std::string("zstd ") + ZSTD_versionString() + " level " + std::to_string(effective_level(c)) +
              " checksum" + chunks;
   }
   return "unknown";
 }
 
-const char* layer_media_type(const spec::CompressionOptions& c) {
+const char* layer_media_type(const CompressionOptions& c) {
   switch (c.method) {
-    case spec::Compression::Gzip: return oci::media_type::kLayerGzip;
-    case spec::Compression::Zstd: return oci::media_type::kLayerZstd;
-    case spec::Compression::None: break;
+    case Compression::Gzip: return oci::media_type::kLayerGzip;
+    case Compression::Zstd: return oci::media_type::kLayerZstd;
+    case Compression::None: break;
   }
   return oci::media_type::kLayerTar;
 }

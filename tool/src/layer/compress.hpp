@@ -1,7 +1,7 @@
 // Layer compressors: bytes in, compressed bytes out to a sink, in order.
 #pragma once
 
-#include "spec/spec.hpp"
+#include "layer/compression.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -32,15 +32,6 @@ inline constexpr std::size_t kGzipChunkSize = std::size_t{1} << 20;
 inline constexpr std::size_t kMinGzipChunkSize = std::size_t{128} << 10;
 std::size_t gzip_chunk_size(std::uint64_t expected_input);
 
-// zstd's default level for zstd layers (zstd's own default).
-inline constexpr int kDefaultZstdLevel = 3;
-
-// libdeflate's default level for gzip layers (COMPRESSION_LEVEL changes
-// it). 5 compresses real binaries as small as `gzip -6` does (the size
-// target is 1.02 times that) in a quarter of its time; see README
-// "Performance".
-inline constexpr int kDefaultGzipLevel = 5;
-
 // At most this many chunks are in flight (being filled, compressed, or
 // waiting for their turn to be written), two per thread up to this bound:
 // with their compressed copies they are most of the memory used, which must
@@ -48,27 +39,24 @@ inline constexpr int kDefaultGzipLevel = 5;
 inline constexpr std::size_t kMaxChunksInFlight = 8;
 inline constexpr unsigned kMaxCompressionThreads = 8;
 
-// The number of compression threads: the environment variable
-// OCIPACK_THREADS if set (a number from 1), else the hardware's concurrency;
-// at most kMaxCompressionThreads. Throws Error for a malformed variable.
-unsigned compression_threads();
+// The number of compression threads for `wanted` (OCIPACK_THREADS, read by
+// cli; 0: the hardware's concurrency), at most kMaxCompressionThreads.
+unsigned compression_threads(unsigned wanted);
 
 // A compressor writing to `sink`. The sink is always called on the thread
 // that calls write() and finish(), so it needs no locking. `threads` is the
-// number of compression threads for gzip; 0 means compression_threads().
-// `chunk_size` cuts gzip streams (gzip_chunk_size() of the expected input).
-std::unique_ptr<Compressor> make_compressor(const spec::CompressionOptions& c, Sink sink, unsigned threads = 0,
+// number of compression threads for gzip and zstd, as compression_threads()
+// takes it. `chunk_size` cuts the stream (gzip_chunk_size() of the expected
+// input).
+std::unique_ptr<Compressor> make_compressor(const CompressionOptions& c, Sink sink, unsigned threads = 0,
                                             std::size_t chunk_size = kGzipChunkSize);
 
 // The media type of a layer compressed that way.
-const char* layer_media_type(const spec::CompressionOptions& c);
-
-// The level used: the options' level, or the method's default.
-int effective_level(const spec::CompressionOptions& c);
+const char* layer_media_type(const CompressionOptions& c);
 
 // What decides the compressed bytes besides the input: the library and its
 // version, the level and the chunk size rule ("libdeflate 1.14 level 5
 // chunks 131072..1048576"). Part of the layer cache's key.
-std::string compressor_identity(const spec::CompressionOptions& c);
+std::string compressor_identity(const CompressionOptions& c);
 
 } // namespace ocipack::layer

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <exception>
 #include <fcntl.h>
+#include <memory>
 #include <unistd.h>
 #include <vector>
 
@@ -26,7 +27,7 @@ constexpr std::size_t kReadSize = std::size_t{1} << 20;
 // on_write on this thread; the compressor calls its sink here too.
 struct Pipeline {
   util::Sha256 diff_hash;               // diff_id: over the uncompressed tar
-  util::Sha256 blob_hash;               // digest: over the compressed bytes (gzip only)
+  util::Sha256 blob_hash;               // digest: over the compressed bytes (not for none)
   std::uint64_t uncompressed = 0;
   std::uint64_t blob_size = 0;
   const Sink* out = nullptr;
@@ -125,7 +126,7 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
 
 } // namespace
 
-std::uint64_t max_blob_size(const Plan& plan, const spec::CompressionOptions& compression) {
+std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compression) {
   // Per entry: a ustar header, a pax header and its records (path, link,
   // size, charset: bounded by their lengths), the data padded to 512.
   auto blocks = [](std::uint64_t n) { return (n + 511) / 512 * 512; };
@@ -134,17 +135,17 @@ std::uint64_t max_blob_size(const Plan& plan, const spec::CompressionOptions& co
     tar += 3 * 512 + blocks(2 * (e.path.size() + e.link_target.size()) + 256);
     tar += blocks(e.source.empty() ? e.content.size() : e.size);
   }
-  if (compression.method == spec::Compression::None) return tar;
+  if (compression.method == Compression::None) return tar;
   // deflate never grows data by more than a few bytes per 64 KiB block,
   // plus 18 bytes of gzip header and trailer per chunk.
   return tar + tar / 16 + (std::uint64_t{1} << 20);
 }
 
-Written write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
-                    const Sink& out) {
+Written write_layer(const Plan& plan, const CompressionOptions& compression, std::int64_t mtime, const Sink& out,
+                    unsigned threads) {
   Pipeline p;
   p.out = &out;
-  p.compressed = compression.method != spec::Compression::None;
+  p.compressed = compression.method != Compression::None;
   std::uint64_t expected = 0;
   for (const Entry& e : plan.entries) expected += e.source.empty() ? e.content.size() : e.size;
   p.compressor = make_compressor(
@@ -154,7 +155,7 @@ Written write_layer(const Plan& plan, const spec::CompressionOptions& compressio
         p.blob_size += size;
         (*p.out)(data, size);
       },
-      0, gzip_chunk_size(expected));
+      threads, gzip_chunk_size(expected));
 
   util::ArchiveWriter a(archive_write_new());
   if (!a) throw Error("cannot create a tar writer (libarchive)");
@@ -214,17 +215,6 @@ Written write_layer(const Plan& plan, const spec::CompressionOptions& compressio
   w.descriptor.digest = p.compressed ? oci::Digest{p.blob_hash.finish_hex()} : w.diff_id;
   w.descriptor.size = p.blob_size;
   return w;
-}
-
-Blob write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
-                 const std::filesystem::path& scratch_dir) {
-  Blob blob;
-  blob.file = std::make_unique<util::ScratchFile>(scratch_dir);
-  util::ScratchFile* file = blob.file.get();
-  static_cast<Written&>(blob) =
-      write_layer(plan, compression, mtime, [file](const void* data, std::size_t size) { file->write(data, size); });
-  file->flush();
-  return blob;
 }
 
 } // namespace ocipack::layer

@@ -1,17 +1,13 @@
 // Writes a layer: a deterministic tar stream, hashed (diff_id), compressed
 // and hashed again (digest) in one pass, to wherever the caller says: in
-// place in the image tarball, or an unnamed scratch file.
+// place in the image tarball, or a scratch file.
 #pragma once
 
 #include "layer/compress.hpp"
 #include "layer/plan.hpp"
 #include "oci/model.hpp"
-#include "util/file.hpp"
 
 #include <cstdint>
-#include <filesystem>
-#include <memory>
-#include <string>
 
 namespace ocipack::layer {
 
@@ -22,23 +18,16 @@ struct Written {
   std::uint64_t uncompressed_size = 0;
 };
 
-// A layer in a scratch file of its own.
-struct Blob : Written {
-  std::unique_ptr<util::ScratchFile> file;
-};
-
 // Writes the layer's blob to `out`, in order. `out` is called from this
 // thread or from one helper thread, never twice at the same time.
-// `mtime` is the time stamp of every entry (SOURCE_DATE_EPOCH or 0).
-Written write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
-                    const Sink& out);
-
-// The same into a new scratch file in `scratch_dir`.
-Blob write_layer(const Plan& plan, const spec::CompressionOptions& compression, std::int64_t mtime,
-                 const std::filesystem::path& scratch_dir);
+// `mtime` is the time stamp of every entry (SOURCE_DATE_EPOCH or 0);
+// `threads` the compression threads, as compression_threads() takes them
+// (the bytes are the same for any number).
+Written write_layer(const Plan& plan, const CompressionOptions& compression, std::int64_t mtime, const Sink& out,
+                    unsigned threads = 0);
 
 // A bound on the size of the layer's blob, known before writing it: the
 // image tarball uses it to reserve the blob's tar header.
-std::uint64_t max_blob_size(const Plan& plan, const spec::CompressionOptions& compression);
+std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compression);
 
 } // namespace ocipack::layer

@@ -74,27 +74,4 @@ std::string rfc3339(std::int64_t epoch_seconds) {
   return buffer;
 }
 
-Platform host_platform() {
-  Platform p;
-#if defined(__x86_64__)
-  p.architecture = "amd64";
-#elif defined(__aarch64__)
-  p.architecture = "arm64";
-#elif defined(__i386__)
-  p.architecture = "386";
-#elif defined(__arm__)
-  p.architecture = "arm";
-  p.variant = "v7";
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  p.architecture = "ppc64le";
-#elif defined(__s390x__)
-  p.architecture = "s390x";
-#elif defined(__riscv) && __riscv_xlen == 64
-  p.architecture = "riscv64";
-#else
-  p.architecture = "unknown";
-#endif
-  return p;
-}
-
 } // namespace ocipack::oci

@@ -103,7 +103,4 @@ void add_default_path(std::vector<std::string>& env);
 // RFC 3339 UTC ("1970-01-01T00:00:00Z") of seconds since the epoch.
 std::string rfc3339(std::int64_t epoch_seconds);
 
-// The GOARCH name of the machine this tool was built for ("amd64", ...).
-Platform host_platform();
-
 } // namespace ocipack::oci

@@ -254,20 +254,20 @@ BuildSpec parse(const std::string& text) {
   std::string compression = "gzip";
   if (auto it = j.find("compression"); it != j.end()) compression = string_of(*it, "compression");
   if (compression == "gzip") {
-    s.compression.method = Compression::Gzip;
+    s.compression.method = layer::Compression::Gzip;
   } else if (compression == "zstd") {
-    s.compression.method = Compression::Zstd;
+    s.compression.method = layer::Compression::Zstd;
   } else if (compression == "none") {
-    s.compression.method = Compression::None;
+    s.compression.method = layer::Compression::None;
   } else {
     throw Error("compression \"" + compression + "\" is not one of gzip, zstd, none");
   }
   if (auto it = j.find("compression_level"); it != j.end() && !it->is_null()) {
-    if (s.compression.method == Compression::None) {
+    if (s.compression.method == layer::Compression::None) {
       throw Error("compression_level " + it->dump() + " is given but compression is none");
     }
-    const bool zstd = s.compression.method == Compression::Zstd;
-    const long long low = zstd ? kMinZstdLevel : kMinGzipLevel, high = zstd ? kMaxZstdLevel : kMaxGzipLevel;
+    const bool zstd = s.compression.method == layer::Compression::Zstd;
+    const long long low = zstd ? layer::kMinZstdLevel : layer::kMinGzipLevel, high = zstd ? layer::kMaxZstdLevel : layer::kMaxGzipLevel;
     if (!it->is_number_integer() || it->get<long long>() < low || it->get<long long>() > high) {
       throw Error("compression_level " + it->dump() + " is not a " + compression + " level from " +
                   std::to_string(low) + " (fastest) to " + std::to_string(high) + " (smallest)");

@@ -2,6 +2,7 @@
 // Written by add_container_image() as JSON (file(GENERATE)), versioned.
 #pragma once
 
+#include "layer/compression.hpp"
 #include "oci/model.hpp"
 #include "oci/reference.hpp"
 
@@ -15,31 +16,14 @@ namespace ocipack::spec {
 
 inline constexpr int kVersion = 1;
 
-enum class Compression { Gzip, None, Zstd };
-
-// How layers are compressed: the method and its level (COMPRESSION_LEVEL;
-// 0: the method's default). Converts from a bare method.
-struct CompressionOptions {
-  Compression method = Compression::Gzip;
-  int level = 0;
-  CompressionOptions() = default;
-  CompressionOptions(Compression m, int l = 0) : method(m), level(l) {}  // NOLINT: implicit on purpose
-};
-
-// Levels, 1 fastest ... smallest: gzip's (libdeflate's) and zstd's.
-inline constexpr int kMinGzipLevel = 1;
-inline constexpr int kMaxGzipLevel = 12;
-inline constexpr int kMinZstdLevel = 1;
-inline constexpr int kMaxZstdLevel = 19;
-
-// One source put into the image, as install(FILES|DIRECTORY) would:
-// a file lands at destination/<name>; a directory is copied under its own
-// name, or only its contents when `source` ends in '/'.
 // uid:gid of an entry (OWNER); root when absent.
 struct Owner {
   unsigned uid = 0, gid = 0;
 };
 
+// One source put into the image, as install(FILES|DIRECTORY) would:
+// a file lands at destination/<name>; a directory is copied under its own
+// name, or only its contents when `source` ends in '/'.
 struct FileSpec {
   std::string source;           // absolute path on the build machine
   std::string destination;      // absolute, normalised in-image directory
@@ -83,18 +67,14 @@ struct BuildSpec {
   std::string image;
   std::vector<oci::Reference> tags; // in the order given; at least one
   std::vector<std::string> tag_texts; // as written in the spec
-  CompressionOptions compression;
-  oci::ContainerConfig config;      // env already has the default PATH
+  layer::CompressionOptions compression;
+  oci::ContainerConfig config;      // as given: the build adds the default PATH after the base's
   std::map<std::string, std::string> annotations;
   std::vector<LayerSpec> layers;
   RuntimeDependencies runtime;
   std::optional<BaseSpec> base;
   bool skeleton = false;        // SKELETON: /etc/passwd, /etc/group, /tmp
 };
-
-// Docker's default PATH, set when neither the base nor ENV sets one.
-inline constexpr const char* kDefaultPath =
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // Parses and validates spec JSON text; errors name the field and value.
 BuildSpec parse(const std::string& text);

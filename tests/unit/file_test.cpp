@@ -1,0 +1,74 @@
+// Files that never appear half-written (OutputFile) and the buffered
+// writer under them (FdWriter).
+#include "test_util.hpp"
+#include "util/error.hpp"
+#include "util/file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <unistd.h>
+
+using namespace ocipack;
+using ocipack::testing::TempDir;
+
+TEST(OutputFile, NothingAppearsUntilCommit) {
+  TempDir dir;
+  {
+    util::OutputFile out(dir / "x");
+    out.write("abc", 3);
+    out.flush();
+    EXPECT_FALSE(std::filesystem::exists(dir / "x"));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // temp file removed too
+  util::OutputFile out(dir / "x");
+  out.write("abc", 3);
+  out.commit();
+  EXPECT_EQ(util::read_file(dir / "x"), "abc");
+}
+
+TEST(FdWriter, CopyFromAPipeGoesThroughABufferAndChecksTheLength) {
+  TempDir dir;
+  const std::string text(200000, 'p');
+  auto copy = [&](std::size_t offered, std::uint64_t asked) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    std::thread feeder([&] {
+      std::size_t done = 0;
+      while (done < offered) {
+        ssize_t n = ::write(fds[1], text.data() + done, offered - done);
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+      }
+      ::close(fds[1]);
+    });
+    util::OutputFile out(dir / "copy");
+    out.write("head", 4);
+    std::string error;
+    try {
+      out.copy_from(fds[0], asked, "the pipe");
+      EXPECT_EQ(out.bytes_written(), 4 + asked);
+      out.commit();
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    ::close(fds[0]);
+    feeder.join();
+    return error;
+  };
+  EXPECT_EQ(copy(text.size(), text.size()), "");
+  EXPECT_EQ(util::read_file(dir / "copy"), "head" + text);
+  EXPECT_NE(copy(100, 1000).find("the pipe ended after 100 of its 1000 bytes"), std::string::npos);
+}
+
+TEST(FdWriter, WriteAtAndTruncateTo) {
+  TempDir dir;
+  util::OutputFile out(dir / "f");
+  out.write("0123456789", 10);
+  out.write_at(2, "ab", 2);
+  out.truncate_to(6);
+  EXPECT_EQ(out.bytes_written(), 6u);
+  out.write("XY", 2);
+  out.commit();
+  EXPECT_EQ(util::read_file(dir / "f"), "01ab45XY");
+}

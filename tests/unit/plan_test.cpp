@@ -1,0 +1,75 @@
+// The layer planner: sorted entries with explicit parents and fixed modes,
+// and the inputs it refuses.
+#include "layer/plan.hpp"
+#include "test_util.hpp"
+#include "util/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+using namespace ocipack;
+using ocipack::testing::layer_of;
+using ocipack::testing::LayerTest;
+using ocipack::testing::write;
+
+TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
+  auto plan = layer::plan_layer(
+      layer_of({{(dir / "assets").string(), "/srv/data", std::nullopt, false},
+                {(dir / "app").string(), "/usr/local/bin", std::nullopt, true}}),
+      inputs);
+  std::vector<std::string> paths;
+  for (const auto& e : plan.entries) paths.push_back(e.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "srv", "srv/data", "srv/data/assets", "srv/data/assets/a.txt",
+                       "srv/data/assets/b.txt", "srv/data/assets/link", "srv/data/assets/sub",
+                       "srv/data/assets/sub/c.txt", "usr", "usr/local", "usr/local/bin",
+                       "usr/local/bin/app"}));
+  for (const auto& e : plan.entries) {
+    if (e.type == layer::Entry::Type::Directory) EXPECT_EQ(e.mode, 0755u) << e.path;
+  }
+  EXPECT_EQ(plan.entries[3].mode, 0644u);   // a.txt was 0666
+  EXPECT_EQ(plan.entries[4].mode, 0644u);   // b.txt was 0600
+  EXPECT_EQ(plan.entries[5].type, layer::Entry::Type::Symlink);
+  EXPECT_EQ(plan.entries[5].link_target, "a.txt");
+  EXPECT_EQ(plan.entries.back().mode, 0755u);  // app was 0700
+  ASSERT_EQ(plan.elf_files.size(), 1u);
+  EXPECT_EQ(plan.elf_files[0].source, dir / "app");
+  EXPECT_EQ(plan.elf_files[0].image_path, "/usr/local/bin/app");
+  EXPECT_TRUE(inputs.count(dir / "assets/sub/c.txt"));
+  EXPECT_TRUE(inputs.count(dir / "assets"));
+}
+
+TEST_F(LayerTest, TrailingSlashCopiesContentsAndModeApplies) {
+  auto plan = layer::plan_layer(
+      layer_of({{(dir / "assets").string() + "/", "/data", 0600u, false}}), inputs);
+  EXPECT_EQ(plan.entries[0].path, "data");
+  EXPECT_EQ(plan.entries[1].path, "data/a.txt");
+  EXPECT_EQ(plan.entries[1].mode, 0600u);
+}
+
+TEST_F(LayerTest, RefusesMissingFilesSpecialFilesAndConflicts) {
+  auto error_of = [&](std::vector<spec::FileSpec> files) -> std::string {
+    try {
+      layer::plan_layer(layer_of(std::move(files)), inputs);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(error_of({{(dir / "nope").string(), "/", {}, false}}).find("input file not found: " + (dir / "nope").string()),
+            std::string::npos);
+  ::mkfifo((dir / "fifo").c_str(), 0644);
+  EXPECT_NE(error_of({{(dir / "fifo").string(), "/", {}, false}}).find("is a FIFO"), std::string::npos);
+  write(dir / "other/a.txt", "different");
+  EXPECT_NE(error_of({{(dir / "assets/a.txt").string(), "/", {}, false},
+                      {(dir / "other/a.txt").string(), "/", {}, false}})
+                .find("duplicate destination /a.txt"),
+            std::string::npos);
+  write(dir / "same/a.txt", "ay");  // same bytes: not a conflict
+  EXPECT_EQ(error_of({{(dir / "assets/a.txt").string(), "/", {}, false},
+                      {(dir / "same/a.txt").string(), "/", {}, false}}),
+            "");
+  EXPECT_NE(error_of({{(dir / "assets").string(), "/", {}, true}}).find("not a regular file"), std::string::npos);
+  EXPECT_NE(error_of({{(dir / "app").string() + "/", "/", {}, false}}).find("not a directory"), std::string::npos);
+}

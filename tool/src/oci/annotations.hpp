@@ -1,0 +1,16 @@
+// The annotation keys ocipack writes or reads, each spelled once.
+#pragma once
+
+namespace ocipack::oci::annotation {
+
+// Index entry: the full image name, "docker.io/library/hello:1"
+// (containerd and podman name the image from it).
+inline constexpr const char* kImageName = "io.containerd.image.name";
+// Index entry: the tag, "1" (the OCI image layout's name of the manifest;
+// skopeo, umoci and oci-image-tool pick the image by it).
+inline constexpr const char* kRefName = "org.opencontainers.image.ref.name";
+// Layer descriptor: where each file of the runtime dependencies layer came
+// from ("<image path> <- <host path> (<why>)", one per line).
+inline constexpr const char* kOrigins = "dev.ocipack.origins";
+
+} // namespace ocipack::oci::annotation
