@@ -28,6 +28,13 @@ namespace {
 
 constexpr std::size_t kChunk = layer::kGzipChunkSize;
 
+// The plan of a layer of one file, dir/big.bin with `content`, put at `destination`.
+layer::Plan big_file_plan(const TempDir& dir, const std::string& content, const char* destination) {
+  write(dir / "big.bin", content, 0644);
+  std::set<std::filesystem::path> inputs;
+  return layer::plan_layer(layer_of({{(dir / "big.bin").string(), destination, std::nullopt, false}}), inputs);
+}
+
 struct TarEntry {
   std::string path;
   unsigned type, mode;
@@ -156,15 +163,10 @@ TEST_F(LayerTest, ChangedSizeWhileReadingIsAnError) {
 TEST(CompressTest, LayerDigestsOverSeveralChunks) {
   TempDir dir;
   // Larger than a few chunks, so that the layer is several gzip members.
-  ocipack::testing::write(dir / "big.bin", sample(3 * kChunk + 4321, 11), 0644);
-  std::set<std::filesystem::path> inputs;
-  spec::LayerSpec spec_layer;
-  spec_layer.created_by = "test";
-  spec_layer.files = {{(dir / "big.bin").string(), "/data", std::nullopt, false}};
-  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  layer::Plan plan = big_file_plan(dir, sample(3 * kChunk + 4321, 11), "/data");
 
   ocipack::testing::Blob gz = ocipack::testing::write_layer(plan, layer::Compression::Gzip, 0);
-  const std::string gz_bytes = gz.bytes;
+  const std::string& gz_bytes = gz.bytes;
   Gunzipped tar = gunzip_all(gz_bytes);
   ASSERT_TRUE(tar.ok);
   EXPECT_GT(tar.member_offsets.size(), 3u);
@@ -175,7 +177,7 @@ TEST(CompressTest, LayerDigestsOverSeveralChunks) {
 
   // Uncompressed, the blob is the tar: hashed once, its digest is the diff_id.
   ocipack::testing::Blob plain = ocipack::testing::write_layer(plan, layer::Compression::None, 0);
-  const std::string plain_bytes = plain.bytes;
+  const std::string& plain_bytes = plain.bytes;
   EXPECT_EQ(plain_bytes, tar.data);
   EXPECT_EQ(plain.descriptor.digest.hex, util::Sha256::hex_of(plain_bytes));
   EXPECT_EQ(plain.diff_id, gz.diff_id);
@@ -184,11 +186,11 @@ TEST(CompressTest, LayerDigestsOverSeveralChunks) {
 TEST(CompressTest, MaxBlobSizeBoundsTheBlob) {
   TempDir dir;
   // Incompressible data, long names: the worst case for the bound.
-  ocipack::testing::write(dir / "noise.bin", sample(2 * kChunk + 17, 21) + std::string(1000, '\0'), 0644);
+  write(dir / "noise.bin", sample(2 * kChunk + 17, 21) + std::string(1000, '\0'), 0644);
   std::string random(300000, '\0');
   std::uint32_t x = 99;
   for (char& c : random) c = static_cast<char>((x = x * 1664525u + 1013904223u) >> 24);
-  ocipack::testing::write(dir / "random.bin", random, 0644);
+  write(dir / "random.bin", random, 0644);
   std::set<std::filesystem::path> inputs;
   spec::LayerSpec spec_layer;
   spec_layer.files = {{(dir / "noise.bin").string(), "/" + std::string(150, 'd'), std::nullopt, false},
@@ -207,13 +209,9 @@ TEST(CompressTest, LargeFileThatChangedSizeIsAnError) {
   // Read ahead in pieces on a helper thread: growth and shrinkage are still seen.
   TempDir dir;
   const std::string content = sample(3 * kChunk + 10, 13);
-  ocipack::testing::write(dir / "big.bin", content, 0644);
-  std::set<std::filesystem::path> inputs;
-  spec::LayerSpec spec_layer;
-  spec_layer.files = {{(dir / "big.bin").string(), "/", std::nullopt, false}};
-  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  layer::Plan plan = big_file_plan(dir, content, "/");
   for (const std::string& now : {content + "more", content.substr(0, 2 * kChunk + 5), content.substr(0, kChunk)}) {
-    ocipack::testing::write(dir / "big.bin", now, 0644);
+    write(dir / "big.bin", now, 0644);
     for (layer::Compression c : {layer::Compression::Gzip, layer::Compression::None}) {
       try {
         layer::write_layer(plan, c, 0, [](const void*, std::size_t) {});
@@ -227,11 +225,7 @@ TEST(CompressTest, LargeFileThatChangedSizeIsAnError) {
 
 TEST(CompressTest, ZstdLayerHasTheSameDiffIdAsGzip) {
   TempDir dir;
-  ocipack::testing::write(dir / "big.bin", sample(2 * kChunk + 4321, 23), 0644);
-  std::set<std::filesystem::path> inputs;
-  spec::LayerSpec spec_layer;
-  spec_layer.files = {{(dir / "big.bin").string(), "/data", std::nullopt, false}};
-  layer::Plan plan = layer::plan_layer(spec_layer, inputs);
+  layer::Plan plan = big_file_plan(dir, sample(2 * kChunk + 4321, 23), "/data");
   std::string z;
   layer::Written zw = layer::write_layer(plan, layer::Compression::Zstd, 0, [&](const void* p, std::size_t n) {
     z.append(static_cast<const char*>(p), n);

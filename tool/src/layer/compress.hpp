@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace ocipack::layer {
 
@@ -56,7 +57,7 @@ const char* layer_media_type(const CompressionOptions& c);
 
 // What decides the compressed bytes besides the input: the library and its
 // version, the level and the chunk size rule ("libdeflate 1.14 level 5
-// chunks 131072..1048576"). Part of the layer cache's key.
+// chunks 131072..1048576 by 16"). Part of the layer cache's key.
 std::string compressor_identity(const CompressionOptions& c);
 
 } // namespace ocipack::layer

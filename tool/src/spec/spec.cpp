@@ -12,6 +12,9 @@ namespace ocipack::spec {
 
 using nlohmann::json;
 
+namespace {
+
+// Each throws Error naming the value.
 void validate_env(const std::string& entry) {
   std::size_t eq = entry.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -42,6 +45,8 @@ void validate_user(const std::string& user) {
     throw Error("user \"" + user + "\" is not <user>[:<group>]");
   }
 }
+
+} // namespace
 
 std::string normalize_image_dir(const std::string& dir, const char* what) {
   auto fail = [&](const std::string& why) {

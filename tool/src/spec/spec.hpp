@@ -81,11 +81,8 @@ BuildSpec parse(const std::string& text);
 // Reads the spec file; errors name the file.
 BuildSpec load(const std::filesystem::path& path);
 
-// Validators shared with other parts (each throws Error naming the value).
-void validate_env(const std::string& entry);
-void validate_port(const std::string& port);      // "80/tcp"
-void validate_user(const std::string& user);
-// "/a/b" -> "/a/b"; refuses relative paths, "." and ".." components and NUL.
+// "//a///b/" -> "/a/b"; refuses relative paths, "." and ".." components and
+// NUL (throws Error naming `what` and the value).
 std::string normalize_image_dir(const std::string& dir, const char* what);
 
 } // namespace ocipack::spec
