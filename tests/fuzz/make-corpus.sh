@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpora of the ELF and image fuzzers (the spec seeds
-# are the specs tests/configure-errors/valid-usage generates, with its paths
+# are the specs tests/configure-errors/valid-usage.cmake generates, with its paths
 # replaced by /src/project). Not run by the tests: the seeds are committed.
 #
 #   tests/fuzz/make-corpus.sh <ocipack>     e.g. build/fuzz/tool/ocipack
