@@ -31,6 +31,19 @@ std::string dir_of(const fs::path& path) {
   fs::path parent = path.parent_path();
   return parent.empty() ? std::string(".") : parent.string();
 }
+// write(2) until all of it is written (it may write less, or be interrupted).
+void write_all(int fd, const char* p, std::size_t size, const std::string& name) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + name);
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
 } // namespace
 
 FdWriter::FdWriter(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) {
@@ -55,33 +68,14 @@ void FdWriter::write(const void* data, std::size_t size) {
   }
   flush();
   if (size >= kBufferSize) {
-    // Large writes bypass the buffer: no extra copy.
-    while (size > 0) {
-      ssize_t n = ::write(m_fd, p, size);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw_errno("cannot write " + m_name);
-      }
-      p += n;
-      size -= static_cast<std::size_t>(n);
-    }
+    write_all(m_fd, p, size, m_name);  // large writes bypass the buffer: no extra copy
     return;
   }
   m_buffer.insert(m_buffer.end(), p, p + size);
 }
 
 void FdWriter::flush() {
-  const char* p = m_buffer.data();
-  std::size_t size = m_buffer.size();
-  while (size > 0) {
-    ssize_t n = ::write(m_fd, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write " + m_name);
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
+  write_all(m_fd, m_buffer.data(), m_buffer.size(), m_name);
   m_buffer.clear();
 }
 
