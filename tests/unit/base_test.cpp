@@ -1,5 +1,6 @@
 #include "archive/base.hpp"
 #include "elf/elf.hpp"
+#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "test_util.hpp"
 #include "util/error.hpp"
@@ -53,8 +54,8 @@ private:
 };
 
 oci::Descriptor tagged(oci::Descriptor d, const std::string& name, const std::string& tag) {
-  d.annotations["io.containerd.image.name"] = name;
-  d.annotations["org.opencontainers.image.ref.name"] = tag;
+  d.annotations[oci::annotation::kImageName] = name;
+  d.annotations[oci::annotation::kRefName] = tag;
   return d;
 }
 
@@ -78,16 +79,16 @@ TEST(Base, PicksThePlatformFromAnIndex) {
   oci::Descriptor list = layout.blob(oci::canonical(oci::to_json(nested)), oci::media_type::kIndex);
   layout.index({tagged(list, "docker.io/library/multi:1", "1")});
 
-  auto base = archive::read_base(dir / "layout", "", {"amd64", "linux", ""}, dir.path());
+  auto base = archive::read_base(dir / "layout", "", {"amd64", "linux", ""});
   EXPECT_EQ(base.config.platform.architecture, "amd64");
   EXPECT_EQ(base.config.config.env, std::vector<std::string>{"FROM=amd64"});
   ASSERT_EQ(base.layers.size(), 1u);
   EXPECT_EQ(base.layers[0].descriptor.media_type, oci::media_type::kLayerTar);
 
-  base = archive::read_base(dir / "layout", "multi:1", {"arm64", "linux", "v8"}, dir.path());
+  base = archive::read_base(dir / "layout", "multi:1", {"arm64", "linux", "v8"});
   EXPECT_EQ(base.config.platform.architecture, "arm64");
 
-  std::string err = error_of([&] { archive::read_base(dir / "layout", "", {"s390x", "linux", ""}, dir.path()); });
+  std::string err = error_of([&] { archive::read_base(dir / "layout", "", {"s390x", "linux", ""}); });
   EXPECT_NE(err.find("no image for linux/s390x in it (it has linux/arm64, linux/amd64)"), std::string::npos) << err;
 }
 
@@ -99,21 +100,21 @@ TEST(Base, PicksTheImageByTag) {
   layout.index({tagged(a, "docker.io/acme/a:1", "1"), tagged(b, "docker.io/acme/b:2", "2")});
   const oci::Platform any{"amd64", "linux", ""};
 
-  std::string err = error_of([&] { archive::read_base(dir / "layout", "", any, dir.path()); });
+  std::string err = error_of([&] { archive::read_base(dir / "layout", "", any); });
   EXPECT_NE(err.find("holds several images (docker.io/acme/a:1, docker.io/acme/b:2); pick one with BASE_TAG"),
             std::string::npos) << err;
-  EXPECT_EQ(archive::read_base(dir / "layout", "acme/a:1", any, dir.path()).config.platform.architecture, "amd64");
-  EXPECT_EQ(archive::read_base(dir / "layout", "docker.io/acme/b:2", any, dir.path()).config.platform.architecture,
+  EXPECT_EQ(archive::read_base(dir / "layout", "acme/a:1", any).config.platform.architecture, "amd64");
+  EXPECT_EQ(archive::read_base(dir / "layout", "docker.io/acme/b:2", any).config.platform.architecture,
             "arm64");
-  EXPECT_EQ(archive::read_base(dir / "layout", "2", any, dir.path()).config.platform.architecture, "arm64");
-  err = error_of([&] { archive::read_base(dir / "layout", "acme/c:3", any, dir.path()); });
+  EXPECT_EQ(archive::read_base(dir / "layout", "2", any).config.platform.architecture, "arm64");
+  err = error_of([&] { archive::read_base(dir / "layout", "acme/c:3", any); });
   EXPECT_NE(err.find("no image tagged \"acme/c:3\""), std::string::npos) << err;
 }
 
 TEST(Base, RefusesPathsThatLeaveTheImage) {
   TempDir dir;
   ocipack::testing::write(dir / "evil/manifest.json", R"([{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}])");
-  std::string err = error_of([&] { archive::read_base(dir / "evil", "", elf::host_platform(), dir.path()); });
+  std::string err = error_of([&] { archive::read_base(dir / "evil", "", elf::host_platform()); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
 }
 
@@ -143,7 +144,7 @@ std::filesystem::path docker_save_with_link(const TempDir& dir, const std::strin
 TEST(Base, FollowsDockerSaveRelativeLayerLinks) {
   TempDir dir;
   auto tarball = docker_save_with_link(dir, "../aaaa/layer.tar");
-  auto base = archive::read_base(tarball, "", {"amd64", "linux", ""}, dir.path());
+  auto base = archive::read_base(tarball, "", {"amd64", "linux", ""});
   ASSERT_EQ(base.layers.size(), 2u);
   EXPECT_EQ(base.layers[0].descriptor.digest.hex, base.layers[1].descriptor.digest.hex);
 }
@@ -151,6 +152,6 @@ TEST(Base, FollowsDockerSaveRelativeLayerLinks) {
 TEST(Base, RefusesLayerLinksThatLeaveTheImage) {
   TempDir dir;
   auto tarball = docker_save_with_link(dir, "../../aaaa/layer.tar");
-  std::string err = error_of([&] { archive::read_base(tarball, "", {"amd64", "linux", ""}, dir.path()); });
+  std::string err = error_of([&] { archive::read_base(tarball, "", {"amd64", "linux", ""}); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
 }

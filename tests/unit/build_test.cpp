@@ -70,11 +70,10 @@ TEST_F(BuildTest, WritesAnImageThatReadsBack) {
   EXPECT_EQ(image.images[0].manifest.annotations.at("k"), "v");
 
   std::vector<std::string> paths;
-  archive::list_layer(o.output, image.images[0].manifest.layers[0].digest,
-                      [&](const archive::LayerFile& f) {
-                        paths.push_back(f.path);
-                        EXPECT_EQ(f.mtime, 86400);
-                      });
+  for (const auto& f : image.layer_files.at(image.images[0].manifest.layers[0].digest)) {
+    paths.push_back(f.path);
+    EXPECT_EQ(f.mtime, 86400);
+  }
   EXPECT_EQ(paths, (std::vector<std::string>{"etc/", "etc/data.txt", "exe"}));
   std::string dep = util::read_file(*o.depfile);
   EXPECT_EQ(dep.rfind(o.output.string() + ":", 0), 0u) << dep;

@@ -1,19 +1,9 @@
 #include "archive/base.hpp"
 
-#include "archive/blob_source.hpp"
-
-#include "oci/annotations.hpp"
 #include "oci/json.hpp"
 #include "oci/reference.hpp"
-#include "util/archive_ptr.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
-
-#include <fcntl.h>
-#include <map>
-#include <set>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -21,76 +11,19 @@ using nlohmann::json;
 namespace ocipack::archive {
 
 namespace {
-constexpr const char* kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-constexpr const char* kDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
+
 constexpr const char* kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 constexpr const char* kDockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
 
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-} // namespace
-
-namespace {
-
-constexpr std::uint64_t kMaxExpansion = 2048;     // uncompressed : compressed
-constexpr std::size_t kMaxLayerEntries = 1000000;  // files listed per base layer
-
-std::string blob_path(const oci::Digest& d) { return "blobs/sha256/" + d.hex; }
-
-// The bytes of a blob, checked against its descriptor.
-void verify_blob(const BlobSource& src, const oci::Descriptor& d, const char* what) {
-  const std::string path = blob_path(d.digest);
-  if (!src.has(path)) throw Error("missing " + std::string(what) + " blob " + d.digest.str());
-  if (src.size(path) != d.size) {
-    throw Error(std::string(what) + " blob " + d.digest.str() + " has " + std::to_string(src.size(path)) +
-                " bytes, its descriptor says " + std::to_string(d.size));
-  }
-  std::string actual = src.sha256(path);
-  if (actual != d.digest.hex) {
-    throw Error(std::string(what) + " blob " + d.digest.str() + " does not match its digest (its content hashes to sha256:" +
-                actual + ")");
-  }
-}
-
-// sha256 of the uncompressed content (gzip, zstd, bzip2, xz or plain).
-std::string uncompressed_sha256(const BlobSource& src, const std::string& path) {
-  Fd f{src.open(path)};
-  util::ArchiveReader a(archive_read_new());
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_raw(a.get());
-  if (archive_read_open_fd(a.get(), f.fd, 1 << 16) != ARCHIVE_OK) {
-    throw Error("cannot read layer " + path + ": " + util::archive_message(a.get()));
-  }
-  archive_entry* e = nullptr;
-  util::Sha256 hash;
-  // gzip expands at most ~1032:1; other formats far more. A layer that
-  // expands beyond this is refused as a decompression bomb.
-  const std::uint64_t limit = src.size(path) * kMaxExpansion + (64u << 20);
-  std::uint64_t total = 0;
-  if (archive_read_next_header(a.get(), &e) == ARCHIVE_OK) {
-    std::vector<char> buffer(1 << 20);
-    la_ssize_t n;
-    while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) {
-      hash.update(buffer.data(), static_cast<std::size_t>(n));
-      total += static_cast<std::uint64_t>(n);
-      if (total > limit) {
-        throw Error("layer " + path + " decompresses to more than " + std::to_string(limit) +
-                    " bytes: refused as a decompression bomb");
-      }
-    }
-    if (n < 0) throw Error("cannot decompress layer " + path + ": " + util::archive_message(a.get()));
-  }
-  return hash.finish_hex();
-}
-
 std::string magic_media_type(const BlobSource& src, const std::string& path) {
-  Fd f{src.open(path)};
   unsigned char m[4] = {};
-  ssize_t n = ::read(f.fd, m, sizeof m);
+  std::unique_ptr<ByteReader> in = src.open(path);
+  std::size_t n = 0;
+  while (n < sizeof m) {
+    const std::size_t got = in->read(reinterpret_cast<char*>(m) + n, sizeof m - n);
+    if (got == 0) break;
+    n += got;
+  }
   if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) return oci::media_type::kLayerGzip;
   if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) return oci::media_type::kLayerZstd;
   return oci::media_type::kLayerTar;
@@ -106,124 +39,51 @@ std::string oci_layer_type(const std::string& media_type, const oci::Digest& dig
   throw Error("layer " + digest.str() + " has media type " + media_type + ", which ocipack cannot pass on");
 }
 
-bool platform_matches(const oci::Platform& have, const oci::Platform& want) {
-  return have.architecture == want.architecture && have.os == want.os &&
-         (have.variant.empty() || want.variant.empty() || have.variant == want.variant);
-}
-
-std::string tag_list(const oci::Index& index) {
-  std::set<std::string> names;
-  for (const auto& d : index.manifests) {
-    for (const char* key : {oci::annotation::kImageName, oci::annotation::kRefName}) {
-      auto it = d.annotations.find(key);
-      if (it != d.annotations.end()) {
-        names.insert(it->second);
-        break;
-      }
-    }
-  }
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out.empty() ? "(no tags)" : out;
-}
-
-bool tag_matches(const oci::Descriptor& d, const std::string& tag) {
-  auto ann = [&](const char* key) {
-    auto it = d.annotations.find(key);
-    return it == d.annotations.end() ? std::string() : it->second;
-  };
-  const std::string ref_name = ann(oci::annotation::kRefName);
-  const std::string image_name = ann(oci::annotation::kImageName);
-  if (tag == ref_name || tag == image_name) return true;
-  try {
-    oci::Reference r = oci::Reference::parse_tag(tag);
-    if (!image_name.empty()) return r.full() == oci::Reference::parse_tag(image_name).full();
-    return ref_name == r.tag && tag.find(':') != std::string::npos;
-  } catch (const Error&) {
-    return false;
+void check_layer_count(std::size_t layers, const oci::ImageConfig& config) {
+  if (layers != config.diff_ids.size()) {
+    throw Error("the manifest has " + std::to_string(layers) + " layers, the config " +
+                std::to_string(config.diff_ids.size()) + " diff_ids");
   }
 }
 
-void fill_layers(BaseImage& image, const BlobSource& src, const std::vector<std::pair<oci::Descriptor, std::string>>& layers) {
-  const auto& diff_ids = image.config.diff_ids;
-  if (layers.size() != diff_ids.size()) {
-    throw Error("the manifest has " + std::to_string(layers.size()) + " layers, the config " +
-                std::to_string(diff_ids.size()) + " diff_ids");
+// Layer `i` as read, checked against the config's diff_id.
+BaseLayer checked_layer(std::size_t i, const oci::Descriptor& d, const std::string& path, LayerScan scan,
+                        const oci::ImageConfig& config) {
+  const oci::Digest& diff_id = config.diff_ids[i];
+  if (!(scan.diff_id == diff_id)) {
+    throw Error("layer " + std::to_string(i + 1) + " (" + d.digest.str() + ") uncompresses to " + scan.diff_id.str() +
+                ", but the config's diff_id is " + diff_id.str());
   }
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    const auto& [d, path] = layers[i];
-    std::string actual = uncompressed_sha256(src, path);
-    if (actual != diff_ids[i].hex) {
-      throw Error("layer " + std::to_string(i + 1) + " (" + d.digest.str() + ") uncompresses to sha256:" + actual +
-                  ", but the config's diff_id is " + diff_ids[i].str());
-    }
-    image.layers.push_back({d, diff_ids[i], path});
-  }
+  return {d, diff_id, path, std::move(scan.files)};
 }
 
-BaseImage read_oci(std::shared_ptr<const BlobSource> src, const std::string& tag, const oci::Platform& platform) {
-  oci::Index index = with_context("index.json", [&] {
-    return oci::index_from_json(oci::parse_json(src->read_document("index.json"), "index.json"));
-  });
-  std::vector<const oci::Descriptor*> picked;
-  std::set<std::string> digests;
-  for (const auto& d : index.manifests) {
-    if (tag.empty() || tag_matches(d, tag)) {
-      if (digests.insert(d.digest.hex).second) picked.push_back(&d);
-    }
-  }
-  if (picked.empty()) throw Error("no image tagged \"" + tag + "\"; it holds " + tag_list(index));
-  if (picked.size() > 1) {
-    throw Error("it holds several images (" + tag_list(index) + "); pick one with BASE_TAG");
-  }
-  oci::Descriptor chosen = *picked.front();
-  std::string name = tag.empty() ? tag_list(index) : tag;
-  for (int depth = 0; chosen.media_type == oci::media_type::kIndex || chosen.media_type == kDockerList; ++depth) {
-    if (depth > 4) throw Error("image indexes nested too deeply");
-    verify_blob(*src, chosen, "index");
-    oci::Index nested = with_context("index " + chosen.digest.str(), [&] {
-      return oci::index_from_json(oci::parse_json(src->read_document(blob_path(chosen.digest)), "the index"));
-    });
-    const oci::Descriptor* match = nullptr;
-    std::string have;
-    for (const auto& d : nested.manifests) {
-      if (!d.platform) continue;
-      have += (have.empty() ? "" : ", ") + d.platform->str();
-      if (match == nullptr && platform_matches(*d.platform, platform)) match = &d;
-    }
-    if (match == nullptr) throw Error("no image for " + platform.str() + " in it (it has " + have + ")");
-    chosen = *match;
-  }
-  if (chosen.media_type != oci::media_type::kManifest && chosen.media_type != kDockerManifest) {
-    throw Error("unsupported manifest media type " + chosen.media_type);
-  }
-  verify_blob(*src, chosen, "manifest");
-  oci::Manifest manifest = with_context("manifest " + chosen.digest.str(), [&] {
-    return oci::manifest_from_json(oci::parse_json(src->read_document(blob_path(chosen.digest)), "the manifest"));
-  });
-  verify_blob(*src, manifest.config, "config");
-  BaseImage image;
-  image.name = name;
-  image.config = with_context("config " + manifest.config.digest.str(), [&] {
-    return oci::config_from_json(oci::parse_json(src->read_document(blob_path(manifest.config.digest)), "the config"));
-  });
-  std::vector<std::pair<oci::Descriptor, std::string>> layers;
+BaseImage read_oci(const Layout& layout, const std::string& tag, const oci::Platform& platform) {
+  const oci::Descriptor chosen = layout.for_platform(layout.select(tag), platform);
+  const oci::Manifest manifest = layout.manifest(chosen);
+  BaseImage image{tag.empty() ? tag_list(layout.index()) : tag, layout.config(manifest.config), {}, layout};
+  std::vector<oci::Descriptor> layers;
   for (auto d : manifest.layers) {
-    verify_blob(*src, d, "layer");
+    layout.check_present(d, "layer");
     d.media_type = oci_layer_type(d.media_type, d.digest);
     d.annotations.clear();
     d.platform.reset();
-    layers.emplace_back(d, blob_path(d.digest));
+    layers.push_back(d);
   }
-  fill_layers(image, *src, layers);
-  image.source = std::move(src);
+  check_layer_count(layers.size(), image.config);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const oci::Descriptor& d = layers[i];
+    LayerScan scan;
+    layout.stream_blob(d, "layer", [&](ByteReader& in) { scan = scan_layer(in, d.size, blob_path(d.digest)); });
+    image.layers.push_back(checked_layer(i, d, blob_path(d.digest), std::move(scan), image.config));
+  }
   return image;
 }
 
 // Docker 20.10's `docker save`: manifest.json, <id>.json configs and
-// <id>/layer.tar layers (uncompressed).
-BaseImage read_docker_legacy(std::shared_ptr<const BlobSource> src, const std::string& tag) {
-  json m = oci::parse_json(src->read_document("manifest.json"), "manifest.json");
+// <id>/layer.tar layers (uncompressed), named by path, not digest.
+BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
+  const BlobSource& src = layout.source();
+  json m = oci::parse_json(src.read_document("manifest.json"), "manifest.json");
   if (!m.is_array()) throw Error("manifest.json is not an array");
   const json* picked = nullptr;
   std::string all;
@@ -254,8 +114,9 @@ BaseImage read_docker_legacy(std::shared_ptr<const BlobSource> src, const std::s
     return clean_path(it->get<std::string>());
   };
   const std::string config_path = string_of(*picked, "Config");
-  if (!src->has(config_path)) throw Error("missing config " + config_path);
-  const std::string config_sha = src->sha256(config_path);
+  if (!src.size(config_path)) throw Error("missing config " + config_path);
+  const std::string config_bytes = src.read_document(config_path);
+  const std::string config_sha = util::Sha256::hex_of(config_bytes);
   // The config's file name is its own digest: check it. (By hand: a
   // std::regex "(?:.*/)?..." recursed once per character of the path and a
   // long path overflowed the stack; found by tests/fuzz/image_fuzzer.)
@@ -265,64 +126,51 @@ BaseImage read_docker_legacy(std::shared_ptr<const BlobSource> src, const std::s
   if (is_digest && named != config_sha) {
     throw Error("config " + config_path + " does not match its digest (its content hashes to sha256:" + config_sha + ")");
   }
-  BaseImage image;
-  image.name = tag.empty() ? all : tag;
-  image.config = with_context("config " + config_path, [&] {
-    return oci::config_from_json(oci::parse_json(src->read_document(config_path), "the config"));
-  });
+  BaseImage image{tag.empty() ? all : tag, with_context("config " + config_path, [&] {
+                    return oci::config_from_json(oci::parse_json(config_bytes, "the config"));
+                  }),
+                  {}, layout};
   auto layer_paths = picked->find("Layers");
   if (layer_paths == picked->end() || !layer_paths->is_array()) throw Error("manifest.json: missing \"Layers\"");
-  std::vector<std::pair<oci::Descriptor, std::string>> layers;
+  std::vector<std::string> paths;
   for (const auto& l : *layer_paths) {
     if (!l.is_string()) throw Error("manifest.json: a layer is not a path");
-    std::string path = clean_path(l.get<std::string>());
-    if (!src->has(path)) throw Error("missing layer " + path);
-    oci::Descriptor d;
-    d.digest = oci::Digest{src->sha256(path)};
-    d.size = src->size(path);
-    d.media_type = magic_media_type(*src, path);
-    layers.emplace_back(d, path);
+    paths.push_back(clean_path(l.get<std::string>()));
+    if (!src.size(paths.back())) throw Error("missing layer " + paths.back());
   }
-  fill_layers(image, *src, layers);
-  image.source = std::move(src);
+  check_layer_count(paths.size(), image.config);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    LayerScan scan;
+    const StreamSum sum = layout.stream_file(path, [&](ByteReader& in) { scan = scan_layer(in, *src.size(path), path); });
+    oci::Descriptor d;
+    d.digest = sum.digest;
+    d.size = sum.size;
+    d.media_type = magic_media_type(src, path);
+    image.layers.push_back(checked_layer(i, d, path, std::move(scan), image.config));
+  }
   return image;
 }
 
 } // namespace
 
-BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Platform& platform,
-                    const fs::path& scratch_dir) {
+BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Platform& platform) {
   return with_context("base image " + path.string(), [&] {
-    std::shared_ptr<const BlobSource> src = open_blob_source(path, scratch_dir);
-    if (src->has("index.json")) return read_oci(std::move(src), tag, platform);
-    if (src->has("manifest.json")) return read_docker_legacy(std::move(src), tag);
+    const Layout layout = Layout::open(path);
+    if (layout.has_index()) return read_oci(layout, tag, platform);
+    if (layout.source().size("manifest.json")) return read_docker_legacy(layout, tag);
     throw Error("is not an image: it has neither index.json (OCI) nor manifest.json (docker save)");
   });
 }
 
 Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer) {
-  std::shared_ptr<const BlobSource> source = base.source;
-  std::string path = layer.path;
-  return {layer.descriptor.digest, layer.descriptor.size, {}, [source, path] { return source->open(path); }};
+  return base.layout.source().blob(layer.path, layer.descriptor.digest);
 }
 
-void list_base_layer(const BaseImage& base, const BaseLayer& layer,
-                     const std::function<void(const LayerFile&)>& on_file) {
-  with_context("base layer " + layer.descriptor.digest.str(), [&] {
-    Fd f{base.source->open(layer.path)};
-    util::ArchiveReader a(archive_read_new());
-    archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    if (archive_read_open_fd(a.get(), f.fd, 1 << 16) != ARCHIVE_OK) throw Error(util::archive_message(a.get()));
-    archive_entry* e = nullptr;
-    int rc;
-    std::size_t entries = 0;
-    while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
-      if (++entries > kMaxLayerEntries) throw Error("more than " + std::to_string(kMaxLayerEntries) + " files");
-      on_file(layer_file_of(e));
-    }
-    if (rc != ARCHIVE_EOF) throw Error(util::archive_message(a.get()));
-  });
+std::optional<std::string> read_base_file(const BaseImage& base, const BaseLayer& layer, const std::string& path,
+                                          std::uint64_t max_bytes) {
+  std::unique_ptr<ByteReader> in = base.layout.source().open(layer.path);
+  return read_layer_file(*in, layer.descriptor.size, layer.descriptor.digest.str(), path, max_bytes);
 }
 
 } // namespace ocipack::archive

@@ -1,50 +1,50 @@
 // Reads a base image (BASE): a `docker save` tarball (Docker 20.10's layout
-// or Docker 25+'s), an OCI archive tarball, or an OCI layout directory.
-// Every blob used is checked against its digest and size, and every layer
-// against its diff_id; a mismatch is an Error naming the blob.
+// or Docker 25+'s), an OCI archive tarball, or an OCI layout directory,
+// through the layout reader (archive/layout.hpp), in place. Every blob used
+// is checked against its digest and size, and every layer against its
+// diff_id; a mismatch is an Error naming the blob.
 #pragma once
 
-#include "archive/blob_source.hpp"
+#include "archive/layer_reader.hpp"
+#include "archive/layout.hpp"
 #include "archive/tarball.hpp"
-#include "archive/reader.hpp"
 #include "oci/model.hpp"
-#include "util/file.hpp"
 
+#include <cstdint>
 #include <filesystem>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ocipack::archive {
 
-
 struct BaseLayer {
   oci::Descriptor descriptor;  // OCI media type, digest, size: passed through byte for byte
   oci::Digest diff_id;
-  std::string path;            // within the source
+  std::string path;              // within the source
+  std::vector<LayerFile> files;  // in tar order, whiteouts included
 };
 
 struct BaseImage {
-  std::string name;            // what was picked, for messages
+  std::string name;  // what was picked, for messages
   oci::ImageConfig config;
   std::vector<BaseLayer> layers;
-  std::shared_ptr<const BlobSource> source;  // where the layer bytes are
+  Layout layout;     // where the layer bytes are
 };
 
 // `tag`: BASE_TAG (empty: the base must hold one image). `platform`: the
-// platform to pick from a multi-platform index. Layers of a tarball are
-// copied once into unnamed scratch files in `scratch_dir`.
-BaseImage read_base(const std::filesystem::path& path, const std::string& tag,
-                    const oci::Platform& platform, const std::filesystem::path& scratch_dir);
+// platform to pick from a multi-platform index. Each layer is read once
+// (digest, diff_id and file list in one pass).
+BaseImage read_base(const std::filesystem::path& path, const std::string& tag, const oci::Platform& platform);
 
 // A base layer's stored (possibly compressed) bytes, as a blob of the image
 // tarball: the same bytes, the same digest.
 Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer);
 
-// Lists the entries of a base layer, in tar order (whiteouts included).
-void list_base_layer(const BaseImage& base, const BaseLayer& layer,
-                     const std::function<void(const LayerFile&)>& on_file);
+// The content of the regular file `path` (layer_path() form) of a base
+// layer, at most `max_bytes`; nullopt when the layer has none. The layer's
+// bytes were checked by read_base.
+std::optional<std::string> read_base_file(const BaseImage& base, const BaseLayer& layer, const std::string& path,
+                                          std::uint64_t max_bytes);
 
 } // namespace ocipack::archive

@@ -2,9 +2,8 @@
 
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
-#include "util/file.hpp"
-#include "util/sha256.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <map>
 #include <sys/stat.h>
@@ -17,26 +16,55 @@ namespace ocipack::archive {
 
 namespace {
 constexpr std::uint64_t kMaxDocument = 16u << 20;  // index, manifests, configs
+constexpr int kMaxLinkHops = 16;                   // links to links within a tarball
 
-struct Fd {
+// An open file shared by the readers and blobs made from it.
+struct SharedFd {
   int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
+  explicit SharedFd(const fs::path& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd < 0) throw_errno("cannot open " + path.string());
   }
+  ~SharedFd() { ::close(fd); }
+  SharedFd(const SharedFd&) = delete;
+  SharedFd& operator=(const SharedFd&) = delete;
 };
+
+// `size` bytes at `offset` of a file, read with pread: any number of these
+// read one file at once, none moves another's position.
+class RangeReader final : public ByteReader {
+public:
+  RangeReader(std::shared_ptr<const SharedFd> file, std::uint64_t offset, std::uint64_t size, std::string name)
+      : m_file(std::move(file)), m_offset(offset), m_left(size), m_name(std::move(name)) {}
+
+  std::size_t read(char* buffer, std::size_t size) override {
+    if (m_left == 0) return 0;
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size, m_left));
+    ssize_t n;
+    do {
+      n = ::pread(m_file->fd, buffer, want, static_cast<off_t>(m_offset));
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw_errno("cannot read " + m_name);
+    if (n == 0) throw Error(m_name + " ends " + std::to_string(m_left) + " bytes early (the file is truncated)");
+    m_offset += static_cast<std::uint64_t>(n);
+    m_left -= static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+
+private:
+  std::shared_ptr<const SharedFd> m_file;
+  std::uint64_t m_offset, m_left;
+  std::string m_name;
+};
+
 } // namespace
 
 std::string BlobSource::read_document(const std::string& path) const {
-  if (!has(path)) throw Error("missing " + path);
-  if (size(path) > kMaxDocument) throw Error(path + " is larger than " + std::to_string(kMaxDocument) + " bytes");
-  Fd f{open(path)};
-  std::string out(static_cast<std::size_t>(size(path)), '\0');
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(f.fd, out.data() + done, out.size() - done);
-    if (n <= 0) throw Error("cannot read " + path);
-    done += static_cast<std::size_t>(n);
-  }
+  std::optional<std::uint64_t> bytes = size(path);
+  if (!bytes) throw Error("missing " + path);
+  if (*bytes > kMaxDocument) throw Error(path + " is larger than " + std::to_string(kMaxDocument) + " bytes");
+  std::string out(static_cast<std::size_t>(*bytes), '\0');
+  std::unique_ptr<ByteReader> in = open(path);
+  for (std::size_t done = 0; done < out.size();) done += in->read(out.data() + done, out.size() - done);
   return out;
 }
 
@@ -87,17 +115,23 @@ std::string resolve_link(const std::string& link, const std::string& target) {
   return out;
 }
 
+// A tarball read in place: its headers are read once, for each regular
+// file's data offset and size; its bytes are read from there when asked.
 class TarSource final : public BlobSource {
 public:
-  TarSource(const fs::path& tarball, const fs::path& scratch_dir) {
+  explicit TarSource(const fs::path& tarball) : m_file(std::make_shared<SharedFd>(tarball)) {
+    struct stat st {};
+    if (::fstat(m_file->fd, &st) != 0) throw_errno("cannot read " + tarball.string());
+    const auto file_size = static_cast<std::uint64_t>(st.st_size);
     util::ArchiveReader a(archive_read_new());
+    if (!a) throw Error("cannot create a tar reader (libarchive)");
+    // No decompression filter: the data offsets are those of the file.
     archive_read_support_format_tar(a.get());
-    if (archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(a.get(), m_file->fd, 1 << 16) != ARCHIVE_OK) {
       throw Error("is not an image: not a tar archive (" + util::archive_message(a.get()) + ")");
     }
     archive_entry* e = nullptr;
     int rc;
-    std::vector<char> buffer(1 << 20);
     bool first = true;
     while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
       first = false;
@@ -112,48 +146,52 @@ public:
         continue;
       }
       if (archive_entry_filetype(e) != AE_IFREG) continue;
-      if (m_files.count(path)) throw Error(tarball.string() + " has " + path + " twice");
-      Entry entry;
-      entry.file = std::make_shared<util::ScratchFile>(scratch_dir);
-      util::Sha256 hash;
-      la_ssize_t n;
-      while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) {
-        hash.update(buffer.data(), static_cast<std::size_t>(n));
-        entry.file->write(buffer.data(), static_cast<std::size_t>(n));
+      if (m_entries.count(path) != 0) throw Error("the tarball has " + path + " twice");
+      if (archive_entry_sparse_count(e) > 0) throw Error("the tarball has " + path + " as a sparse file");
+      // What the tar reader has consumed: the headers, up to the data.
+      const auto offset = static_cast<std::uint64_t>(archive_filter_bytes(a.get(), 0));
+      const auto size = static_cast<std::uint64_t>(archive_entry_size(e));
+      if (offset > file_size || size > file_size - offset) {
+        throw Error("the tarball is truncated: " + path + " ends past its end");
       }
-      if (n < 0) throw Error("reading " + path + " in " + tarball.string() + ": " + util::archive_message(a.get()));
-      entry.file->flush();
-      entry.size = entry.file->bytes_written();
-      entry.sha256 = hash.finish_hex();
-      m_files.emplace(path, std::move(entry));
+      m_entries.emplace(path, Entry{offset, size});
     }
     if (rc != ARCHIVE_EOF && first) {
       throw Error("is not an image: not a tar archive (" + util::archive_message(a.get()) + ")");
     }
-    if (rc != ARCHIVE_EOF) throw Error("reading " + tarball.string() + ": " + util::archive_message(a.get()));
+    if (rc != ARCHIVE_EOF) throw Error("reading the tarball: " + util::archive_message(a.get()));
   }
 
-  bool has(const std::string& path) const override { return find(path) != nullptr; }
-  std::uint64_t size(const std::string& path) const override { return get(path).size; }
-  std::string sha256(const std::string& path) const override { return get(path).sha256; }
-  int open(const std::string& path) const override {
-    // An independent description of the unnamed file, at offset 0.
-    std::string proc = "/proc/self/fd/" + std::to_string(get(path).file->fd());
-    int fd = ::open(proc.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno("cannot reopen " + path);
-    return fd;
+  std::optional<std::uint64_t> size(const std::string& path) const override {
+    const Entry* e = find(path);
+    if (e == nullptr) return std::nullopt;
+    return e->size;
+  }
+  std::unique_ptr<ByteReader> open(const std::string& path, std::uint64_t offset) const override {
+    const Entry& e = get(path);
+    if (offset > e.size) throw Error(path + " has fewer than " + std::to_string(offset) + " bytes");
+    return std::make_unique<RangeReader>(m_file, e.offset + offset, e.size - offset, path);
+  }
+  Blob blob(const std::string& path, const oci::Digest& digest) const override {
+    const Entry& e = get(path);
+    std::shared_ptr<const SharedFd> file = m_file;
+    return {digest, e.size, {}, [file] {
+              int fd = ::dup(file->fd);
+              if (fd < 0) throw_errno("cannot read the tarball");
+              return fd;
+            },
+            e.offset};
   }
 
 private:
   struct Entry {
-    std::shared_ptr<util::ScratchFile> file;
+    std::uint64_t offset = 0;  // of the data in the tarball
     std::uint64_t size = 0;
-    std::string sha256;
   };
   const Entry* find(std::string path) const {
-    for (int hops = 0; hops < 16; ++hops) {
-      auto it = m_files.find(path);
-      if (it != m_files.end()) return &it->second;
+    for (int hops = 0; hops < kMaxLinkHops; ++hops) {
+      auto it = m_entries.find(path);
+      if (it != m_entries.end()) return &it->second;
       auto link = m_links.find(path);
       if (link == m_links.end()) return nullptr;
       path = link->second;
@@ -165,53 +203,45 @@ private:
     if (e == nullptr) throw Error("missing " + path);
     return *e;
   }
-  std::map<std::string, Entry> m_files;
+  std::shared_ptr<const SharedFd> m_file;
+  std::map<std::string, Entry> m_entries;
   std::map<std::string, std::string> m_links;
 };
 
 class DirSource final : public BlobSource {
 public:
   explicit DirSource(const fs::path& dir) : m_dir(dir) {}
-  bool has(const std::string& path) const override {
+  std::optional<std::uint64_t> size(const std::string& path) const override {
     struct stat st {};
-    return ::stat(full(path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
-  }
-  std::uint64_t size(const std::string& path) const override {
-    struct stat st {};
-    if (::stat(full(path).c_str(), &st) != 0) throw Error("missing " + path);
+    if (::stat(full(path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
     return static_cast<std::uint64_t>(st.st_size);
   }
-  std::string sha256(const std::string& path) const override {
-    auto it = m_hashes.find(path);
-    if (it != m_hashes.end()) return it->second;
-    Fd f{open(path)};
-    util::Sha256 hash;
-    std::vector<char> buffer(1 << 20);
-    ssize_t n;
-    while ((n = ::read(f.fd, buffer.data(), buffer.size())) > 0) hash.update(buffer.data(), static_cast<std::size_t>(n));
-    if (n < 0) throw_errno("cannot read " + full(path).string());
-    return m_hashes[path] = hash.finish_hex();
+  std::unique_ptr<ByteReader> open(const std::string& path, std::uint64_t offset) const override {
+    auto file = std::make_shared<const SharedFd>(full(path));
+    struct stat st {};
+    if (::fstat(file->fd, &st) != 0) throw_errno("cannot read " + full(path).string());
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (offset > size) throw Error(path + " has fewer than " + std::to_string(offset) + " bytes");
+    return std::make_unique<RangeReader>(std::move(file), offset, size - offset, full(path).string());
   }
-  int open(const std::string& path) const override {
-    int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_errno("cannot open " + full(path).string());
-    return fd;
+  Blob blob(const std::string& path, const oci::Digest& digest) const override {
+    std::optional<std::uint64_t> bytes = size(path);
+    if (!bytes) throw Error("missing " + path);
+    return file_blob(digest, *bytes, full(path));
   }
 
 private:
   fs::path full(const std::string& path) const { return m_dir / clean_path(path); }
   fs::path m_dir;
-  mutable std::map<std::string, std::string> m_hashes;
 };
-
 
 } // namespace
 
-std::shared_ptr<const BlobSource> open_blob_source(const fs::path& path, const fs::path& scratch_dir) {
+std::shared_ptr<const BlobSource> open_blob_source(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw_errno("cannot open");
   if (S_ISDIR(st.st_mode)) return std::make_shared<DirSource>(path);
-  if (S_ISREG(st.st_mode)) return std::make_shared<TarSource>(path, scratch_dir);
+  if (S_ISREG(st.st_mode)) return std::make_shared<TarSource>(path);
   throw Error("is neither a tarball nor an OCI layout directory");
 }
 

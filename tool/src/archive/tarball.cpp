@@ -130,7 +130,11 @@ void TarballWriter::add(const Blob& blob) {
       int fd;
       ~Closer() { ::close(fd); }
     } closer{fd};
-    m_out.copy_from(fd, blob.size, "blob " + blob.digest.str());
+    if (blob.offset) {
+      m_out.copy_range(fd, *blob.offset, blob.size, "blob " + blob.digest.str());
+    } else {
+      m_out.copy_from(fd, blob.size, "blob " + blob.digest.str());
+    }
   }
   pad();
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,12 +18,14 @@
 namespace ocipack::archive {
 
 // A blob whose digest is known: bytes in memory, or a file opened by
-// `open` (an fd the writer closes) that must hold exactly `size` bytes.
+// `open` (an fd the writer closes) that must hold exactly `size` bytes, or
+// hold them at `offset` (a tar entry read in place).
 struct Blob {
   oci::Digest digest;
   std::uint64_t size = 0;
   std::string bytes;         // used when `open` is empty
   std::function<int()> open;
+  std::optional<std::uint64_t> offset = std::nullopt;
 };
 
 // A blob read from a file on disk.

@@ -3,6 +3,8 @@
 #include "archive/base.hpp"
 #include "archive/tarball.hpp"
 #include "build/cache.hpp"
+#include "build/command_check.hpp"
+#include "build/rootfs.hpp"
 #include "deps/resolve.hpp"
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
@@ -15,7 +17,6 @@
 #include "util/sha256.hpp"
 
 #include <cstdio>
-#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -69,139 +70,6 @@ struct LayerJob {
   std::string created_by;
   std::map<std::string, std::string> annotations;
 };
-
-// The image's file system as the container will see it: the base layers
-// (whiteouts applied) under ocipack's own layers. For the build-time checks.
-class ImageFiles {
-public:
-  void add_base_layer(const std::vector<archive::LayerFile>& files) {
-    for (const auto& f : files) {
-      std::string path = f.path;
-      while (!path.empty() && path.back() == '/') path.pop_back();
-      if (path.rfind("./", 0) == 0) path = path.substr(2);
-      const std::size_t slash = path.rfind('/');
-      const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-      const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
-      if (name == ".wh..wh..opq") {
-        erase_under(dir);  // opaque directory: hides what lower layers had in it
-        continue;
-      }
-      if (name.rfind(".wh.", 0) == 0) {
-        std::string gone = dir + name.substr(4);
-        m_files.erase(gone);
-        erase_under(gone + "/");
-        continue;
-      }
-      layer::Entry e;
-      e.path = path;
-      e.type = f.type == 'd' ? layer::Entry::Type::Directory
-               : f.type == 'l' ? layer::Entry::Type::Symlink
-                               : layer::Entry::Type::File;
-      e.mode = f.mode;
-      e.link_target = f.link;
-      m_files[path] = e;
-    }
-  }
-  void add(const std::vector<layer::Entry>& entries) {
-    for (const auto& e : entries) m_files[e.path] = e;
-  }
-
-  // `path` as the kernel would open it, through the image's symlinks.
-  const layer::Entry* find(const std::string& path) const {
-    std::deque<std::string> todo = split(path);
-    std::string cur;
-    const layer::Entry* entry = nullptr;
-    for (int hops = 0; !todo.empty();) {
-      std::string comp = todo.front();
-      todo.pop_front();
-      if (comp.empty() || comp == ".") continue;
-      if (comp == "..") {
-        std::size_t slash = cur.rfind('/');
-        cur = slash == std::string::npos ? "" : cur.substr(0, slash);
-        continue;
-      }
-      std::string next = cur.empty() ? comp : cur + "/" + comp;
-      auto it = m_files.find(next);
-      if (it == m_files.end()) return nullptr;
-      entry = &it->second;
-      if (entry->type == layer::Entry::Type::Symlink) {
-        if (++hops > 40) return nullptr;
-        const std::string& target = entry->link_target;
-        if (!target.empty() && target[0] == '/') cur.clear();
-        std::deque<std::string> rest = split(target);
-        rest.insert(rest.end(), todo.begin(), todo.end());
-        todo = std::move(rest);
-        entry = nullptr;
-        continue;
-      }
-      cur = next;
-    }
-    return entry;
-  }
-
-private:
-  static std::deque<std::string> split(const std::string& p) {
-    std::deque<std::string> parts;
-    std::size_t i = 0;
-    while (i <= p.size()) {
-      std::size_t j = p.find('/', i);
-      if (j == std::string::npos) j = p.size();
-      parts.push_back(p.substr(i, j - i));
-      i = j + 1;
-    }
-    return parts;
-  }
-  void erase_under(const std::string& prefix) {
-    for (auto it = m_files.lower_bound(prefix); it != m_files.end() && it->first.rfind(prefix, 0) == 0;) {
-      it = m_files.erase(it);
-    }
-  }
-  std::map<std::string, layer::Entry> m_files;
-};
-
-// A scratch image whose ENTRYPOINT/CMD program is missing fails only when
-// the container starts ("exec ... no such file or directory"): say it now.
-void check_command(const oci::ContainerConfig& config, const ImageFiles& files) {
-  const bool has_entrypoint = config.entrypoint && !config.entrypoint->empty();
-  const std::vector<std::string>* argv = has_entrypoint ? &*config.entrypoint : (config.cmd ? &*config.cmd : nullptr);
-  if (argv == nullptr || argv->empty()) return;
-  const std::string& program = argv->front();
-  const char* what = has_entrypoint ? "ENTRYPOINT" : "CMD";
-  std::vector<std::string> candidates;
-  std::string searched;
-  if (program.find('/') != std::string::npos) {
-    std::string workdir = config.working_dir.empty() ? "/" : config.working_dir;
-    candidates.push_back(program[0] == '/' ? program : workdir + "/" + program);
-  } else {
-    for (const auto& e : config.env) {
-      if (e.rfind("PATH=", 0) != 0) continue;
-      searched = e;
-      std::string dirs = e.substr(5);
-      std::size_t i = 0;
-      while (i <= dirs.size()) {
-        std::size_t j = dirs.find(':', i);
-        if (j == std::string::npos) j = dirs.size();
-        std::string dir = dirs.substr(i, j - i);
-        if (!dir.empty()) candidates.push_back(dir + "/" + program);
-        i = j + 1;
-      }
-    }
-  }
-  for (const auto& c : candidates) {
-    const layer::Entry* e = files.find(c);
-    if (e == nullptr) continue;
-    if (e->type != layer::Entry::Type::File || (e->mode & 0111) == 0) {
-      char mode[8];
-      std::snprintf(mode, sizeof mode, "%04o", e->mode);
-      throw Error(std::string(what) + " program \"" + program + "\" (" + c + ") is not an executable file in the image (" +
-                  (e->type == layer::Entry::Type::Directory ? std::string("a directory") : std::string("mode ") + mode) + ")");
-    }
-    return;
-  }
-  throw Error(std::string(what) + " program \"" + program + "\" is not in the image" +
-              (searched.empty() ? std::string() : " (searched " + searched + ")") +
-              "; add it with TARGETS or container_image_add_files()");
-}
 
 std::string origins_text(const std::map<std::string, std::string>& origins) {
   std::string text;
@@ -284,21 +152,16 @@ Report run(const Options& options) {
 
   // ---- The base, checked blob by blob ----
   std::optional<archive::BaseImage> base;
-  ImageFiles files;
+  RootFs files;
   if (spec.base) {
     inputs.insert(spec.base->path);
-    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(elf::host_platform()),
-                              scratch_dir);
+    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(elf::host_platform()));
     const oci::Platform& bp = base->config.platform;
     if (target_platform && (bp.architecture != target_platform->architecture || bp.os != target_platform->os)) {
       throw Error("base image " + spec.base->path.string() + " (" + base->name + ") is " + bp.str() +
                   ", the targets are " + target_platform->str());
     }
-    for (const auto& l : base->layers) {
-      std::vector<archive::LayerFile> listed;
-      archive::list_base_layer(*base, l, [&](const archive::LayerFile& f) { listed.push_back(f); });
-      files.add_base_layer(listed);
-    }
+    files.add_base(*base);
   }
   const oci::Platform platform = target_platform ? *target_platform
                                  : base          ? base->config.platform

@@ -84,15 +84,12 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
     const archive::ImageRecord& record = *r;
     const std::vector<std::string>& tags = names[record.descriptor.digest.hex];
     const oci::ImageConfig& c = record.config;
-    std::vector<std::vector<archive::LayerFile>> files;
+    std::vector<const std::vector<archive::LayerFile>*> files;
     std::vector<std::uint64_t> unpacked;
     for (const auto& l : record.manifest.layers) {
-      files.emplace_back();
+      files.push_back(&image.layer_files.at(l.digest));
       std::uint64_t total = 0;
-      archive::list_layer(tarball, l.digest, [&](const archive::LayerFile& f) {
-        files.back().push_back(f);
-        total += f.size;
-      });
+      for (const auto& f : *files.back()) total += f.size;
       unpacked.push_back(total);
     }
 
@@ -110,7 +107,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
         l["files_size"] = unpacked[i];
         json fl = json::array();
         auto origins = origins_of(record.manifest.layers[i]);
-        for (const auto& f : files[i]) {
+        for (const auto& f : *files[i]) {
           json fj = file_json(f);
           std::string key = "/" + f.path;
           if (!key.empty() && key.back() == '/') key.pop_back();
@@ -161,7 +158,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       if (i < c.diff_ids.size()) out << "      diff_id " << c.diff_ids[i].str() << "\n";
       if (i < created_by.size()) out << "      created_by " << created_by[i] << "\n";
       auto origins = origins_of(l);
-      for (const auto& f : files[i]) {
+      for (const auto& f : *files[i]) {
         char size[24];
         std::snprintf(size, sizeof size, "%10llu", static_cast<unsigned long long>(f.size));
         out << "      " << mode_string(f.type, f.mode) << " " << f.uid << "/" << f.gid << " " << size

@@ -2,6 +2,7 @@
 
 #include "elf/dynamic.hpp"
 #include "util/error.hpp"
+#include "util/path_walk.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -73,6 +74,16 @@ bool is_dir(const fs::path& p) {
 bool is_file(const fs::path& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// What a host path is, symlinks not followed.
+util::PathNode host_node(const fs::path& p) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return {};
+  if (S_ISLNK(st.st_mode)) return {util::PathNode::Type::Symlink, fs::read_symlink(p).string()};
+  if (S_ISDIR(st.st_mode)) return {util::PathNode::Type::Directory, {}};
+  if (S_ISREG(st.st_mode)) return {util::PathNode::Type::File, {}};
+  return {util::PathNode::Type::Other, {}};
 }
 
 void parse_conf(const fs::path& root, const std::string& file, int depth, std::vector<std::string>& out) {
@@ -413,47 +424,27 @@ private:
   }
 
   std::string walk_impl(const std::string& path, const std::string& why, bool directory) {
-    std::deque<std::string> todo;
-    for (auto& c : split(path, '/')) todo.push_back(c);
-    std::string cur;
-    for (int hops = 0; !todo.empty();) {
-      std::string comp = todo.front();
-      todo.pop_front();
-      if (comp.empty() || comp == ".") continue;
-      if (comp == "..") {
-        cur = parent_of(cur);
-        continue;
-      }
-      std::string next = cur + "/" + comp;
-      fs::path host = in_root(m_root, next);
-      struct stat st {};
-      if (::lstat(host.c_str(), &st) != 0) {
-        throw Error(path + " (" + why + ") does not exist in " + m_root.string());
-      }
-      if (S_ISLNK(st.st_mode)) {
-        if (++hops > 40) throw Error(path + ": too many levels of symbolic links");
-        std::string target = fs::read_symlink(host).string();
-        add_symlink(next, target, host.string() + " (" + why + ")");
-        m_inputs.insert(host);
-        std::deque<std::string> rest;
-        for (auto& c : split(target, '/')) rest.push_back(c);
-        if (!target.empty() && target[0] == '/') cur.clear();
-        rest.insert(rest.end(), todo.begin(), todo.end());
-        todo = std::move(rest);
-        continue;
-      }
-      if (S_ISDIR(st.st_mode)) {
-        cur = next;
-        continue;
-      }
-      if (!S_ISREG(st.st_mode) || !todo.empty() || directory) {
-        throw Error(path + " (" + why + "): " + next + " is not a " + (directory ? "directory" : "regular file"));
-      }
-      add_file(next, host, why);
-      return next;
+    const util::PathWalk w = util::walk_path(
+        path, [&](const std::string& p) { return host_node(in_root(m_root, p)); },
+        [&](const std::string& link, const std::string& target) {
+          const fs::path host = in_root(m_root, link);
+          add_symlink(link, target, host.string() + " (" + why + ")");
+          m_inputs.insert(host);
+        });
+    const char* wanted = directory ? "directory" : "regular file";
+    switch (w.end) {
+      case util::PathWalk::End::Missing: throw Error(path + " (" + why + ") does not exist in " + m_root.string());
+      case util::PathWalk::End::TooManyLinks: throw Error(path + ": too many levels of symbolic links");
+      case util::PathWalk::End::NotADirectory: throw Error(path + " (" + why + "): " + w.path + " is not a " + wanted);
+      case util::PathWalk::End::Found: break;
     }
-    if (!directory) throw Error(path + " (" + why + ") is a directory");
-    return cur.empty() ? "/" : cur;
+    if (w.type == util::PathNode::Type::Directory) {
+      if (!directory) throw Error(path + " (" + why + ") is a directory");
+      return w.path;
+    }
+    if (w.type != util::PathNode::Type::File || directory) throw Error(path + " (" + why + "): " + w.path + " is not a " + wanted);
+    add_file(w.path, in_root(m_root, w.path), why);
+    return w.path;
   }
 
   void add_symlink(const std::string& path, const std::string& target, const std::string& origin) {

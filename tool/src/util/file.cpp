@@ -87,26 +87,35 @@ void FdWriter::copy_from(int in_fd, std::uint64_t size, const std::string& what)
     throw Error(what + " has " + std::to_string(st.st_size) + " bytes, not the " + std::to_string(size) +
                 " expected; rebuild");
   }
-  if (S_ISREG(st.st_mode) && ::lseek(in_fd, 0, SEEK_SET) != 0) throw_errno("cannot read " + what);
+  copy_range(in_fd, 0, size, what);
+}
+
+void FdWriter::copy_range(int in_fd, std::uint64_t offset, std::uint64_t size, const std::string& what) {
+  flush();
   std::uint64_t left = size;
   bool in_kernel = true;
   std::vector<char> buffer;
   while (left > 0) {
     ssize_t n = -1;
+    const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30));
     if (in_kernel) {
-      n = ::copy_file_range(in_fd, nullptr, m_fd, nullptr, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), 0);
+      auto from = static_cast<loff_t>(offset);
+      n = ::copy_file_range(in_fd, &from, m_fd, nullptr, chunk, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
-                    errno == EBADF || errno == EPERM)) {
-        // Not between these two files (another file system, an old kernel):
-        // through a buffer then.
+                    errno == EBADF || errno == EPERM || errno == ESPIPE)) {
+        // Not between these two files (another file system, an old kernel,
+        // a pipe): through a buffer then.
         in_kernel = false;
         continue;
       }
       if (n < 0) throw_errno("cannot copy " + what + " into " + m_name);
     } else {
       if (buffer.empty()) buffer.resize(kBufferSize);
-      n = ::read(in_fd, buffer.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size())));
+      const std::size_t want = std::min(chunk, buffer.size());
+      // A pipe has no offsets: its next bytes.
+      n = ::pread(in_fd, buffer.data(), want, static_cast<off_t>(offset));
+      if (n < 0 && errno == ESPIPE) n = ::read(in_fd, buffer.data(), want);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw_errno("cannot read " + what);
       const char* p = buffer.data();
@@ -119,6 +128,7 @@ void FdWriter::copy_from(int in_fd, std::uint64_t size, const std::string& what)
     }
     if (n == 0) break;
     left -= static_cast<std::uint64_t>(n);
+    offset += static_cast<std::uint64_t>(n);
     m_written += static_cast<std::uint64_t>(n);
   }
   if (left != 0) {

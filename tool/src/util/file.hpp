@@ -26,6 +26,9 @@ public:
   // space; through a buffer where the kernel cannot). `what` names the
   // source in errors, also when it holds more or fewer bytes than `size`.
   void copy_from(int in_fd, std::uint64_t size, const std::string& what);
+  // The same for the `size` bytes at `offset` of a larger file (a tar
+  // entry read in place), without checking the file's size.
+  void copy_range(int in_fd, std::uint64_t offset, std::uint64_t size, const std::string& what);
   // Overwrites bytes already written, at `offset` from the start.
   void write_at(std::uint64_t offset, const void* data, std::size_t size);
   // Drops everything from `offset` on; the next write goes there.
