@@ -1,9 +1,9 @@
 #include "archive/base.hpp"
 #include "elf/elf.hpp"
-#include "oci/annotations.hpp"
+#include "image_builder.hpp"
 #include "oci/json.hpp"
-#include "test_util.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/sha256.hpp"
 
 #include <gtest/gtest.h>
@@ -11,68 +11,15 @@
 #include <cstdlib>
 
 using namespace ocipack;
+using ocipack::testing::error_of;
+using ocipack::testing::LayoutDir;
+using ocipack::testing::make_tar;
+using ocipack::testing::tagged;
 using ocipack::testing::TempDir;
-using nlohmann::json;
-
-namespace {
-
-// An OCI layout directory written by hand: blobs by digest, index.json.
-class Layout {
-public:
-  explicit Layout(const std::filesystem::path& dir) : m_dir(dir) {
-    ocipack::testing::write(dir / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  }
-  oci::Descriptor blob(const std::string& bytes, const char* media_type) {
-    oci::Descriptor d{media_type, oci::Digest{util::Sha256::hex_of(bytes)}, bytes.size(), {}, {}};
-    ocipack::testing::write(m_dir / "blobs/sha256" / d.digest.hex, bytes);
-    return d;
-  }
-  // One single-layer image for a platform; returns its manifest descriptor.
-  oci::Descriptor image(const std::string& arch) {
-    std::string layer(1024, '\0');  // an empty tar
-    oci::ImageConfig c;
-    c.platform = {arch, "linux", ""};
-    c.created = oci::rfc3339(0);
-    c.config.env = {"FROM=" + arch};
-    c.diff_ids = {oci::Digest{util::Sha256::hex_of(layer)}};
-    c.history = {{c.created, "layer of " + arch, false}};
-    oci::Manifest m;
-    m.layers = {blob(layer, oci::media_type::kLayerTar)};
-    m.config = blob(oci::canonical(oci::to_json(c)), oci::media_type::kConfig);
-    oci::Descriptor d = blob(oci::canonical(oci::to_json(m)), oci::media_type::kManifest);
-    d.platform = c.platform;
-    return d;
-  }
-  void index(const std::vector<oci::Descriptor>& entries) {
-    oci::Index i;
-    i.manifests = entries;
-    ocipack::testing::write(m_dir / "index.json", oci::canonical(oci::to_json(i)));
-  }
-
-private:
-  std::filesystem::path m_dir;
-};
-
-oci::Descriptor tagged(oci::Descriptor d, const std::string& name, const std::string& tag) {
-  d.annotations[oci::annotation::kImageName] = name;
-  d.annotations[oci::annotation::kRefName] = tag;
-  return d;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-} // namespace
 
 TEST(Base, PicksThePlatformFromAnIndex) {
   TempDir dir;
-  Layout layout(dir / "layout");
+  LayoutDir layout(dir / "layout");
   oci::Descriptor amd = layout.image("amd64"), arm = layout.image("arm64");
   oci::Index nested;
   nested.manifests = {arm, amd};
@@ -94,7 +41,7 @@ TEST(Base, PicksThePlatformFromAnIndex) {
 
 TEST(Base, PicksTheImageByTag) {
   TempDir dir;
-  Layout layout(dir / "layout");
+  LayoutDir layout(dir / "layout");
   oci::Descriptor a = layout.image("amd64");
   oci::Descriptor b = layout.image("arm64");  // another image, same platform would do
   layout.index({tagged(a, "docker.io/acme/a:1", "1"), tagged(b, "docker.io/acme/b:2", "2")});
@@ -154,4 +101,80 @@ TEST(Base, RefusesLayerLinksThatLeaveTheImage) {
   auto tarball = docker_save_with_link(dir, "../../aaaa/layer.tar");
   std::string err = error_of([&] { archive::read_base(tarball, "", {"amd64", "linux", ""}); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
+}
+
+namespace {
+const std::vector<ocipack::testing::TarMember> kFiles = {
+    {"etc/", 'd'}, {"etc/passwd", '-', "root:x:0:0:root:/root:/bin/sh\n"}, {"etc/motd", 'h', "", "etc/passwd"}};
+} // namespace
+
+TEST(Base, ReadsEachLayerOnceInPlace) {
+  TempDir dir;
+  LayoutDir layout(dir / "layout");
+  const std::string tar = make_tar(kFiles);
+  layout.index({layout.image("amd64", {tar}, true)});
+  for (const auto& path : {layout.path(), layout.tarball(dir / "base.tar")}) {
+    SCOPED_TRACE(path);
+    const auto base = archive::read_base(path, "", {"amd64", "linux", ""});
+    ASSERT_EQ(base.layers.size(), 1u);
+    const archive::BaseLayer& layer = base.layers[0];
+    EXPECT_EQ(layer.descriptor.media_type, oci::media_type::kLayerGzip);
+    EXPECT_EQ(layer.diff_id.hex, util::Sha256::hex_of(tar));
+    std::vector<std::string> names;
+    for (const auto& f : layer.files) names.push_back(f.path);
+    EXPECT_EQ(names, (std::vector<std::string>{"etc/", "etc/passwd", "etc/motd"}));
+    EXPECT_EQ(archive::read_base_file(base, layer, "etc/passwd", 100), kFiles[1].data);
+    EXPECT_EQ(archive::read_base_file(base, layer, "etc/shadow", 100), std::nullopt);
+    EXPECT_NE(error_of([&] { archive::read_base_file(base, layer, "etc/passwd", 10); }).find("more than the 10"),
+              std::string::npos);
+
+    // The layer's stored bytes, copied into a new tarball, are the blob's.
+    archive::write_layout_tarball(dir / "copy.tar", {archive::base_layer_blob(base, layer)}, {}, "[]", 0);
+    const auto copy = archive::Layout::open(dir / "copy.tar");
+    EXPECT_EQ(copy.source().size(archive::blob_path(layer.descriptor.digest)), layer.descriptor.size);
+    copy.stream_blob(layer.descriptor, "layer", nullptr);  // the digest holds
+  }
+}
+
+TEST(Base, ACorruptLayerIsNamedEvenWhenItNoLongerDecompresses) {
+  TempDir dir;
+  LayoutDir layout(dir / "layout");
+  const oci::Descriptor image = layout.image("amd64", {make_tar(kFiles)}, true);
+  layout.index({image});
+  const nlohmann::json manifest = oci::parse_json(util::read_file(layout.path() / "blobs/sha256" / image.digest.hex), "m");
+  const std::string layer = manifest["layers"][0]["digest"].get<std::string>();
+  const auto blob = layout.path() / "blobs/sha256" / layer.substr(7);
+  std::string bytes = util::read_file(blob);
+  bytes[bytes.size() / 2] ^= 0x55;
+  ocipack::testing::write(blob, bytes);
+  const std::string err = error_of([&] { archive::read_base(layout.tarball(dir / "bad.tar"), "", {"amd64", "linux", ""}); });
+  EXPECT_NE(err.find("layer blob " + layer + " does not match its digest (its content hashes to sha256:"),
+            std::string::npos) << err;
+}
+
+TEST(Base, ALayerIsCheckedAgainstItsDiffId) {
+  TempDir dir;
+  LayoutDir layout(dir / "layout");
+  oci::ImageConfig c;
+  c.platform = {"amd64", "linux", ""};
+  c.diff_ids = {oci::Digest{std::string(64, '0')}};
+  const oci::Descriptor layer = layout.blob(make_tar(kFiles), oci::media_type::kLayerTar);
+  layout.index({layout.manifest(c, {layer})});
+  const std::string err = error_of([&] { archive::read_base(layout.path(), "", c.platform); });
+  EXPECT_NE(err.find("layer 1 (" + layer.digest.str() + ") uncompresses to sha256:"), std::string::npos) << err;
+  EXPECT_NE(err.find("but the config's diff_id is sha256:" + std::string(64, '0')), std::string::npos) << err;
+}
+
+TEST(Base, RefusesADecompressionBomb) {
+  TempDir dir;
+  LayoutDir layout(dir / "layout");
+  // 96 MiB of zeros in bzip2: a few hundred bytes, far more than 2048:1
+  // (and 64 MiB) of them.
+  const std::string bomb = ocipack::testing::filtered(std::string(96u << 20, '\0'), archive_write_add_filter_bzip2);
+  oci::ImageConfig c;
+  c.platform = {"amd64", "linux", ""};
+  c.diff_ids = {oci::Digest{std::string(64, '0')}};
+  layout.index({layout.manifest(c, {layout.blob(bomb, oci::media_type::kLayerTar)})});
+  const std::string err = error_of([&] { archive::read_base(layout.path(), "", c.platform); });
+  EXPECT_NE(err.find("bytes: refused as a decompression bomb"), std::string::npos) << err;
 }
