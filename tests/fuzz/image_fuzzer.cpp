@@ -1,11 +1,13 @@
 // libFuzzer target: the image tarball readers, which take files from anywhere.
 // The input is written to a file (in memory), then read as `ocipack inspect`
-// reads it (archive::read_image, and list_layer for every layer of every
-// image) and as a BASE is read (archive::read_base, then list_base_layer
-// for every layer). Any input must be read or refused with an
-// ocipack::Error; anything else is a finding.
+// reads it (archive::read_image: every image, every layer listed) and as a
+// BASE is read (archive::read_base, then read_base_file on one path of each
+// layer). Both go through the one layout reader (archive/layout.hpp), which
+// reads the tar's entries in place. Any input must be read or refused with
+// an ocipack::Error; anything else is a finding.
 #include "archive/base.hpp"
 #include "archive/reader.hpp"
+#include "elf/elf.hpp"
 #include "oci/model.hpp"
 #include "util/error.hpp"
 
@@ -25,11 +27,9 @@ namespace {
 
 // The input lives in an anonymous memory file, reached through its
 // /proc/self/fd path: nothing is left behind, even when a run crashes.
-// read_base's scratch copies are unnamed files in the temporary directory.
 struct Input {
   int fd = ::memfd_create("image_fuzzer-input", MFD_CLOEXEC);
   fs::path path = "/proc/self/fd/" + std::to_string(fd);
-  fs::path scratch_dir = fs::temp_directory_path();
 
   void write(const std::uint8_t* data, std::size_t size) const {
     if (fd < 0 || ::ftruncate(fd, 0) != 0) fail("memfd_create/ftruncate");
@@ -59,20 +59,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   input.write(data, size);
 
   try {
-    ocipack::archive::ReadImage image = ocipack::archive::read_image(input.path);
-    for (const auto& record : image.images) {
-      for (const auto& layer : record.manifest.layers) {
-        ocipack::archive::list_layer(input.path, layer.digest, [](const ocipack::archive::LayerFile&) {});
-      }
-    }
+    ocipack::archive::read_image(input.path);
   } catch (const ocipack::Error&) {
   }
 
   try {
-    ocipack::archive::BaseImage base =
-        ocipack::archive::read_base(input.path, "", ocipack::oci::host_platform(), input.scratch_dir);
+    const ocipack::archive::BaseImage base = ocipack::archive::read_base(input.path, "", ocipack::elf::host_platform());
     for (const auto& layer : base.layers) {
-      ocipack::archive::list_base_layer(base, layer, [](const ocipack::archive::LayerFile&) {});
+      if (layer.files.empty()) continue;
+      const std::string path = ocipack::archive::layer_path(layer.files.back().path);
+      ocipack::archive::read_base_file(base, layer, path, 1 << 20);
     }
   } catch (const ocipack::Error&) {
   }

@@ -28,6 +28,22 @@ std::size_t offset_of(const std::filesystem::path& file, const std::string& byte
   return at;
 }
 
+// An OCI archive of one image whose one layer holds one file of `size` bytes.
+class OneLayerTarball : public ::testing::Test {
+protected:
+  void make(std::size_t size) {
+    LayoutDir layout(dir / "l");
+    layer = ocipack::testing::make_tar({{"file", '-', std::string(size, 'y')}});
+    image = layout.image("amd64", {layer});
+    layout.index({image});
+    tarball = layout.tarball(dir / "l.tar");
+  }
+  TempDir dir;
+  std::string layer;
+  oci::Descriptor image;
+  std::filesystem::path tarball;
+};
+
 } // namespace
 
 TEST(Layout, ResolvesTagsAndPlatformsThroughNestedIndexes) {
@@ -122,13 +138,8 @@ TEST(Layout, DocumentsAreCheckedBeforeTheyAreParsed) {
   EXPECT_EQ(error_of([&] { l.manifest(helm); }), "unsupported manifest media type " + helm.media_type);
 }
 
-TEST(Layout, ReadsTarEntriesInPlace) {
-  TempDir dir;
-  LayoutDir layout(dir / "l");
-  const std::string layer = ocipack::testing::make_tar({{"big", '-', std::string(300000, 'x')}});
-  const oci::Descriptor image = layout.image("amd64", {layer});
-  layout.index({image});
-  const auto tarball = layout.tarball(dir / "l.tar");
+TEST_F(OneLayerTarball, ReadsTarEntriesInPlace) {
+  make(300000);
   const auto l = archive::Layout::open(tarball);
   const oci::Descriptor d = l.manifest(image).layers[0];
 
@@ -149,13 +160,8 @@ TEST(Layout, ReadsTarEntriesInPlace) {
   EXPECT_EQ(read_all(*archive::Layout::open(dir / "copy.tar").source().open(archive::blob_path(d.digest))), layer);
 }
 
-TEST(Layout, ACorruptedBlobIsRefusedWhenReadInPlace) {
-  TempDir dir;
-  LayoutDir layout(dir / "l");
-  const std::string layer = ocipack::testing::make_tar({{"file", '-', std::string(5000, 'y')}});
-  const oci::Descriptor image = layout.image("amd64", {layer});
-  layout.index({image});
-  const auto tarball = layout.tarball(dir / "l.tar");
+TEST_F(OneLayerTarball, ACorruptedBlobIsRefusedWhenReadInPlace) {
+  make(5000);
   const std::size_t at = offset_of(tarball, layer) + 2000;
   std::string bytes = util::read_file(tarball);
   bytes[at] = 'z';
@@ -175,12 +181,8 @@ TEST(Layout, ACorruptedBlobIsRefusedWhenReadInPlace) {
             "the consumer gave up");
 }
 
-TEST(Layout, ATruncatedTarballIsRefused) {
-  TempDir dir;
-  LayoutDir layout(dir / "l");
-  const std::string layer = ocipack::testing::make_tar({{"file", '-', std::string(50000, 'y')}});
-  layout.index({layout.image("amd64", {layer})});
-  const auto tarball = layout.tarball(dir / "l.tar");
+TEST_F(OneLayerTarball, ATruncatedTarballIsRefused) {
+  make(50000);
   ASSERT_EQ(::truncate(tarball.c_str(), static_cast<off_t>(offset_of(tarball, layer) + 1000)), 0);
   const std::string err = error_of([&] { archive::Layout::open(tarball); });
   EXPECT_NE(err.find("runcated"), std::string::npos) << err;  // libarchive says "Truncated"

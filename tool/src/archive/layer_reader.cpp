@@ -54,7 +54,8 @@ util::ArchiveReader open_reader(Pull& pull_from, void (*formats)(::archive*), co
 // on the way: the diff_id.
 class Uncompressed final : public ByteReader {
 public:
-  Uncompressed(ByteReader& stored, std::uint64_t stored_size, const std::string& name)
+  // `hash`: compute the diff_id.
+  Uncompressed(ByteReader& stored, std::uint64_t stored_size, const std::string& name, bool hash)
       : m_pull(stored),
         m_raw(open_reader(
             m_pull,
@@ -66,7 +67,8 @@ public:
         // gzip expands at most ~1032:1; other formats far more. A layer that
         // expands beyond this is refused as a decompression bomb.
         m_limit(stored_size * kMaxExpansion + (64u << 20)),
-        m_name(name) {
+        m_name(name),
+        m_hash(hash ? std::make_unique<util::Sha256>() : nullptr) {
     archive_entry* e = nullptr;
     m_at_end = archive_read_next_header(m_raw.get(), &e) != ARCHIVE_OK;  // empty
     m_pull.rethrow();
@@ -80,7 +82,7 @@ public:
       throw Error("cannot decompress layer " + m_name + ": " + util::archive_message(m_raw.get()));
     }
     if (n == 0) m_at_end = true;
-    m_hash.update(buffer, static_cast<std::size_t>(n));
+    if (m_hash) m_hash->update(buffer, static_cast<std::size_t>(n));
     m_total += static_cast<std::uint64_t>(n);
     if (m_total > m_limit) {
       throw Error("layer " + m_name + " decompresses to more than " + std::to_string(m_limit) +
@@ -95,7 +97,7 @@ public:
     std::vector<char> buffer(1 << 20);
     while (read(buffer.data(), buffer.size()) > 0) {
     }
-    return oci::Digest{m_hash.finish_hex()};
+    return oci::Digest{m_hash ? m_hash->finish_hex() : std::string()};
   }
 
 private:
@@ -103,7 +105,7 @@ private:
   util::ArchiveReader m_raw;
   std::uint64_t m_limit;
   std::string m_name;
-  util::Sha256 m_hash;
+  std::unique_ptr<util::Sha256> m_hash;
   std::uint64_t m_total = 0;
   bool m_at_end = false;
 };
@@ -174,8 +176,10 @@ LayerFile layer_file_of(archive_entry* f) {
 
 } // namespace
 
-LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
-  Uncompressed bytes(stored, stored_size, name);
+namespace {
+
+LayerScan scan(ByteReader& stored, std::uint64_t stored_size, const std::string& name, bool diff_id) {
+  Uncompressed bytes(stored, stored_size, name, diff_id);
   TarEntries tar(bytes, name);
   LayerScan scan;
   while (archive_entry* e = tar.next()) scan.files.push_back(layer_file_of(e));
@@ -183,9 +187,19 @@ LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::s
   return scan;
 }
 
+} // namespace
+
+LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
+  return scan(stored, stored_size, name, true);
+}
+
+std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
+  return scan(stored, stored_size, name, false).files;
+}
+
 std::optional<std::string> read_layer_file(ByteReader& stored, std::uint64_t stored_size, const std::string& name,
                                            const std::string& path, std::uint64_t max_bytes) {
-  Uncompressed bytes(stored, stored_size, name);
+  Uncompressed bytes(stored, stored_size, name, false);
   TarEntries tar(bytes, name);
   while (archive_entry* e = tar.next()) {
     if (layer_path(archive_entry_pathname(e)) != path) continue;

@@ -37,6 +37,8 @@ struct LayerScan {
 // in errors. Refuses a decompression bomb and more than kMaxLayerEntries
 // entries.
 LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name);
+// The same without the diff_id (left empty): one hash less, for `inspect`.
+std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name);
 
 // The content of the regular file `path` (as layer_path() gives it) in the
 // layer, or nullopt when the layer has none; more than `max_bytes` is an

@@ -43,7 +43,7 @@ ReadImage read_image(const std::filesystem::path& path) {
           if (result.layer_files.count(l.digest) != 0) continue;  // shared by several images
           std::vector<LayerFile>& files = result.layer_files[l.digest];
           layout.stream_blob(l, "layer",
-                             [&](ByteReader& in) { files = scan_layer(in, l.size, blob_path(l.digest)).files; });
+                             [&](ByteReader& in) { files = list_layer(in, l.size, blob_path(l.digest)); });
         }
         result.images.push_back(std::move(r));
       }
