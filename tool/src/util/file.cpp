@@ -118,13 +118,7 @@ void FdWriter::copy_range(int in_fd, std::uint64_t offset, std::uint64_t size, c
       if (n < 0 && errno == ESPIPE) n = ::read(in_fd, buffer.data(), want);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw_errno("cannot read " + what);
-      const char* p = buffer.data();
-      for (ssize_t done = 0; done < n;) {
-        ssize_t w = ::write(m_fd, p + done, static_cast<std::size_t>(n - done));
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) throw_errno("cannot write " + m_name);
-        done += w;
-      }
+      write_all(m_fd, buffer.data(), static_cast<std::size_t>(n), m_name);
     }
     if (n == 0) break;
     left -= static_cast<std::uint64_t>(n);
