@@ -71,6 +71,13 @@ mkdir -p "$cache_dir"
 cache=$cache_dir/bookworm-minbase-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tar
 work=$(mktemp -d "${OCIPACK_FRESH_WORK:-/var/tmp}/ocipack-fresh.XXXXXX")
 root=$work/root
+# Processes whose root is the copy (none should outlive the chroot).
+kill_root_processes() {
+  local p
+  for p in /proc/[0-9]*; do
+    if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ]; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
+  done
+}
 cleanup() {
   local rc=$?
   # The mounts lived in the child's private namespace; make sure none leaked
@@ -79,11 +86,7 @@ cleanup() {
     echo "fresh: error: mounts left under $root; not deleting it" >&2
     exit 1
   fi
-  # Processes whose root is the copy (none should outlive the chroot).
-  local p
-  for p in /proc/[0-9]*; do
-    if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ]; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
-  done
+  kill_root_processes
   if [ "${OCIPACK_FRESH_KEEP:-}" = 1 ]; then
     say "kept $root"
   else
@@ -182,7 +185,13 @@ unshare -m --propagation private bash -euo pipefail -c '
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     CI=true OCIPACK_FUZZ_SECONDS="${OCIPACK_FUZZ_SECONDS:-}" \
     /bin/bash /srv/inside.sh
-' || rc=$?
+' &
+# In the background and waited for, so that a SIGTERM or SIGINT (a CI
+# timeout, ^C) is handled at once: the processes in the root are killed, the
+# namespace's trap unmounts, and cleanup deletes the copy.
+child=$!
+trap 'kill_root_processes; wait "$child" 2>/dev/null; exit 143' TERM INT
+wait "$child" || rc=$?
 remove_new_images
 if [ "$rc" -eq 0 ]; then
   say "passed in $((SECONDS - start)) s"
