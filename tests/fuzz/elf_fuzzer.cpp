@@ -16,12 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ocipack::elf::Object object = ocipack::elf::parse_object(ocipack::elf::MemorySource(bytes));
     ocipack::oci::Platform platform = ocipack::elf::platform_of(object.header);
     (void)platform;
-  } catch (const ocipack::Error&) {
-  }
+  } catch (const ocipack::Error&) {}
   // The header alone, as `ocipack build` reads it from the first 64 bytes.
   try {
     (void)ocipack::elf::platform_of(ocipack::elf::parse_header(bytes.substr(0, 64)));
-  } catch (const ocipack::Error&) {
-  }
+  } catch (const ocipack::Error&) {}
   return 0;
 }

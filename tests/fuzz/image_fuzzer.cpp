@@ -46,7 +46,7 @@ struct Input {
   }
 };
 
-} // namespace
+}  // namespace
 
 // The locale `ocipack` runs in (cli::run): names are converted through it.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -60,8 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   try {
     ocipack::archive::read_image(input.path);
-  } catch (const ocipack::Error&) {
-  }
+  } catch (const ocipack::Error&) {}
 
   try {
     const ocipack::archive::BaseImage base = ocipack::archive::read_base(input.path, "", ocipack::elf::host_platform());
@@ -70,7 +69,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string path = ocipack::archive::layer_path(layer.files.back().path);
       ocipack::archive::read_base_file(base, layer, path, 1 << 20);
     }
-  } catch (const ocipack::Error&) {
-  }
+  } catch (const ocipack::Error&) {}
   return 0;
 }

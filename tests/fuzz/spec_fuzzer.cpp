@@ -14,7 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     ocipack::spec::BuildSpec spec = ocipack::spec::parse(text);
     (void)spec;
-  } catch (const ocipack::Error&) {
-  }
+  } catch (const ocipack::Error&) {}
   return 0;
 }

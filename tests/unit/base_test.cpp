@@ -49,10 +49,10 @@ TEST(Base, PicksTheImageByTag) {
 
   std::string err = error_of([&] { archive::read_base(dir / "layout", "", any); });
   EXPECT_NE(err.find("holds several images (docker.io/acme/a:1, docker.io/acme/b:2); pick one with BASE_TAG"),
-            std::string::npos) << err;
+            std::string::npos)
+      << err;
   EXPECT_EQ(archive::read_base(dir / "layout", "acme/a:1", any).config.platform.architecture, "amd64");
-  EXPECT_EQ(archive::read_base(dir / "layout", "docker.io/acme/b:2", any).config.platform.architecture,
-            "arm64");
+  EXPECT_EQ(archive::read_base(dir / "layout", "docker.io/acme/b:2", any).config.platform.architecture, "arm64");
   EXPECT_EQ(archive::read_base(dir / "layout", "2", any).config.platform.architecture, "arm64");
   err = error_of([&] { archive::read_base(dir / "layout", "acme/c:3", any); });
   EXPECT_NE(err.find("no image tagged \"acme/c:3\""), std::string::npos) << err;
@@ -60,7 +60,8 @@ TEST(Base, PicksTheImageByTag) {
 
 TEST(Base, RefusesPathsThatLeaveTheImage) {
   TempDir dir;
-  ocipack::testing::write(dir / "evil/manifest.json", R"([{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}])");
+  ocipack::testing::write(dir / "evil/manifest.json",
+                          R"([{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}])");
   std::string err = error_of([&] { archive::read_base(dir / "evil", "", elf::host_platform()); });
   EXPECT_NE(err.find("leaves the image"), std::string::npos) << err;
 }
@@ -79,14 +80,15 @@ std::filesystem::path docker_save_with_link(const TempDir& dir, const std::strin
   ocipack::testing::write(tree / "aaaa/layer.tar", layer);
   std::filesystem::create_directories(tree / "bbbb");
   std::filesystem::create_symlink(link_target, tree / "bbbb/layer.tar");
-  ocipack::testing::write(tree / "manifest.json", R"([{"Config":")" + config_name +
-                                                      R"(","RepoTags":["x:1"],"Layers":["aaaa/layer.tar","bbbb/layer.tar"]}])");
+  ocipack::testing::write(
+      tree / "manifest.json",
+      R"([{"Config":")" + config_name + R"(","RepoTags":["x:1"],"Layers":["aaaa/layer.tar","bbbb/layer.tar"]}])");
   const std::filesystem::path tarball = dir / "save.tar";
   const std::string tar = "tar -C '" + tree.string() + "' -cf '" + tarball.string() + "' .";
   EXPECT_EQ(std::system(tar.c_str()), 0) << tar;
   return tarball;
 }
-} // namespace
+}  // namespace
 
 TEST(Base, FollowsDockerSaveRelativeLayerLinks) {
   TempDir dir;
@@ -106,7 +108,7 @@ TEST(Base, RefusesLayerLinksThatLeaveTheImage) {
 namespace {
 const std::vector<ocipack::testing::TarMember> kFiles = {
     {"etc/", 'd'}, {"etc/passwd", '-', "root:x:0:0:root:/root:/bin/sh\n"}, {"etc/motd", 'h', "", "etc/passwd"}};
-} // namespace
+}  // namespace
 
 TEST(Base, ReadsEachLayerOnceInPlace) {
   TempDir dir;
@@ -141,15 +143,19 @@ TEST(Base, ACorruptLayerIsNamedEvenWhenItNoLongerDecompresses) {
   LayoutDir layout(dir / "layout");
   const oci::Descriptor image = layout.image("amd64", {make_tar(kFiles)}, true);
   layout.index({image});
-  const nlohmann::json manifest = oci::parse_json(util::read_file(layout.path() / "blobs/sha256" / image.digest.hex), "m");
+  const nlohmann::json manifest =
+      oci::parse_json(util::read_file(layout.path() / "blobs/sha256" / image.digest.hex), "m");
   const std::string layer = manifest["layers"][0]["digest"].get<std::string>();
   const auto blob = layout.path() / "blobs/sha256" / layer.substr(7);
   std::string bytes = util::read_file(blob);
   bytes[bytes.size() / 2] ^= 0x55;
   ocipack::testing::write(blob, bytes);
-  const std::string err = error_of([&] { archive::read_base(layout.tarball(dir / "bad.tar"), "", {"amd64", "linux", ""}); });
+  const std::string err = error_of([&] {
+    archive::read_base(layout.tarball(dir / "bad.tar"), "", {"amd64", "linux", ""});
+  });
   EXPECT_NE(err.find("layer blob " + layer + " does not match its digest (its content hashes to sha256:"),
-            std::string::npos) << err;
+            std::string::npos)
+      << err;
 }
 
 TEST(Base, ALayerIsCheckedAgainstItsDiffId) {

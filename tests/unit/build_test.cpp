@@ -18,9 +18,9 @@ namespace {
 
 std::string spec_for(const std::string& files, const std::string& compression = "gzip",
                      const std::string& config = "{}") {
-  return R"({"version":1,"image":"t","tags":["t:1","docker.io/acme/t:2"],"compression":")" +
-         compression + R"(","config":)" + config +
-         R"(,"annotations":["k=v"],"layers":[{"created_by":"files","files":[)" + files + "]}]}";
+  return R"({"version":1,"image":"t","tags":["t:1","docker.io/acme/t:2"],"compression":")" + compression +
+         R"(","config":)" + config + R"(,"annotations":["k=v"],"layers":[{"created_by":"files","files":[)" + files +
+         "]}]}";
 }
 
 class BuildTest : public ::testing::Test {
@@ -47,7 +47,7 @@ protected:
   TempDir dir;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(BuildTest, WritesAnImageThatReadsBack) {
   auto o = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() +
@@ -107,7 +107,8 @@ TEST_F(BuildTest, FailureLeavesNothingBehind) {
   build::run(good);
   std::string before = util::read_file(good.output);
   write(dir / "in/script.sh", "#!/bin/sh\n");
-  auto bad = options(spec_for(R"({"source":")" + (dir / "in/script.sh").string() + R"(","destination":"/","elf":true})"));
+  auto bad =
+      options(spec_for(R"({"source":")" + (dir / "in/script.sh").string() + R"(","destination":"/","elf":true})"));
   try {
     build::run(bad);
     FAIL();
@@ -120,8 +121,13 @@ TEST_F(BuildTest, FailureLeavesNothingBehind) {
 
 TEST_F(BuildTest, MixedArchitecturesAreRefused) {
   std::string arm(52, '\0');
-  arm.replace(0, 4, "\x7f" "ELF");
-  arm[4] = 1; arm[5] = 1; arm[6] = 1; arm[18] = 40;
+  arm.replace(0, 4,
+              "\x7f"
+              "ELF");
+  arm[4] = 1;
+  arm[5] = 1;
+  arm[6] = 1;
+  arm[18] = 40;
   write(dir / "in/arm", arm, 0755);
   auto o = options(spec_for(R"({"source":"/proc/self/exe","destination":"/","elf":true},{"source":")" +
                             (dir / "in/arm").string() + R"(","destination":"/","elf":true})"));
@@ -155,13 +161,14 @@ TEST_F(BuildTest, CommandProgramMustBeAnExecutableInTheImage) {
     return "";
   };
   EXPECT_EQ(error_of(R"({"cmd":["/usr/bin/tool"]})"), "");
-  EXPECT_EQ(error_of(R"({"cmd":["tool","x"]})"), "");                      // through PATH
-  EXPECT_EQ(error_of(R"({"entrypoint":["/usr/link"],"cmd":["nope"]})"), ""); // symlink; CMD is arguments
+  EXPECT_EQ(error_of(R"({"cmd":["tool","x"]})"), "");                         // through PATH
+  EXPECT_EQ(error_of(R"({"entrypoint":["/usr/link"],"cmd":["nope"]})"), "");  // symlink; CMD is arguments
   EXPECT_EQ(error_of(R"({"workdir":"/usr","cmd":["./bin/tool"]})"), "");
   EXPECT_NE(error_of(R"({"cmd":["/usr/bin/missing"]})").find("CMD program \"/usr/bin/missing\" is not in the image"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"entrypoint":["nope"]})").find("ENTRYPOINT program \"nope\" is not in the image (searched PATH="),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"entrypoint":["nope"]})").find("ENTRYPOINT program \"nope\" is not in the image (searched PATH="),
+      std::string::npos);
   EXPECT_NE(error_of(R"({"cmd":["/usr/bin/data"]})").find("not an executable file in the image (mode 0644)"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"cmd":["/usr/bin"]})").find("(a directory)"), std::string::npos);
@@ -170,7 +177,8 @@ TEST_F(BuildTest, CommandProgramMustBeAnExecutableInTheImage) {
 TEST_F(BuildTest, ReportSaysWhatTheCacheSaved) {
   write(dir / "in/other.txt", "second layer");
   const std::string spec_text = R"({"version":1,"image":"t","tags":["t:1"],"layers":[)"
-                                R"({"created_by":"one","files":[{"source":")" + (dir / "in/data.txt").string() +
+                                R"({"created_by":"one","files":[{"source":")" +
+                                (dir / "in/data.txt").string() +
                                 R"(","destination":"/a"}]},{"created_by":"two","files":[{"source":")" +
                                 (dir / "in/other.txt").string() + R"(","destination":"/b"}]}]})";
   auto o = options(spec_text);

@@ -32,9 +32,8 @@ protected:
   // What a build does on a miss: the layer written into a new entry.
   layer::Written store(build::LayerCache& cache, const std::string& key, const layer::Plan& p) {
     std::unique_ptr<util::ScratchFile> file = cache.new_file();
-    layer::Written written = layer::write_layer(p, layer::Compression::Gzip, 0, [&](const void* data, std::size_t n) {
-      file->write(data, n);
-    });
+    layer::Written written = layer::write_layer(p, layer::Compression::Gzip, 0,
+                                                [&](const void* data, std::size_t n) { file->write(data, n); });
     cache.store(key, *file, written);
     return written;
   }
@@ -45,7 +44,7 @@ protected:
   std::set<std::filesystem::path> inputs;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(LayerCacheTest, AHitReturnsTheStoredBlob) {
   const layer::Plan p = plan();

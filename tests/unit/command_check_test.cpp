@@ -37,7 +37,7 @@ protected:
   build::RootFs files;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(CommandCheckTest, FindsTheProgramAsTheRuntimeDoes) {
   EXPECT_EQ(check(cmd({"/usr/bin/tool"})), "");
@@ -50,7 +50,7 @@ TEST_F(CommandCheckTest, FindsTheProgramAsTheRuntimeDoes) {
   oci::ContainerConfig entrypoint = cmd({"not-a-program"});  // CMD is ENTRYPOINT's arguments
   entrypoint.entrypoint = std::vector<std::string>{"/usr/bin/tool"};
   EXPECT_EQ(check(entrypoint), "");
-  EXPECT_EQ(check(oci::ContainerConfig{}), "");   // no command: the user gives one
+  EXPECT_EQ(check(oci::ContainerConfig{}), "");  // no command: the user gives one
 }
 
 TEST_F(CommandCheckTest, NamesWhatIsWrong) {
@@ -58,12 +58,15 @@ TEST_F(CommandCheckTest, NamesWhatIsWrong) {
             "CMD program \"/usr/bin/missing\" is not in the image; add it with TARGETS or container_image_add_files()");
   oci::ContainerConfig entrypoint = cmd({});
   entrypoint.entrypoint = std::vector<std::string>{"nope"};
-  EXPECT_EQ(check(entrypoint), "ENTRYPOINT program \"nope\" is not in the image (searched PATH=/usr/local/bin:/usr/bin); "
-                               "add it with TARGETS or container_image_add_files()");
+  EXPECT_EQ(check(entrypoint),
+            "ENTRYPOINT program \"nope\" is not in the image (searched PATH=/usr/local/bin:/usr/bin); "
+            "add it with TARGETS or container_image_add_files()");
   EXPECT_EQ(check(cmd({"/usr/bin/data"})),
             "CMD program \"/usr/bin/data\" (/usr/bin/data) is not an executable file in the image (mode 0644)");
-  EXPECT_EQ(check(cmd({"/usr/bin"})), "CMD program \"/usr/bin\" (/usr/bin) is not an executable file in the image (a directory)");
+  EXPECT_EQ(check(cmd({"/usr/bin"})),
+            "CMD program \"/usr/bin\" (/usr/bin) is not an executable file in the image (a directory)");
   oci::ContainerConfig no_path = cmd({"tool"});
   no_path.env.clear();
-  EXPECT_EQ(check(no_path), "CMD program \"tool\" is not in the image; add it with TARGETS or container_image_add_files()");
+  EXPECT_EQ(check(no_path),
+            "CMD program \"tool\" is not in the image; add it with TARGETS or container_image_add_files()");
 }

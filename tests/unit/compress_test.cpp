@@ -14,8 +14,8 @@
 #include <zstd.h>
 
 using namespace ocipack;
-using ocipack::testing::Gunzipped;
 using ocipack::testing::gunzip_all;
+using ocipack::testing::Gunzipped;
 using ocipack::testing::sample;
 using ocipack::testing::ScopedEnv;
 using ocipack::testing::zstd_frames;
@@ -28,9 +28,8 @@ constexpr std::size_t kChunk = layer::kGzipChunkSize;
 std::string compress(const std::string& input, unsigned threads, std::vector<std::size_t> pieces = {65536},
                      layer::CompressionOptions c = layer::Compression::Gzip) {
   std::string out;
-  auto z = layer::make_compressor(c, [&](const void* p, std::size_t n) {
-    out.append(static_cast<const char*>(p), n);
-  }, threads);
+  auto z = layer::make_compressor(
+      c, [&](const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); }, threads);
   std::size_t at = 0;
   for (std::size_t i = 0; at < input.size(); ++i) {
     std::size_t n = std::min(pieces[i % pieces.size()], input.size() - at);
@@ -57,7 +56,7 @@ std::string gunzip_libarchive(const std::string& gz) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST(CompressTest, GzipIsOneStreamOfTheInputInFixedSizeMembers) {
   const std::string input = sample(5 * kChunk + 12345);
@@ -122,9 +121,12 @@ TEST(CompressTest, NoneIsTheInputUnchanged) {
 TEST(CompressTest, SinkFailureReachesTheCaller) {
   const std::string input = sample(6 * kChunk);
   int calls = 0;
-  auto z = layer::make_compressor(layer::Compression::Gzip, [&](const void*, std::size_t) {
-    if (++calls == 2) throw Error("disk full");
-  }, 2);
+  auto z = layer::make_compressor(
+      layer::Compression::Gzip,
+      [&](const void*, std::size_t) {
+        if (++calls == 2) throw Error("disk full");
+      },
+      2);
   try {
     z->write(input.data(), input.size());
     z->finish();
@@ -132,7 +134,7 @@ TEST(CompressTest, SinkFailureReachesTheCaller) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "disk full");
   }
-  z.reset(); // stops the workers; must not hang
+  z.reset();  // stops the workers; must not hang
   EXPECT_EQ(calls, 2);
 }
 
@@ -148,9 +150,9 @@ TEST(CompressTest, ChunkSizeFollowsTheLayerSizeOnly) {
   std::string one;
   for (unsigned threads : {1u, 2u, 8u}) {
     std::string out;
-    auto z = layer::make_compressor(layer::Compression::Gzip, [&](const void* p, std::size_t n) {
-      out.append(static_cast<const char*>(p), n);
-    }, threads, layer::gzip_chunk_size(input.size()));
+    auto z = layer::make_compressor(
+        layer::Compression::Gzip, [&](const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); },
+        threads, layer::gzip_chunk_size(input.size()));
     z->write(input.data(), input.size());
     z->finish();
     Gunzipped g = gunzip_all(out);
@@ -164,14 +166,17 @@ TEST(CompressTest, ChunkSizeFollowsTheLayerSizeOnly) {
 
 TEST(CompressTest, LevelChoosesSpeedVersusSize) {
   const std::string input = sample(3 * kChunk, 9);
-  auto at = [&](int level) { return compress(input, 2, {65536}, layer::CompressionOptions(layer::Compression::Gzip, level)); };
+  auto at = [&](int level) {
+    return compress(input, 2, {65536}, layer::CompressionOptions(layer::Compression::Gzip, level));
+  };
   const std::string fast = at(1), standard = at(0), small = at(12);
   EXPECT_EQ(standard, at(layer::kDefaultGzipLevel));
   EXPECT_NE(fast, standard);
   EXPECT_GT(fast.size(), small.size());
   for (const auto* out : {&fast, &standard, &small}) EXPECT_EQ(gunzip_all(*out).data, input);
   // The level decides the bytes, so it is part of the cache's key.
-  EXPECT_NE(layer::compressor_identity({layer::Compression::Gzip, 1}), layer::compressor_identity(layer::Compression::Gzip));
+  EXPECT_NE(layer::compressor_identity({layer::Compression::Gzip, 1}),
+            layer::compressor_identity(layer::Compression::Gzip));
   EXPECT_EQ(layer::compressor_identity({layer::Compression::Gzip, layer::kDefaultGzipLevel}),
             layer::compressor_identity(layer::Compression::Gzip));
 }

@@ -77,22 +77,22 @@ protected:
   std::set<std::filesystem::path> inputs;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(DepsTest, KeepsLoaderPathsSymlinksAndTheInterpreter) {
   lib("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2", {"libc.so.6"});
   symlink("libfoo.so.1.2", "/usr/lib/x86_64-linux-gnu/libfoo.so.1");
   auto c = resolve({app({"libfoo.so.1"})});
-  EXPECT_EQ(paths(c), (std::vector<std::string>{
-                          "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                          "lib/x86_64-linux-gnu/libc.so.6",
-                          "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                          "usr/lib/x86_64-linux-gnu/libfoo.so.1 -> libfoo.so.1.2",
-                          "usr/lib/x86_64-linux-gnu/libfoo.so.1.2"}));
+  EXPECT_EQ(paths(c),
+            (std::vector<std::string>{"lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libc.so.6",
+                                      "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                                      "usr/lib/x86_64-linux-gnu/libfoo.so.1 -> libfoo.so.1.2",
+                                      "usr/lib/x86_64-linux-gnu/libfoo.so.1.2"}));
   EXPECT_NE(c.origins.at("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2").find("needed by /app"), std::string::npos);
   EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/libc.so.6").find("needed by /usr/lib/x86_64-linux-gnu/libfoo.so.1.2"),
             std::string::npos);
-  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2").find("ELF interpreter of /app"), std::string::npos);
+  EXPECT_NE(c.origins.at("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2").find("ELF interpreter of /app"),
+            std::string::npos);
   EXPECT_TRUE(inputs.count(root / "usr/lib/x86_64-linux-gnu/libfoo.so.1.2"));
   // The same inputs give the same closure.
   EXPECT_EQ(paths(resolve({app({"libfoo.so.1"})})), paths(c));
@@ -105,10 +105,10 @@ TEST_F(DepsTest, RpathIsInheritedRunpathIsNot) {
   auto c = resolve({app({"libA.so"}, std::string("/opt/r"))});
   // Found outside the default directories: moved into the first one, which
   // the loader searches in the image (the RPATH directory does not exist there).
-  EXPECT_EQ(paths(c), (std::vector<std::string>{
-                          "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libA.so",
-                          "lib/x86_64-linux-gnu/libB.so",
-                          "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"}));
+  EXPECT_EQ(paths(c),
+            (std::vector<std::string>{"lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libA.so",
+                                      "lib/x86_64-linux-gnu/libB.so",
+                                      "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"}));
 
   std::string err = error_of({app({"libA.so"}, std::nullopt, std::string("/opt/r"))});
   EXPECT_NE(err.find("needs libB.so, which is not found"), std::string::npos) << err;
@@ -166,7 +166,8 @@ TEST_F(DepsTest, MissingPiecesAreNamed) {
   std::filesystem::remove(root / "lib64/ld-linux-x86-64.so.2");
   err = error_of({app({})});
   EXPECT_NE(err.find("needs the ELF interpreter /lib64/ld-linux-x86-64.so.2, which is not in " + root.string()),
-            std::string::npos) << err;
+            std::string::npos)
+      << err;
 
   deps::Options o;
   o.sysroot = dir / "no-such-root";

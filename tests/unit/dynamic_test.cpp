@@ -67,8 +67,7 @@ TEST(ElfDynamic, MalformedInputIsAnErrorNeverACrash) {
   for (std::size_t n = 0; n < good.size(); ++n) {
     try {
       elf::parse_object(elf::MemorySource(std::string_view(good.data(), n)));
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
   }
   // Random byte flips: an Error or a result, never a crash or a hang.
   std::mt19937 rng(42);

@@ -19,7 +19,7 @@ struct ElfSpec {
   std::vector<std::string> needed;
   std::optional<std::string> rpath, runpath;
   std::string soname;
-  bool dynamic = true;         // false: no PT_DYNAMIC (a static binary)
+  bool dynamic = true;  // false: no PT_DYNAMIC (a static binary)
 };
 
 inline std::string make_elf(const ElfSpec& s) {
@@ -60,21 +60,27 @@ inline std::string make_elf(const ElfSpec& s) {
   }
   const std::size_t total = out.size();
 
-  out[0] = 0x7f; out[1] = 'E'; out[2] = 'L'; out[3] = 'F';
+  out[0] = 0x7f;
+  out[1] = 'E';
+  out[2] = 'L';
+  out[3] = 'F';
   out[4] = s.is64 ? 2 : 1;
   out[5] = s.little_endian ? 1 : 2;
   out[6] = 1;
   put(16, s.type, 2);
   put(18, s.machine, 2);
   put(20, 1, 4);
-  put(s.is64 ? 32 : 28, ehsize, word);                 // e_phoff
-  put(s.is64 ? 52 : 40, ehsize, 2);                    // e_ehsize
-  put(s.is64 ? 54 : 42, phentsize, 2);                 // e_phentsize
-  struct Ph { std::uint32_t type; std::uint64_t off, size; };
+  put(s.is64 ? 32 : 28, ehsize, word);  // e_phoff
+  put(s.is64 ? 52 : 40, ehsize, 2);     // e_ehsize
+  put(s.is64 ? 54 : 42, phentsize, 2);  // e_phentsize
+  struct Ph {
+    std::uint32_t type;
+    std::uint64_t off, size;
+  };
   std::vector<Ph> phs = {{1, 0, total}};
   if (!s.interpreter.empty()) phs.push_back({3, interp_at, s.interpreter.size() + 1});
   if (s.dynamic) phs.push_back({2, dyn_at, dyn.size() * dynsize});
-  put(s.is64 ? 56 : 44, phs.size(), 2);                // e_phnum
+  put(s.is64 ? 56 : 44, phs.size(), 2);  // e_phnum
   for (std::size_t i = 0; i < phs.size(); ++i) {
     std::size_t at = ehsize + i * phentsize;
     put(at, phs[i].type, 4);
@@ -93,4 +99,4 @@ inline std::string make_elf(const ElfSpec& s) {
   return out;
 }
 
-} // namespace ocipack::testing
+}  // namespace ocipack::testing

@@ -11,17 +11,21 @@ namespace {
 // A minimal ELF header: class, data encoding, OS ABI and machine.
 std::string header(bool is64, bool le, std::uint16_t machine, std::uint8_t abi = 0) {
   std::string h(is64 ? 64 : 52, '\0');
-  h[0] = 0x7f; h[1] = 'E'; h[2] = 'L'; h[3] = 'F';
+  h[0] = 0x7f;
+  h[1] = 'E';
+  h[2] = 'L';
+  h[3] = 'F';
   h[4] = is64 ? 2 : 1;
   h[5] = le ? 1 : 2;
   h[6] = 1;
   h[7] = static_cast<char>(abi);
-  h[16] = le ? 2 : 0; h[17] = le ? 0 : 2;  // ET_EXEC
+  h[16] = le ? 2 : 0;
+  h[17] = le ? 0 : 2;  // ET_EXEC
   h[18] = static_cast<char>(le ? machine & 0xff : machine >> 8);
   h[19] = static_cast<char>(le ? machine >> 8 : machine & 0xff);
   return h;
 }
-} // namespace
+}  // namespace
 
 TEST(Elf, MapsMachinesToOciArchitectures) {
   EXPECT_EQ(elf::platform_of(elf::parse_header(header(true, true, 62))).str(), "linux/amd64");

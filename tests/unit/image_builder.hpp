@@ -172,4 +172,4 @@ private:
   std::filesystem::path m_dir;
 };
 
-} // namespace ocipack::testing
+}  // namespace ocipack::testing

@@ -42,7 +42,7 @@ protected:
   std::map<std::string, oci::Descriptor> m_manifests;  // by architecture
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(IndexTest, WritesOneIndexOfAllPlatforms) {
   build::run_index(options({input("a", "amd64", "1"), input("b", "arm64", "arm")}));
@@ -76,9 +76,13 @@ TEST_F(IndexTest, WritesOneIndexOfAllPlatforms) {
 TEST_F(IndexTest, RefusesDuplicatePlatforms) {
   const auto a = input("a", "amd64", "1");
   input("a2", "amd64", "2");
-  EXPECT_EQ(error_of([&] { build::run_index(options({a, dir / "a2.tar"})); }),
+  EXPECT_EQ(error_of([&] {
+              build::run_index(options({a, dir / "a2.tar"}));
+            }),
             "platform linux/amd64 is in both " + a.string() + " and " + (dir / "a2.tar").string());
-  EXPECT_EQ(error_of([&] { build::run_index(options({a, a})); }),
+  EXPECT_EQ(error_of([&] {
+              build::run_index(options({a, a}));
+            }),
             "platform linux/amd64 is in both " + a.string() + " and " + a.string());
   EXPECT_TRUE(std::filesystem::is_empty(dir / "out"));
 }
@@ -89,8 +93,9 @@ TEST_F(IndexTest, ReadsNestedIndexes) {
   build::run_index(options({dir / "first.tar", input("c", "s390x")}));
   EXPECT_EQ(platforms(archive::Layout::open(dir / "out/multi.tar")),
             (std::vector<std::string>{"linux/amd64", "linux/arm64", "linux/s390x"}));
-  EXPECT_NE(error_of([&] { build::run_index(options({dir / "first.tar", dir / "b.tar"})); })
-                .find("platform linux/arm64 is in both"),
+  EXPECT_NE(error_of([&] {
+              build::run_index(options({dir / "first.tar", dir / "b.tar"}));
+            }).find("platform linux/arm64 is in both"),
             std::string::npos);
 }
 

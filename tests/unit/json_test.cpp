@@ -35,7 +35,8 @@ TEST(Json, ConfigIsCanonicalAndRoundTrips) {
 
 TEST(Json, ReadersNameTheBadField) {
   try {
-    oci::manifest_from_json(oci::parse_json(R"({"config":{"mediaType":"x","digest":"sha256:1","size":1},"layers":[]})", "m"));
+    oci::manifest_from_json(
+        oci::parse_json(R"({"config":{"mediaType":"x","digest":"sha256:1","size":1},"layers":[]})", "m"));
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("config"), std::string::npos) << e.what();

@@ -44,7 +44,7 @@ protected:
   std::filesystem::path tarball;
 };
 
-} // namespace
+}  // namespace
 
 TEST(Layout, ResolvesTagsAndPlatformsThroughNestedIndexes) {
   TempDir dir;
@@ -53,7 +53,7 @@ TEST(Layout, ResolvesTagsAndPlatformsThroughNestedIndexes) {
   oci::Descriptor arm_v8 = arm;
   arm_v8.platform->variant = "v8";
   oci::Descriptor inner = layout.index_blob({arm_v8, s390x});
-  inner.platform = arm.platform;  // an index is picked by platform too
+  inner.platform = arm.platform;                                  // an index is picked by platform too
   const oci::Descriptor outer = layout.index_blob({amd, inner});  // an index within an index
   layout.index({tagged(outer, "docker.io/acme/multi:1", "1"), tagged(amd, "docker.io/acme/single:2", "2")});
 
@@ -63,8 +63,9 @@ TEST(Layout, ResolvesTagsAndPlatformsThroughNestedIndexes) {
     EXPECT_EQ(l.select("acme/multi:1").digest, outer.digest);
     EXPECT_EQ(l.select("docker.io/acme/single:2").digest, amd.digest);
     EXPECT_EQ(l.select("2").digest, amd.digest);  // the ref.name
-    EXPECT_NE(error_of([&] { l.select("acme/other:3"); })
-                  .find("no image tagged \"acme/other:3\"; it holds docker.io/acme/multi:1, docker.io/acme/single:2"),
+    EXPECT_NE(error_of([&] {
+                l.select("acme/other:3");
+              }).find("no image tagged \"acme/other:3\"; it holds docker.io/acme/multi:1, docker.io/acme/single:2"),
               std::string::npos);
     EXPECT_NE(error_of([&] { l.select(""); }).find("holds several images"), std::string::npos);
 
@@ -72,8 +73,9 @@ TEST(Layout, ResolvesTagsAndPlatformsThroughNestedIndexes) {
     EXPECT_EQ(l.for_platform(entry, {"amd64", "linux", ""}).digest, amd.digest);
     EXPECT_EQ(l.for_platform(entry, {"arm64", "linux", ""}).digest, arm.digest);  // any variant will do
     EXPECT_EQ(l.for_platform(entry, {"arm64", "linux", "v8"}).digest, arm.digest);
-    EXPECT_NE(error_of([&] { l.for_platform(entry, {"arm64", "linux", "v7"}); })
-                  .find("no image for linux/arm64/v7 in it (it has linux/arm64/v8, linux/s390x)"),
+    EXPECT_NE(error_of([&] {
+                l.for_platform(entry, {"arm64", "linux", "v7"});
+              }).find("no image for linux/arm64/v7 in it (it has linux/arm64/v8, linux/s390x)"),
               std::string::npos);
     EXPECT_EQ(l.for_platform(amd, {"riscv64", "linux", ""}).digest, amd.digest);  // a manifest is itself
 
@@ -128,10 +130,11 @@ TEST(Layout, DocumentsAreCheckedBeforeTheyAreParsed) {
   const oci::Manifest m = l.manifest(good);
   ocipack::testing::write(layout.path() / "blobs/sha256" / m.config.digest.hex,
                           std::string(m.config.size, ' '));  // same size, other bytes
-  EXPECT_NE(error_of([&] { l.config(m.config); })
-                .find("config blob " + m.config.digest.str() + " does not match its digest (its content hashes to sha256:" +
-                      util::Sha256::hex_of(std::string(m.config.size, ' ')) + ")"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { l.config(m.config); })
+          .find("config blob " + m.config.digest.str() + " does not match its digest (its content hashes to sha256:" +
+                util::Sha256::hex_of(std::string(m.config.size, ' ')) + ")"),
+      std::string::npos);
 
   oci::Descriptor helm = good;
   helm.media_type = "application/vnd.cncf.helm.config.v1+json";
@@ -169,9 +172,8 @@ TEST_F(OneLayerTarball, ACorruptedBlobIsRefusedWhenReadInPlace) {
 
   const auto l = archive::Layout::open(tarball);
   const oci::Descriptor d = l.manifest(image).layers[0];
-  const std::string err = error_of([&] {
-    l.stream_blob(d, "layer", [](archive::ByteReader&) { throw Error("the consumer gave up"); });
-  });
+  const std::string err =
+      error_of([&] { l.stream_blob(d, "layer", [](archive::ByteReader&) { throw Error("the consumer gave up"); }); });
   EXPECT_NE(err.find("layer blob " + d.digest.str() + " does not match its digest"), std::string::npos) << err;
   // An intact blob lets the consumer's own error through.
   EXPECT_EQ(error_of([&] {

@@ -39,7 +39,7 @@ Tree tree() {
   return Tree({{"/usr", "/"},
                {"/usr/lib", "/"},
                {"/usr/lib/libc.so.6", "file"},
-               {"/lib", "-> usr/lib"},              // relative
+               {"/lib", "-> usr/lib"},                     // relative
                {"/usr/lib/libc.so", "-> /lib/libc.so.6"},  // absolute, through another link
                {"/usr/lib/up", "-> ../../../../usr"},      // ".." stops at the root
                {"/loop", "-> loop"},
@@ -48,7 +48,7 @@ Tree tree() {
                {"/dangling", "-> nowhere"}});
 }
 
-} // namespace
+}  // namespace
 
 TEST(PathWalk, FollowsRelativeAndAbsoluteLinks) {
   Tree t = tree();

@@ -14,22 +14,20 @@ using ocipack::testing::LayerTest;
 using ocipack::testing::write;
 
 TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
-  auto plan = layer::plan_layer(
-      layer_of({{(dir / "assets").string(), "/srv/data", std::nullopt, false},
-                {(dir / "app").string(), "/usr/local/bin", std::nullopt, true}}),
-      inputs);
+  auto plan = layer::plan_layer(layer_of({{(dir / "assets").string(), "/srv/data", std::nullopt, false},
+                                          {(dir / "app").string(), "/usr/local/bin", std::nullopt, true}}),
+                                inputs);
   std::vector<std::string> paths;
   for (const auto& e : plan.entries) paths.push_back(e.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{
-                       "srv", "srv/data", "srv/data/assets", "srv/data/assets/a.txt",
-                       "srv/data/assets/b.txt", "srv/data/assets/link", "srv/data/assets/sub",
-                       "srv/data/assets/sub/c.txt", "usr", "usr/local", "usr/local/bin",
-                       "usr/local/bin/app"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"srv", "srv/data", "srv/data/assets", "srv/data/assets/a.txt",
+                                             "srv/data/assets/b.txt", "srv/data/assets/link", "srv/data/assets/sub",
+                                             "srv/data/assets/sub/c.txt", "usr", "usr/local", "usr/local/bin",
+                                             "usr/local/bin/app"}));
   for (const auto& e : plan.entries) {
     if (e.type == layer::Entry::Type::Directory) EXPECT_EQ(e.mode, 0755u) << e.path;
   }
-  EXPECT_EQ(plan.entries[3].mode, 0644u);   // a.txt was 0666
-  EXPECT_EQ(plan.entries[4].mode, 0644u);   // b.txt was 0600
+  EXPECT_EQ(plan.entries[3].mode, 0644u);  // a.txt was 0666
+  EXPECT_EQ(plan.entries[4].mode, 0644u);  // b.txt was 0600
   EXPECT_EQ(plan.entries[5].type, layer::Entry::Type::Symlink);
   EXPECT_EQ(plan.entries[5].link_target, "a.txt");
   EXPECT_EQ(plan.entries.back().mode, 0755u);  // app was 0700
@@ -41,8 +39,7 @@ TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
 }
 
 TEST_F(LayerTest, TrailingSlashCopiesContentsAndModeApplies) {
-  auto plan = layer::plan_layer(
-      layer_of({{(dir / "assets").string() + "/", "/data", 0600u, false}}), inputs);
+  auto plan = layer::plan_layer(layer_of({{(dir / "assets").string() + "/", "/data", 0600u, false}}), inputs);
   EXPECT_EQ(plan.entries[0].path, "data");
   EXPECT_EQ(plan.entries[1].path, "data/a.txt");
   EXPECT_EQ(plan.entries[1].mode, 0600u);
@@ -57,19 +54,20 @@ TEST_F(LayerTest, RefusesMissingFilesSpecialFilesAndConflicts) {
     }
     return "";
   };
-  EXPECT_NE(error_of({{(dir / "nope").string(), "/", {}, false}}).find("input file not found: " + (dir / "nope").string()),
-            std::string::npos);
+  EXPECT_NE(
+      error_of({{(dir / "nope").string(), "/", {}, false}}).find("input file not found: " + (dir / "nope").string()),
+      std::string::npos);
   ::mkfifo((dir / "fifo").c_str(), 0644);
   EXPECT_NE(error_of({{(dir / "fifo").string(), "/", {}, false}}).find("is a FIFO"), std::string::npos);
   write(dir / "other/a.txt", "different");
-  EXPECT_NE(error_of({{(dir / "assets/a.txt").string(), "/", {}, false},
-                      {(dir / "other/a.txt").string(), "/", {}, false}})
-                .find("duplicate destination /a.txt"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of({{(dir / "assets/a.txt").string(), "/", {}, false}, {(dir / "other/a.txt").string(), "/", {}, false}})
+          .find("duplicate destination /a.txt"),
+      std::string::npos);
   write(dir / "same/a.txt", "ay");  // same bytes: not a conflict
-  EXPECT_EQ(error_of({{(dir / "assets/a.txt").string(), "/", {}, false},
-                      {(dir / "same/a.txt").string(), "/", {}, false}}),
-            "");
+  EXPECT_EQ(
+      error_of({{(dir / "assets/a.txt").string(), "/", {}, false}, {(dir / "same/a.txt").string(), "/", {}, false}}),
+      "");
   EXPECT_NE(error_of({{(dir / "assets").string(), "/", {}, true}}).find("not a regular file"), std::string::npos);
   EXPECT_NE(error_of({{(dir / "app").string() + "/", "/", {}, false}}).find("not a directory"), std::string::npos);
 }

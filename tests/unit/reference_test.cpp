@@ -16,8 +16,8 @@ namespace {
 
 // One line of the table, by column name.
 struct Row {
-  std::string reference, tag, normalized, full, familiar, push, registry, repository, explicit_host,
-      credential_key, digest, note;
+  std::string reference, tag, normalized, full, familiar, push, registry, repository, explicit_host, credential_key,
+      digest, note;
 };
 
 std::vector<Row> read_table() {
@@ -66,11 +66,9 @@ auto names_of(const Row& row, bool digested) {
   };
 }
 
-} // namespace
+}  // namespace
 
-TEST(ReferenceTable, HasTheEdgeCases) {
-  EXPECT_GE(table().size(), 60u);
-}
+TEST(ReferenceTable, HasTheEdgeCases) { EXPECT_GE(table().size(), 60u); }
 
 TEST(ReferenceTable, TagMode) {
   for (const Row& row : table()) {

@@ -59,9 +59,9 @@ protected:
     oci::ImageConfig c;
     c.platform = {"amd64", "linux", ""};
     c.diff_ids = {oci::Digest{util::Sha256::hex_of(lower)}, oci::Digest{util::Sha256::hex_of(upper)}};
-    layout.index({layout.manifest(
-        c, {layout.blob(lower, oci::media_type::kLayerTar),
-            layout.blob(ocipack::testing::filtered(upper, archive_write_add_filter_gzip), oci::media_type::kLayerGzip)})});
+    layout.index({layout.manifest(c, {layout.blob(lower, oci::media_type::kLayerTar),
+                                      layout.blob(ocipack::testing::filtered(upper, archive_write_add_filter_gzip),
+                                                  oci::media_type::kLayerGzip)})});
     base.emplace(archive::read_base(layout.tarball(dir / "base.tar"), "", c.platform));
     files.add_base(*base);
   }
@@ -72,15 +72,15 @@ protected:
   build::RootFs files;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(RootFsTest, WhiteoutsHideLowerLayers) {
   EXPECT_TRUE(has("/etc/passwd"));
-  EXPECT_FALSE(has("/etc/group"));      // .wh.group
-  EXPECT_FALSE(has("/var/cache/a"));    // the opaque directory hides the lower layer's files
+  EXPECT_FALSE(has("/etc/group"));    // .wh.group
+  EXPECT_FALSE(has("/var/cache/a"));  // the opaque directory hides the lower layer's files
   EXPECT_FALSE(has("/var/cache/b"));
-  EXPECT_TRUE(has("/var/cache/c"));     // but not its own layer's
-  EXPECT_FALSE(has("/var/log"));        // a whited-out directory
+  EXPECT_TRUE(has("/var/cache/c"));        // but not its own layer's
+  EXPECT_FALSE(has("/var/log"));           // a whited-out directory
   EXPECT_TRUE(has("/usr/lib/libc.so.6"));  // under directories the layer only implies
 }
 
@@ -90,7 +90,7 @@ TEST_F(RootFsTest, FollowsSymlinksInTheMergedView) {
   EXPECT_EQ(sh->path, "bin/sh");
   EXPECT_EQ(sh->mode, 0755u);
   EXPECT_EQ(files.find("/lib/libc.so.6")->path, "usr/lib/libc.so.6");
-  EXPECT_EQ(files.find("etc/alt")->path, "etc/passwd");  // absolute
+  EXPECT_EQ(files.find("etc/alt")->path, "etc/passwd");      // absolute
   EXPECT_EQ(files.find("/etc/escape")->path, "etc/passwd");  // ".." stops at the root
   EXPECT_FALSE(has("/etc/loop"));
   files.add({symlink_entry("a", "b"), symlink_entry("b", "/a")});

@@ -21,8 +21,15 @@ TEST(SideThread, RunsBothAtTheSameTime) {
       return flag.load();
     };
     util::overlap(
-        side, [&] { side_started = true; side_saw_here = wait_for(here_started); },
-        [&] { here_started = true; here_saw_side = wait_for(side_started); });
+        side,
+        [&] {
+          side_started = true;
+          side_saw_here = wait_for(here_started);
+        },
+        [&] {
+          here_started = true;
+          here_saw_side = wait_for(side_started);
+        });
     EXPECT_TRUE(side_saw_here) << round;
     EXPECT_TRUE(here_saw_side) << round;
   }
@@ -33,7 +40,11 @@ TEST(SideThread, ErrorsReachTheCallerAfterBothFinish) {
   std::atomic<bool> side_done{false};
   try {
     util::overlap(
-        side, [&] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); side_done = true; },
+        side,
+        [&] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          side_done = true;
+        },
         [] { throw Error("here failed"); });
     FAIL() << "no error";
   } catch (const Error& e) {
@@ -41,13 +52,15 @@ TEST(SideThread, ErrorsReachTheCallerAfterBothFinish) {
     EXPECT_TRUE(side_done);  // the side task was not abandoned half-way
   }
   try {
-    util::overlap(side, [] { throw Error("side failed"); }, [] {});
+    util::overlap(
+        side, [] { throw Error("side failed"); }, [] {});
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "side failed");
   }
   // Still usable afterwards.
   int ran = 0;
-  util::overlap(side, [&] { ++ran; }, [&] { ++ran; });
+  util::overlap(
+      side, [&] { ++ran; }, [&] { ++ran; });
   EXPECT_EQ(ran, 2);
 }

@@ -19,7 +19,7 @@ std::string error_of(const std::string& text) {
   }
   return "";
 }
-} // namespace
+}  // namespace
 
 TEST(Spec, ParsesAndNormalises) {
   spec::BuildSpec s = spec::parse(with(
@@ -84,15 +84,19 @@ TEST(Spec, ErrorsNameTheValue) {
   EXPECT_NE(error_of(with(R"({"user":"a b"})")).find("\"a b\""), std::string::npos);
   EXPECT_NE(error_of(with(R"({"workdir":"srv"})")).find("\"srv\""), std::string::npos);
   EXPECT_NE(error_of(with(R"({"labels":["k=1","k=2"]})")).find("\"k\" is given twice"), std::string::npos);
-  EXPECT_NE(error_of(with("{}", R"(,"compression":"xz")")).find("\"xz\" is not one of gzip, zstd, none"), std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"compression":"xz")")).find("\"xz\" is not one of gzip, zstd, none"),
+            std::string::npos);
   std::string bad_tag = R"({"version":1,"image":"x","tags":["Upper:1"],"layers":[]})";
   EXPECT_NE(error_of(bad_tag).find("\"Upper:1\""), std::string::npos);
-  std::string bad_dest = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/a/../b"}]}]})";
+  std::string bad_dest =
+      R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/a/../b"}]}]})";
   EXPECT_NE(error_of(bad_dest).find("\"/a/../b\""), std::string::npos);
   EXPECT_NE(error_of(bad_dest).find("layer 1"), std::string::npos);
-  std::string bad_mode = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/","mode":"999"}]}]})";
+  std::string bad_mode =
+      R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/","mode":"999"}]}]})";
   EXPECT_NE(error_of(bad_mode).find("\"999\""), std::string::npos);
-  std::string relative = R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"a","destination":"/"}]}]})";
+  std::string relative =
+      R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"a","destination":"/"}]}]})";
   EXPECT_NE(error_of(relative).find("\"a\" is not an absolute path"), std::string::npos);
 }
 
@@ -124,13 +128,15 @@ TEST(Spec, UserAndStopSignalForms) {
   }
   for (const char* bad : {"", ":", "a:", ":b", "a:b:c", "a b", "a\\tb", "a:b c"}) {
     EXPECT_NE(error_of(with(std::string(R"({"user":")") + bad + R"("})")).find("is not <user>[:<group>]"),
-              std::string::npos) << bad;
+              std::string::npos)
+        << bad;
   }
   for (const char* good : {"SIGTERM", "SIGRTMIN+3", "SIGRTMAX-1", "TERM", "KILL", "9", "1", "64"}) {
     EXPECT_EQ(spec::parse(with(std::string(R"({"stop_signal":")") + good + R"("})")).config.stop_signal, good);
   }
   for (const char* bad : {"", "0", "09", "100", "sigterm", "SIG TERM", "-9", "+", "9a"}) {
     EXPECT_NE(error_of(with(std::string(R"({"stop_signal":")") + bad + R"("})")).find("is not a signal name"),
-              std::string::npos) << bad;
+              std::string::npos)
+        << bad;
   }
 }

@@ -39,7 +39,7 @@ archive::Image tiny_image() {
   return img;
 }
 
-} // namespace
+}  // namespace
 
 TEST(Tarball, LayoutAndDockerManifest) {
   TempDir dir;
@@ -50,9 +50,8 @@ TEST(Tarball, LayoutAndDockerManifest) {
   EXPECT_EQ(read.images[0].manifest.config.digest, img.manifest.config.digest);
   EXPECT_EQ(read.repo_tags, std::vector<std::string>{"tiny:1"});
   EXPECT_EQ(archive::docker_manifest_json(img),
-            "[{\"Config\":\"blobs/sha256/" + img.manifest.config.digest.hex +
-                "\",\"Layers\":[\"blobs/sha256/" + img.manifest.layers[0].digest.hex +
-                "\"],\"RepoTags\":[\"tiny:1\"]}]");
+            "[{\"Config\":\"blobs/sha256/" + img.manifest.config.digest.hex + "\",\"Layers\":[\"blobs/sha256/" +
+                img.manifest.layers[0].digest.hex + "\"],\"RepoTags\":[\"tiny:1\"]}]");
   auto index = oci::canonical(oci::to_json(archive::make_index(img)));
   EXPECT_NE(index.find("\"org.opencontainers.image.ref.name\":\"1\""), std::string::npos);
   EXPECT_NE(index.find("\"io.containerd.image.name\":\"docker.io/library/tiny:1\""), std::string::npos);
@@ -102,7 +101,7 @@ std::vector<Member> members(const std::filesystem::path& tar) {
 
 oci::Digest digest_of(const std::string& bytes) { return oci::Digest{util::Sha256::hex_of(bytes)}; }
 
-} // namespace
+}  // namespace
 
 TEST(TarballWriter, BlobsInPlaceFromFilesAndMemoryEachOnceInOrder) {
   TempDir dir;
@@ -132,11 +131,10 @@ TEST(TarballWriter, BlobsInPlaceFromFilesAndMemoryEachOnceInOrder) {
   auto m = members(dir / "out.tar");
   std::vector<std::string> paths;
   for (const auto& x : m) paths.push_back(x.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"blobs/", "blobs/sha256/", "blobs/sha256/" + digest_of(from_file).hex,
-                                              "blobs/sha256/" + digest_of(layer1).hex,
-                                              "blobs/sha256/" + digest_of(layer2).hex,
-                                              "blobs/sha256/" + digest_of("config").hex, "index.json",
-                                              "manifest.json", "oci-layout"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "blobs/", "blobs/sha256/", "blobs/sha256/" + digest_of(from_file).hex,
+                       "blobs/sha256/" + digest_of(layer1).hex, "blobs/sha256/" + digest_of(layer2).hex,
+                       "blobs/sha256/" + digest_of("config").hex, "index.json", "manifest.json", "oci-layout"}));
   ASSERT_EQ(m.size(), 9u);
   EXPECT_EQ(m[2].data, from_file);
   EXPECT_EQ(m[3].data, layer1);

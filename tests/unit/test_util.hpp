@@ -102,9 +102,9 @@ struct Blob : layer::Written {
 
 inline Blob write_layer(const layer::Plan& plan, const layer::CompressionOptions& compression, std::int64_t mtime) {
   Blob blob;
-  static_cast<layer::Written&>(blob) = layer::write_layer(plan, compression, mtime, [&blob](const void* p, std::size_t n) {
-    blob.bytes.append(static_cast<const char*>(p), n);
-  });
+  static_cast<layer::Written&>(blob) =
+      layer::write_layer(plan, compression, mtime,
+                         [&blob](const void* p, std::size_t n) { blob.bytes.append(static_cast<const char*>(p), n); });
   return blob;
 }
 
@@ -120,8 +120,11 @@ inline spec::LayerSpec layer_of(std::vector<spec::FileSpec> files) {
 class LayerTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    write(dir / "app", "\x7f" "ELF binary", 0700);          // any x bit -> 0755
-    write(dir / "assets/b.txt", "bee", 0600);              // no x bit -> 0644
+    write(dir / "app",
+          "\x7f"
+          "ELF binary",
+          0700);                               // any x bit -> 0755
+    write(dir / "assets/b.txt", "bee", 0600);  // no x bit -> 0644
     write(dir / "assets/a.txt", "ay", 0666);
     write(dir / "assets/sub/c.txt", "sea", 0640);
     ::symlink("a.txt", (dir / "assets/link").c_str());
@@ -132,8 +135,8 @@ protected:
 
 struct Gunzipped {
   std::string data;
-  std::vector<std::size_t> member_offsets; // where each gzip member starts
-  bool ok = false;                         // every member complete, nothing after the last
+  std::vector<std::size_t> member_offsets;  // where each gzip member starts
+  bool ok = false;                          // every member complete, nothing after the last
 };
 
 // Decompresses every member in turn with zlib, an implementation
@@ -187,4 +190,4 @@ inline std::vector<std::string> zstd_frames(const std::string& z) {
   return frames;
 }
 
-} // namespace ocipack::testing
+}  // namespace ocipack::testing

@@ -15,8 +15,8 @@
 #include <zlib.h>
 
 using namespace ocipack;
-using ocipack::testing::Gunzipped;
 using ocipack::testing::gunzip_all;
+using ocipack::testing::Gunzipped;
 using ocipack::testing::layer_of;
 using ocipack::testing::LayerTest;
 using ocipack::testing::sample;
@@ -53,12 +53,19 @@ std::vector<TarEntry> read_tar(const std::string& bytes) {
   std::vector<TarEntry> out;
   archive_entry* e;
   while (archive_read_next_header(a.get(), &e) == ARCHIVE_OK) {
-    TarEntry t{archive_entry_pathname(e), archive_entry_filetype(e), archive_entry_perm(e),
-               archive_entry_uid(e), archive_entry_gid(e), archive_entry_mtime(e),
-               archive_entry_size(e), has_text(archive_entry_uname(e)),
-               has_text(archive_entry_gname(e)), archive_entry_atime_is_set(e) != 0,
+    TarEntry t{archive_entry_pathname(e),
+               archive_entry_filetype(e),
+               archive_entry_perm(e),
+               archive_entry_uid(e),
+               archive_entry_gid(e),
+               archive_entry_mtime(e),
+               archive_entry_size(e),
+               has_text(archive_entry_uname(e)),
+               has_text(archive_entry_gname(e)),
+               archive_entry_atime_is_set(e) != 0,
                archive_entry_ctime_is_set(e) != 0,
-               archive_entry_symlink(e) ? archive_entry_symlink(e) : "", ""};
+               archive_entry_symlink(e) ? archive_entry_symlink(e) : "",
+               ""};
     char buf[4096];
     la_ssize_t n;
     while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) t.data.append(buf, n);
@@ -86,13 +93,12 @@ std::string gunzip(const std::string& in) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(LayerTest, TarFollowsTheReproducibilityRules) {
-  auto plan = layer::plan_layer(
-      layer_of({{(dir / "assets").string(), "/data", std::nullopt, false},
-                {(dir / "app").string(), "/", std::nullopt, true}}),
-      inputs);
+  auto plan = layer::plan_layer(layer_of({{(dir / "assets").string(), "/data", std::nullopt, false},
+                                          {(dir / "app").string(), "/", std::nullopt, true}}),
+                                inputs);
   ocipack::testing::Blob blob = ocipack::testing::write_layer(plan, layer::Compression::Gzip, 1700000000);
   std::string gz = blob.bytes;
   ASSERT_GT(gz.size(), 18u);
@@ -122,7 +128,9 @@ TEST_F(LayerTest, TarFollowsTheReproducibilityRules) {
   }
   EXPECT_EQ(entries[0].path, "app");
   EXPECT_EQ(entries[0].mode, 0755u);
-  EXPECT_EQ(entries[0].data, "\x7f" "ELF binary");
+  EXPECT_EQ(entries[0].data,
+            "\x7f"
+            "ELF binary");
   EXPECT_EQ(entries[1].path, "data/");
   EXPECT_EQ(entries[1].type, static_cast<unsigned>(AE_IFDIR));
   EXPECT_EQ(entries[5].link, "a.txt");

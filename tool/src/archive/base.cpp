@@ -98,8 +98,7 @@ BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
         try {
           match = match || t.get<std::string>() == tag ||
                   oci::Reference::parse_tag(t.get<std::string>()).full() == oci::Reference::parse_tag(tag).full();
-        } catch (const Error&) {
-        }
+        } catch (const Error&) {}
       }
     }
     if (match) {
@@ -124,12 +123,14 @@ BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
   if (named.size() == 64 + 5 && named.compare(64, 5, ".json") == 0) named.resize(64);
   const bool is_digest = named.size() == 64 && named.find_first_not_of("0123456789abcdef") == std::string::npos;
   if (is_digest && named != config_sha) {
-    throw Error("config " + config_path + " does not match its digest (its content hashes to sha256:" + config_sha + ")");
+    throw Error("config " + config_path + " does not match its digest (its content hashes to sha256:" + config_sha +
+                ")");
   }
-  BaseImage image{tag.empty() ? all : tag, with_context("config " + config_path, [&] {
-                    return oci::config_from_json(oci::parse_json(config_bytes, "the config"));
-                  }),
-                  {}, layout};
+  BaseImage image{tag.empty() ? all : tag,
+                  with_context("config " + config_path,
+                               [&] { return oci::config_from_json(oci::parse_json(config_bytes, "the config")); }),
+                  {},
+                  layout};
   auto layer_paths = picked->find("Layers");
   if (layer_paths == picked->end() || !layer_paths->is_array()) throw Error("manifest.json: missing \"Layers\"");
   std::vector<std::string> paths;
@@ -142,7 +143,8 @@ BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     LayerScan scan;
-    const StreamSum sum = layout.stream_file(path, [&](ByteReader& in) { scan = scan_layer(in, *src.size(path), path); });
+    const StreamSum sum =
+        layout.stream_file(path, [&](ByteReader& in) { scan = scan_layer(in, *src.size(path), path); });
     oci::Descriptor d;
     d.digest = sum.digest;
     d.size = sum.size;
@@ -152,7 +154,7 @@ BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
   return image;
 }
 
-} // namespace
+}  // namespace
 
 BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Platform& platform) {
   return with_context("base image " + path.string(), [&] {
@@ -173,4 +175,4 @@ std::optional<std::string> read_base_file(const BaseImage& base, const BaseLayer
   return read_layer_file(*in, layer.descriptor.size, layer.descriptor.digest.str(), path, max_bytes);
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

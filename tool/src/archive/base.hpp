@@ -29,7 +29,7 @@ struct BaseImage {
   std::string name;  // what was picked, for messages
   oci::ImageConfig config;
   std::vector<BaseLayer> layers;
-  Layout layout;     // where the layer bytes are
+  Layout layout;  // where the layer bytes are
 };
 
 // `tag`: BASE_TAG (empty: the base must hold one image). `platform`: the
@@ -47,4 +47,4 @@ Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer);
 std::optional<std::string> read_base_file(const BaseImage& base, const BaseLayer& layer, const std::string& path,
                                           std::uint64_t max_bytes);
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

@@ -56,7 +56,7 @@ private:
   std::string m_name;
 };
 
-} // namespace
+}  // namespace
 
 std::string BlobSource::read_document(const std::string& path) const {
   std::optional<std::uint64_t> bytes = size(path);
@@ -175,7 +175,10 @@ public:
   Blob blob(const std::string& path, const oci::Digest& digest) const override {
     const Entry& e = get(path);
     std::shared_ptr<const SharedFd> file = m_file;
-    return {digest, e.size, {}, [file] {
+    return {digest,
+            e.size,
+            {},
+            [file] {
               int fd = ::dup(file->fd);
               if (fd < 0) throw_errno("cannot read the tarball");
               return fd;
@@ -235,7 +238,7 @@ private:
   fs::path m_dir;
 };
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<const BlobSource> open_blob_source(const fs::path& path) {
   struct stat st {};
@@ -245,4 +248,4 @@ std::shared_ptr<const BlobSource> open_blob_source(const fs::path& path) {
   throw Error("is neither a tarball nor an OCI layout directory");
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

@@ -48,4 +48,4 @@ std::shared_ptr<const BlobSource> open_blob_source(const std::filesystem::path& 
 // "./a//b" -> "a/b"; refuses ".." (nothing may point outside the image).
 std::string clean_path(const std::string& path);
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

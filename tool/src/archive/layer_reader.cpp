@@ -95,8 +95,7 @@ public:
   // of the whole stream.
   oci::Digest finish() {
     std::vector<char> buffer(1 << 20);
-    while (read(buffer.data(), buffer.size()) > 0) {
-    }
+    while (read(buffer.data(), buffer.size()) > 0) {}
     return oci::Digest{m_hash ? m_hash->finish_hex() : std::string()};
   }
 
@@ -114,8 +113,9 @@ private:
 class TarEntries {
 public:
   TarEntries(ByteReader& in, const std::string& name)
-      : m_pull(in), m_tar(open_reader(m_pull, [](::archive* a) { archive_read_support_format_tar(a); },
-                                      "layer " + name + ": ")),
+      : m_pull(in),
+        m_tar(open_reader(
+            m_pull, [](::archive* a) { archive_read_support_format_tar(a); }, "layer " + name + ": ")),
         m_name(name) {}
 
   // The next entry; nullptr at the end.
@@ -174,7 +174,7 @@ LayerFile layer_file_of(archive_entry* f) {
   return lf;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -187,7 +187,7 @@ LayerScan scan(ByteReader& stored, std::uint64_t stored_size, const std::string&
   return scan;
 }
 
-} // namespace
+}  // namespace
 
 LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
   return scan(stored, stored_size, name, true);
@@ -222,4 +222,4 @@ std::string layer_path(const std::string& entry_name) {
   return path;
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

@@ -50,4 +50,4 @@ std::optional<std::string> read_layer_file(ByteReader& stored, std::uint64_t sto
 // '/': "./usr/bin/" -> "usr/bin".
 std::string layer_path(const std::string& entry_name);
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

@@ -16,7 +16,9 @@ namespace {
 constexpr const char* kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
 constexpr const char* kDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
 
-bool is_index(const std::string& media_type) { return media_type == oci::media_type::kIndex || media_type == kDockerList; }
+bool is_index(const std::string& media_type) {
+  return media_type == oci::media_type::kIndex || media_type == kDockerList;
+}
 
 // Passes a stream on, hashing it.
 class HashingReader final : public ByteReader {
@@ -33,8 +35,7 @@ public:
   // Reads what the consumer left; the digest and size of the whole.
   StreamSum finish() {
     std::vector<char> buffer(1 << 20);
-    while (read(buffer.data(), buffer.size()) > 0) {
-    }
+    while (read(buffer.data(), buffer.size()) > 0) {}
     return {oci::Digest{m_hash.finish_hex()}, m_size};
   }
 
@@ -53,8 +54,8 @@ void check_size(const oci::Descriptor& d, const char* what, std::uint64_t size) 
 
 void check_digest(const oci::Descriptor& d, const char* what, const std::string& hex) {
   if (hex != d.digest.hex) {
-    throw Error(std::string(what) + " blob " + d.digest.str() + " does not match its digest (its content hashes to sha256:" +
-                hex + ")");
+    throw Error(std::string(what) + " blob " + d.digest.str() +
+                " does not match its digest (its content hashes to sha256:" + hex + ")");
   }
 }
 
@@ -88,7 +89,7 @@ bool tag_matches(const oci::Descriptor& d, const std::string& tag) {
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string blob_path(const oci::Digest& digest) { return "blobs/sha256/" + digest.hex; }
 
@@ -134,7 +135,8 @@ std::string Layout::document(const oci::Descriptor& d, const char* what) const {
 
 oci::Index Layout::nested_index(const oci::Descriptor& d) const {
   const std::string bytes = document(d, "index");
-  return with_context("index " + d.digest.str(), [&] { return oci::index_from_json(oci::parse_json(bytes, "the index")); });
+  return with_context("index " + d.digest.str(),
+                      [&] { return oci::index_from_json(oci::parse_json(bytes, "the index")); });
 }
 
 oci::Manifest Layout::manifest(const oci::Descriptor& d) const {
@@ -148,7 +150,8 @@ oci::Manifest Layout::manifest(const oci::Descriptor& d) const {
 
 oci::ImageConfig Layout::config(const oci::Descriptor& d) const {
   const std::string bytes = document(d, "config");
-  return with_context("config " + d.digest.str(), [&] { return oci::config_from_json(oci::parse_json(bytes, "the config")); });
+  return with_context("config " + d.digest.str(),
+                      [&] { return oci::config_from_json(oci::parse_json(bytes, "the config")); });
 }
 
 void Layout::stream_blob(const oci::Descriptor& d, const char* what,
@@ -228,4 +231,4 @@ void Layout::collect(const oci::Descriptor& d, int depth, std::vector<oci::Descr
   for (const auto& m : nested_index(d).manifests) collect(m, depth + 1, out, seen);
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

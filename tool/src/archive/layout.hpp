@@ -42,8 +42,8 @@ public:
   static Layout open(const std::filesystem::path& path);
 
   const BlobSource& source() const { return *m_source; }
-  bool has_index() const;   // index.json: an OCI layout
-  oci::Index index() const; // index.json, parsed
+  bool has_index() const;    // index.json: an OCI layout
+  oci::Index index() const;  // index.json, parsed
 
   // Refuses a blob that is missing or whose size is not its descriptor's.
   // `what` names it in errors: "missing layer blob sha256:...".
@@ -80,4 +80,4 @@ private:
   std::shared_ptr<const BlobSource> m_source;
 };
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

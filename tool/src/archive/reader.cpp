@@ -25,7 +25,7 @@ std::vector<std::string> repo_tags_of(const BlobSource& source) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 ReadImage read_image(const std::filesystem::path& path) {
   return with_context(path.string(), [&] {
@@ -42,8 +42,7 @@ ReadImage read_image(const std::filesystem::path& path) {
         for (const auto& l : r.manifest.layers) {
           if (result.layer_files.count(l.digest) != 0) continue;  // shared by several images
           std::vector<LayerFile>& files = result.layer_files[l.digest];
-          layout.stream_blob(l, "layer",
-                             [&](ByteReader& in) { files = list_layer(in, l.size, blob_path(l.digest)); });
+          layout.stream_blob(l, "layer", [&](ByteReader& in) { files = list_layer(in, l.size, blob_path(l.digest)); });
         }
         result.images.push_back(std::move(r));
       }
@@ -53,4 +52,4 @@ ReadImage read_image(const std::filesystem::path& path) {
   });
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

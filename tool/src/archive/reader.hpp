@@ -15,18 +15,18 @@
 namespace ocipack::archive {
 
 struct ImageRecord {
-  oci::Descriptor descriptor; // the index entry (annotations, platform)
+  oci::Descriptor descriptor;  // the index entry (annotations, platform)
   oci::Manifest manifest;
   oci::ImageConfig config;
 };
 
 struct ReadImage {
-  std::vector<ImageRecord> images;     // one per image manifest of each index.json entry
-  std::vector<std::string> repo_tags;  // from manifest.json
+  std::vector<ImageRecord> images;                            // one per image manifest of each index.json entry
+  std::vector<std::string> repo_tags;                         // from manifest.json
   std::map<oci::Digest, std::vector<LayerFile>> layer_files;  // each layer's, in tar order
 };
 
 // Throws Error naming the entry or blob that is missing or does not match.
 ReadImage read_image(const std::filesystem::path& path);
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

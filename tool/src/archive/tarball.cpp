@@ -36,18 +36,14 @@ oci::Index make_index(const oci::Descriptor& manifest, const std::vector<oci::Re
 
 oci::Index make_index(const Image& image) { return make_index(image.manifest_desc, image.tags); }
 
-std::string docker_manifest_json(const Image& image) {
-  return docker_manifest_json(image.manifest, image.tags);
-}
+std::string docker_manifest_json(const Image& image) { return docker_manifest_json(image.manifest, image.tags); }
 
 std::string docker_manifest_json(const oci::Manifest& manifest, const std::vector<oci::Reference>& tags) {
   json repo_tags = json::array();
   for (const auto& t : tags) repo_tags.push_back(t.familiar());
   json layers = json::array();
   for (const auto& l : manifest.layers) layers.push_back("blobs/sha256/" + l.digest.hex);
-  json entry = {{"Config", "blobs/sha256/" + manifest.config.digest.hex},
-                {"RepoTags", repo_tags},
-                {"Layers", layers}};
+  json entry = {{"Config", "blobs/sha256/" + manifest.config.digest.hex}, {"RepoTags", repo_tags}, {"Layers", layers}};
   return oci::canonical(json::array({entry}));
 }
 
@@ -97,10 +93,9 @@ std::string tar_header(const std::string& path, unsigned type, std::uint64_t siz
   return captured.bytes;
 }
 
-} // namespace
+}  // namespace
 
-TarballWriter::TarballWriter(const std::filesystem::path& output, std::int64_t mtime)
-    : m_out(output), m_mtime(mtime) {
+TarballWriter::TarballWriter(const std::filesystem::path& output, std::int64_t mtime) : m_out(output), m_mtime(mtime) {
   // Directories explicit, before the blobs.
   entry("blobs/", AE_IFDIR, 0);
   entry("blobs/sha256/", AE_IFDIR, 0);
@@ -122,7 +117,8 @@ void TarballWriter::add(const Blob& blob) {
   if (!m_written.insert(blob.digest.hex).second) return;  // two identical layers are one blob
   entry("blobs/sha256/" + blob.digest.hex, AE_IFREG, blob.size);
   if (!blob.open) {
-    if (blob.bytes.size() != blob.size) throw Error("blob " + blob.digest.str() + " is not " + std::to_string(blob.size) + " bytes");
+    if (blob.bytes.size() != blob.size)
+      throw Error("blob " + blob.digest.str() + " is not " + std::to_string(blob.size) + " bytes");
     m_out.write(blob.bytes.data(), blob.bytes.size());
   } else {
     int fd = blob.open();
@@ -185,11 +181,11 @@ void write_tarball(const std::filesystem::path& output, const Image& image, std:
   write_layout_tarball(output, image.blobs, make_index(image), docker_manifest_json(image), mtime);
 }
 
-void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs,
-                          const oci::Index& index, const std::string& docker_manifest, std::int64_t mtime) {
+void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs, const oci::Index& index,
+                          const std::string& docker_manifest, std::int64_t mtime) {
   TarballWriter tar(output, mtime);
   for (const auto& b : blobs) tar.add(b);
   tar.finish(index, docker_manifest);
 }
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

@@ -23,7 +23,7 @@ namespace ocipack::archive {
 struct Blob {
   oci::Digest digest;
   std::uint64_t size = 0;
-  std::string bytes;         // used when `open` is empty
+  std::string bytes;  // used when `open` is empty
   std::function<int()> open;
   std::optional<std::uint64_t> offset = std::nullopt;
 };
@@ -70,7 +70,7 @@ struct Image {
   oci::Manifest manifest;         // already serialised into a blob
   oci::Descriptor manifest_desc;  // its descriptor (digest, size, platform)
   std::vector<oci::Reference> tags;
-  std::vector<Blob> blobs;        // config, layers and manifest
+  std::vector<Blob> blobs;  // config, layers and manifest
 };
 
 // index.json: one entry per tag, all pointing at the same manifest.
@@ -85,7 +85,7 @@ std::string docker_manifest_json(const oci::Manifest& manifest, const std::vecto
 void write_tarball(const std::filesystem::path& output, const Image& image, std::int64_t mtime);
 
 // The general form: any blobs, this index.json and this manifest.json.
-void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs,
-                          const oci::Index& index, const std::string& docker_manifest, std::int64_t mtime);
+void write_layout_tarball(const std::filesystem::path& output, const std::vector<Blob>& blobs, const oci::Index& index,
+                          const std::string& docker_manifest, std::int64_t mtime);
 
-} // namespace ocipack::archive
+}  // namespace ocipack::archive

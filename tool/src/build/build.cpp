@@ -55,8 +55,8 @@ oci::Platform image_platform(const std::vector<layer::ElfFile>& elf_files) {
       platform = p;
       first = f;
     } else if (p != *platform) {
-      throw Error("targets of different architectures in one image: " + first.string() + " is " +
-                  platform->str() + ", " + f.string() + " is " + p.str());
+      throw Error("targets of different architectures in one image: " + first.string() + " is " + platform->str() +
+                  ", " + f.string() + " is " + p.str());
     }
   }
   // An image of plain files only runs wherever its user runs it: it is
@@ -124,7 +124,7 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
   return written;
 }
 
-} // namespace
+}  // namespace
 
 Report run(const Options& options) {
   const spec::BuildSpec spec = spec::load(options.spec);
@@ -144,7 +144,8 @@ Report run(const Options& options) {
     const spec::LayerSpec& l = spec.layers[i];
     jobs.push_back({with_context("layer " + std::to_string(i + 1) + " (" + l.created_by + ")",
                                  [&] { return layer::plan_layer(l, inputs); }),
-                    l.created_by, {}});
+                    l.created_by,
+                    {}});
     elf_files.insert(elf_files.end(), jobs.back().plan.elf_files.begin(), jobs.back().plan.elf_files.end());
   }
   std::optional<oci::Platform> target_platform;
@@ -177,9 +178,8 @@ Report run(const Options& options) {
       const layer::Entry* e = files.find(path);
       return e != nullptr && e->type == layer::Entry::Type::File;
     };
-    deps::Closure closure = with_context("runtime dependencies", [&] {
-      return deps::resolve(elf_files, deps_options, inputs);
-    });
+    deps::Closure closure =
+        with_context("runtime dependencies", [&] { return deps::resolve(elf_files, deps_options, inputs); });
     if (!closure.entries.empty()) {
       // Below the files and the targets: a change to the program leaves
       // this (usually largest) layer and its digest as they were.
@@ -254,18 +254,16 @@ Report run(const Options& options) {
     };
     manifest.config = add_json_blob(oci::canonical(oci::to_json(config)), oci::media_type::kConfig);
     manifest.annotations = spec.annotations;
-    oci::Descriptor manifest_desc =
-        add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
+    oci::Descriptor manifest_desc = add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
     manifest_desc.platform = platform;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
   if (options.depfile) {
-    with_context("writing depfile", [&] {
-      util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs));
-    });
+    with_context("writing depfile",
+                 [&] { util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs)); });
   }
   if (cache) cache->prune();
   return report;
 }
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

@@ -20,14 +20,14 @@ struct Options {
 
 // What a build did, for cli to tell.
 struct Report {
-  std::filesystem::path output;             // the image tarball written
-  bool cached = false;                      // a layer cache was used (--cache-dir)
-  std::size_t layers = 0;                   // ocipack's own layers
-  std::size_t reused = 0;                   // of those, taken from the cache
-  std::uint64_t compressed_size = 0;        // the blobs of ocipack's layers, in bytes
-  std::optional<std::size_t> base_layers;   // the base's layers, when there is a base
+  std::filesystem::path output;            // the image tarball written
+  bool cached = false;                     // a layer cache was used (--cache-dir)
+  std::size_t layers = 0;                  // ocipack's own layers
+  std::size_t reused = 0;                  // of those, taken from the cache
+  std::uint64_t compressed_size = 0;       // the blobs of ocipack's layers, in bytes
+  std::optional<std::size_t> base_layers;  // the base's layers, when there is a base
 };
 
 Report run(const Options& options);
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

@@ -32,7 +32,7 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec));
   };
   add("ocipack layer cache 1");
-  stamp("/proc/self/exe");  // a rebuilt tool may compress differently
+  stamp("/proc/self/exe");                       // a rebuilt tool may compress differently
   add(layer::compressor_identity(compression));  // ... and so may a new libdeflate
   add(std::to_string(mtime));
   for (const auto& e : plan.entries) {
@@ -71,9 +71,9 @@ std::unique_ptr<util::ScratchFile> LayerCache::new_file() const { return std::ma
 void LayerCache::store(const std::string& key, util::ScratchFile& file, const layer::Written& written) {
   m_used.insert(key);
   file.persist(m_dir / (key + ".blob"));
-  util::write_file_atomically(m_dir / (key + ".json"),
-                              oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)},
-                                                  {"diff_id", written.diff_id.str()}}));
+  util::write_file_atomically(
+      m_dir / (key + ".json"),
+      oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)}, {"diff_id", written.diff_id.str()}}));
 }
 
 void LayerCache::prune() {
@@ -86,4 +86,4 @@ void LayerCache::prune() {
   }
 }
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

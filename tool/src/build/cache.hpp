@@ -46,4 +46,4 @@ private:
   std::set<std::string> m_used;
 };
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

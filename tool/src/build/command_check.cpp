@@ -40,8 +40,9 @@ void check_command(const oci::ContainerConfig& config, const RootFs& files) {
     if (e->type != layer::Entry::Type::File || (e->mode & 0111) == 0) {
       char mode[8];
       std::snprintf(mode, sizeof mode, "%04o", e->mode);
-      throw Error(std::string(what) + " program \"" + program + "\" (" + c + ") is not an executable file in the image (" +
-                  (e->type == layer::Entry::Type::Directory ? std::string("a directory") : std::string("mode ") + mode) + ")");
+      throw Error(
+          std::string(what) + " program \"" + program + "\" (" + c + ") is not an executable file in the image (" +
+          (e->type == layer::Entry::Type::Directory ? std::string("a directory") : std::string("mode ") + mode) + ")");
     }
     return;
   }
@@ -50,4 +51,4 @@ void check_command(const oci::ContainerConfig& config, const RootFs& files) {
               "; add it with TARGETS or container_image_add_files()");
 }
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

@@ -13,4 +13,4 @@ namespace ocipack::build {
 // regular file of `files`; else an Error naming it and what was searched.
 void check_command(const oci::ContainerConfig& config, const RootFs& files);
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

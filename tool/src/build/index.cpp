@@ -54,7 +54,7 @@ void collect(const Input& in, std::vector<PlatformImage>& out, std::vector<std::
   }
 }
 
-} // namespace
+}  // namespace
 
 void run_index(const IndexOptions& options) {
   if (options.inputs.empty()) throw Error("index: give at least one image tarball");
@@ -97,7 +97,8 @@ void run_index(const IndexOptions& options) {
     for (const auto& l : img.manifest.layers) blobs.push_back(layout.tarball_blob(l));
   }
   const std::string index_bytes = oci::canonical(oci::to_json(platforms));
-  oci::Descriptor index_desc{oci::media_type::kIndex, oci::Digest{util::Sha256::hex_of(index_bytes)}, index_bytes.size(), {}, {}};
+  oci::Descriptor index_desc{
+      oci::media_type::kIndex, oci::Digest{util::Sha256::hex_of(index_bytes)}, index_bytes.size(), {}, {}};
   blobs.push_back({index_desc.digest, index_desc.size, index_bytes, {}});
 
   // `docker load` reads manifest.json only: it gets the build machine's
@@ -109,4 +110,4 @@ void run_index(const IndexOptions& options) {
                                 archive::docker_manifest_json(for_docker->manifest, tags), options.source_date_epoch);
 }
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

@@ -18,4 +18,4 @@ struct IndexOptions {
 
 void run_index(const IndexOptions& options);
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

@@ -21,7 +21,7 @@ layer::Entry::Type type_of(char tar_type) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void RootFs::add_base(const archive::BaseImage& base) {
   m_base = &base;
@@ -71,7 +71,8 @@ const RootFs::Node* RootFs::resolve(const std::string& path) const {
     }
     switch (it->second.entry.type) {
       case layer::Entry::Type::Directory: return util::PathNode{util::PathNode::Type::Directory, {}};
-      case layer::Entry::Type::Symlink: return util::PathNode{util::PathNode::Type::Symlink, it->second.entry.link_target};
+      case layer::Entry::Type::Symlink:
+        return util::PathNode{util::PathNode::Type::Symlink, it->second.entry.link_target};
       case layer::Entry::Type::File: break;
     }
     return util::PathNode{util::PathNode::Type::File, {}};
@@ -113,4 +114,4 @@ void RootFs::erase_under(const std::string& prefix) {
   }
 }
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

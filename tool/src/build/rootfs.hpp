@@ -48,4 +48,4 @@ private:
   std::map<std::string, Node> m_files;  // by path without the leading '/'
 };
 
-} // namespace ocipack::build
+}  // namespace ocipack::build

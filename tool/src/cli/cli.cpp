@@ -19,24 +19,24 @@ namespace ocipack::cli {
 
 namespace {
 
-const char* const kUsage =
-    "ocipack " OCIPACK_VERSION " - reproducible OCI images from build outputs, no daemon\n"
-    "\n"
-    "Usage:\n"
-    "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
-    "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
-    "  ocipack inspect [--json] IMAGE.tar\n"
-    "  ocipack --help | --version\n"
-    "\n"
-    "Commands:\n"
-    "  build    pack the image described by a build spec (written by the CMake\n"
-    "           function add_container_image()) into an image tarball\n"
-    "  index    combine single-platform image tarballs into one multi-platform\n"
-    "           image tarball (an OCI image index)\n"
-    "  inspect  show the tags, platform, config and layers of an image tarball\n"
-    "\n"
-    "Run 'ocipack COMMAND --help' for the options of a command.\n"
-    "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
+const char* const kUsage = "ocipack " OCIPACK_VERSION
+                           " - reproducible OCI images from build outputs, no daemon\n"
+                           "\n"
+                           "Usage:\n"
+                           "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
+                           "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
+                           "  ocipack inspect [--json] IMAGE.tar\n"
+                           "  ocipack --help | --version\n"
+                           "\n"
+                           "Commands:\n"
+                           "  build    pack the image described by a build spec (written by the CMake\n"
+                           "           function add_container_image()) into an image tarball\n"
+                           "  index    combine single-platform image tarballs into one multi-platform\n"
+                           "           image tarball (an OCI image index)\n"
+                           "  inspect  show the tags, platform, config and layers of an image tarball\n"
+                           "\n"
+                           "Run 'ocipack COMMAND --help' for the options of a command.\n"
+                           "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
 
 // "12.3 KiB": the sizes in the build summary.
 std::string human(std::uint64_t bytes) {
@@ -57,8 +57,7 @@ void print_report(const build::Report& r) {
   std::cout << "ocipack: " << r.output.filename().string() << ": " << r.layers << " layer(s) of ours, " << r.reused
             << " reused from the cache, " << r.layers - r.reused << " written, " << human(r.compressed_size)
             << " compressed"
-            << (r.base_layers ? ", on " + std::to_string(*r.base_layers) + " base layer(s)" : std::string())
-            << "\n";
+            << (r.base_layers ? ", on " + std::to_string(*r.base_layers) + " base layer(s)" : std::string()) << "\n";
 }
 
 // cxxopts reads argv[0] as the program name; commands parse argv[1..].
@@ -72,12 +71,11 @@ cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
 
 int build_command(int argc, char** argv) {
   cxxopts::Options options("ocipack build", "Pack an image tarball from a build spec.");
-  options.add_options()
-      ("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())
-      ("output", "image tarball to write (atomically)", cxxopts::value<std::string>())
-      ("depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())
-      ("cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>())
-      ("h,help", "show this help");
+  options.add_options()("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())(
+      "output", "image tarball to write (atomically)", cxxopts::value<std::string>())(
+      "depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())(
+      "cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>())(
+      "h,help", "show this help");
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
     std::cout << options.help();
@@ -100,12 +98,10 @@ int build_command(int argc, char** argv) {
 int index_command(int argc, char** argv) {
   cxxopts::Options options("ocipack index", "Combine image tarballs of different platforms into one.");
   options.positional_help("IMAGE.tar...");
-  options.add_options()
-      ("output", "multi-platform image tarball to write (atomically)", cxxopts::value<std::string>())
-      ("tag", "name of the combined image (repeatable; default: the first image's names)",
-       cxxopts::value<std::vector<std::string>>())
-      ("images", "image tarballs", cxxopts::value<std::vector<std::string>>())
-      ("h,help", "show this help");
+  options.add_options()("output", "multi-platform image tarball to write (atomically)", cxxopts::value<std::string>())(
+      "tag", "name of the combined image (repeatable; default: the first image's names)",
+      cxxopts::value<std::vector<std::string>>())(
+      "images", "image tarballs", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
   options.parse_positional({"images"});
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
@@ -127,10 +123,8 @@ int index_command(int argc, char** argv) {
 int inspect_command(int argc, char** argv) {
   cxxopts::Options options("ocipack inspect", "Show what an image tarball holds.");
   options.positional_help("IMAGE.tar");
-  options.add_options()
-      ("json", "print JSON instead of text")
-      ("image", "image tarball", cxxopts::value<std::string>())
-      ("h,help", "show this help");
+  options.add_options()("json", "print JSON instead of text")("image", "image tarball", cxxopts::value<std::string>())(
+      "h,help", "show this help");
   options.parse_positional({"image"});
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
@@ -142,7 +136,7 @@ int inspect_command(int argc, char** argv) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 int run(int argc, char** argv) {
   // File names are written as UTF-8 whatever the user's locale: the same
@@ -176,4 +170,4 @@ int run(int argc, char** argv) {
   }
 }
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

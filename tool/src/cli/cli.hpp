@@ -6,4 +6,4 @@ namespace ocipack::cli {
 
 int run(int argc, char** argv);
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

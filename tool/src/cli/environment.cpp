@@ -30,4 +30,4 @@ unsigned threads_from_env() {
   return n;
 }
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

@@ -14,4 +14,4 @@ std::int64_t source_date_epoch_from_env();
 // concurrency) when unset or empty. Throws Error unless it is a number from 1.
 unsigned threads_from_env();
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

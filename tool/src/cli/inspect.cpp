@@ -38,9 +38,11 @@ std::string mode_string(char type, unsigned mode) {
 }
 
 json file_json(const archive::LayerFile& f) {
-  json j = {{"path", f.path}, {"type", std::string(1, f.type)}, {"mode", f.mode},
-            {"uid", f.uid}, {"gid", f.gid}, {"uname", f.uname}, {"gname", f.gname},
-            {"mtime", f.mtime}, {"size", f.size}};
+  json j = {{"path", f.path},   {"type", std::string(1, f.type)},
+            {"mode", f.mode},   {"uid", f.uid},
+            {"gid", f.gid},     {"uname", f.uname},
+            {"gname", f.gname}, {"mtime", f.mtime},
+            {"size", f.size}};
   if (!f.link.empty()) j["link"] = f.link;
   return j;
 }
@@ -65,7 +67,7 @@ std::map<std::string, std::string> origins_of(const oci::Descriptor& layer) {
 
 std::string join_args(const std::vector<std::string>& v) { return json(v).dump(); }
 
-} // namespace
+}  // namespace
 
 void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& out) {
   archive::ReadImage image = archive::read_image(tarball);
@@ -161,8 +163,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       for (const auto& f : *files[i]) {
         char size[24];
         std::snprintf(size, sizeof size, "%10llu", static_cast<unsigned long long>(f.size));
-        out << "      " << mode_string(f.type, f.mode) << " " << f.uid << "/" << f.gid << " " << size
-            << " /" << f.path;
+        out << "      " << mode_string(f.type, f.mode) << " " << f.uid << "/" << f.gid << " " << size << " /" << f.path;
         if (f.type == 'l') out << " -> " << f.link;
         if (f.type == 'h') out << " link to /" << f.link;
         if (auto o = origins.find("/" + f.path); o != origins.end()) out << "   <- " << o->second;
@@ -179,4 +180,4 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
   }
 }
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

@@ -8,4 +8,4 @@ namespace ocipack::cli {
 
 void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& out);
 
-} // namespace ocipack::cli
+}  // namespace ocipack::cli

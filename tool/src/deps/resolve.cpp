@@ -126,7 +126,7 @@ void parse_conf(const fs::path& root, const std::string& file, int depth, std::v
   }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> default_directories(const elf::Header& header) {
   const std::string t = multiarch_of(header);
@@ -158,8 +158,8 @@ struct SearchDir {
 };
 
 struct Node {
-  fs::path host;             // the object's file on the build machine
-  std::string image_path;    // where it is in the image
+  fs::path host;           // the object's file on the build machine
+  std::string image_path;  // where it is in the image
   elf::Object object;
   std::vector<std::vector<SearchDir>> rpaths;  // DT_RPATH of this object and its loaders
 };
@@ -239,8 +239,8 @@ private:
     }
     elf::Header h = elf::read_header(host);
     if (!same_arch(h, m_want)) {
-      throw Error(n.image_path + " needs the ELF interpreter " + interp + ", but " + host.string() +
-                  " is " + machine_name(h) + ", not " + machine_name(m_want));
+      throw Error(n.image_path + " needs the ELF interpreter " + interp + ", but " + host.string() + " is " +
+                  machine_name(h) + ", not " + machine_name(m_want));
     }
     walk(interp, "ELF interpreter of " + n.image_path);
     m_interpreters.insert(interp);
@@ -369,8 +369,7 @@ private:
   // The default directory a search directory is (by path, or the same
   // directory reached another way, e.g. an ld.so.conf entry); empty if none.
   std::string default_dir_of(const SearchDir& d) const {
-    if (!d.image_dir.empty() &&
-        std::find(m_defaults.begin(), m_defaults.end(), d.image_dir) != m_defaults.end()) {
+    if (!d.image_dir.empty() && std::find(m_defaults.begin(), m_defaults.end(), d.image_dir) != m_defaults.end()) {
       return d.image_dir;
     }
     std::error_code ec;
@@ -416,12 +415,8 @@ private:
   // Adds `path` (in-root, absolute) to the image as the loader will walk it:
   // every symlink on the way (/lib -> usr/lib, libc.so.6 -> ...) is kept, and
   // the file it ends at. Returns the file's real in-root path.
-  std::string walk(const std::string& path, const std::string& why) {
-    return walk_impl(path, why, false);
-  }
-  std::string walk_directory(const std::string& path, const std::string& why) {
-    return walk_impl(path, why, true);
-  }
+  std::string walk(const std::string& path, const std::string& why) { return walk_impl(path, why, false); }
+  std::string walk_directory(const std::string& path, const std::string& why) { return walk_impl(path, why, true); }
 
   std::string walk_impl(const std::string& path, const std::string& why, bool directory) {
     const util::PathWalk w = util::walk_path(
@@ -442,7 +437,8 @@ private:
       if (!directory) throw Error(path + " (" + why + ") is a directory");
       return w.path;
     }
-    if (w.type != util::PathNode::Type::File || directory) throw Error(path + " (" + why + "): " + w.path + " is not a " + wanted);
+    if (w.type != util::PathNode::Type::File || directory)
+      throw Error(path + " (" + why + "): " + w.path + " is not a " + wanted);
     add_file(w.path, in_root(m_root, w.path), why);
     return w.path;
   }
@@ -469,11 +465,11 @@ private:
     auto [it, inserted] = m_entries.emplace(e.path, e);
     if (inserted) {
       m_origins[path] = source.string() + " (" + why + ")";
-    } else if (std::error_code ec; it->second.type != layer::Entry::Type::File ||
-               !fs::equivalent(it->second.source, source, ec)) {
+    } else if (std::error_code ec;
+               it->second.type != layer::Entry::Type::File || !fs::equivalent(it->second.source, source, ec)) {
       throw Error(path + " would come both from " +
-                  (it->second.source.empty() ? it->second.link_target : it->second.source.string()) +
-                  " and from " + source.string());
+                  (it->second.source.empty() ? it->second.link_target : it->second.source.string()) + " and from " +
+                  source.string());
     }
   }
 
@@ -484,17 +480,16 @@ private:
   std::vector<std::string> m_defaults, m_conf;
   std::string m_relocation_dir;
   std::deque<Node> m_queue;
-  std::vector<std::string> m_extra;  // RUNTIME_LIBRARIES
+  std::vector<std::string> m_extra;         // RUNTIME_LIBRARIES
   Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;
   std::map<std::string, std::string> m_origins;
 };
 
-} // namespace
+}  // namespace
 
-Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options,
-                std::set<fs::path>& inputs) {
+Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options, std::set<fs::path>& inputs) {
   if (binaries.empty()) return {};
   if (!is_dir(options.sysroot)) {
     throw Error("sysroot " + options.sysroot.string() + " is not a directory");
@@ -514,4 +509,4 @@ Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& opti
   return r.run();
 }
 
-} // namespace ocipack::deps
+}  // namespace ocipack::deps

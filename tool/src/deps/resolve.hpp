@@ -44,4 +44,4 @@ std::vector<std::string> default_directories(const elf::Header& header);
 // ldconfig builds the ld.so cache from.
 std::vector<std::string> ld_so_conf_directories(const std::filesystem::path& sysroot);
 
-} // namespace ocipack::deps
+}  // namespace ocipack::deps

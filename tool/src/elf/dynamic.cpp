@@ -12,8 +12,8 @@ namespace ocipack::elf {
 
 void MemorySource::read(std::uint64_t offset, void* out, std::size_t n) const {
   if (offset > m_bytes.size() || n > m_bytes.size() - offset) {
-    throw Error("truncated ELF file (read of " + std::to_string(n) + " bytes at offset " +
-                std::to_string(offset) + " past the end)");
+    throw Error("truncated ELF file (read of " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
+                " past the end)");
   }
   std::memcpy(out, m_bytes.data() + offset, n);
 }
@@ -32,8 +32,8 @@ FileSource::~FileSource() {
 
 void FileSource::read(std::uint64_t offset, void* out, std::size_t n) const {
   if (offset > m_size || n > m_size - offset) {
-    throw Error("truncated ELF file (read of " + std::to_string(n) + " bytes at offset " +
-                std::to_string(offset) + " past the end)");
+    throw Error("truncated ELF file (read of " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
+                " past the end)");
   }
   auto* p = static_cast<char*>(out);
   while (n > 0) {
@@ -50,8 +50,8 @@ void FileSource::read(std::uint64_t offset, void* out, std::size_t n) const {
 namespace {
 
 constexpr std::uint32_t kPtLoad = 1, kPtDynamic = 2, kPtInterp = 3;
-constexpr std::int64_t kDtNull = 0, kDtNeeded = 1, kDtStrtab = 5, kDtStrsz = 10, kDtSoname = 14,
-                       kDtRpath = 15, kDtRunpath = 29;
+constexpr std::int64_t kDtNull = 0, kDtNeeded = 1, kDtStrtab = 5, kDtStrsz = 10, kDtSoname = 14, kDtRpath = 15,
+                       kDtRunpath = 29;
 // Sanity bounds: far above anything a real object has.
 constexpr std::uint64_t kMaxSegments = 4096;
 constexpr std::uint64_t kMaxDynamicEntries = 1u << 16;
@@ -89,8 +89,7 @@ std::uint64_t file_offset(const std::vector<Segment>& segments, std::uint64_t va
   throw Error("dynamic string table address " + std::to_string(vaddr) + " is in no loadable segment");
 }
 
-std::string string_at(const ByteSource& src, std::uint64_t table, std::uint64_t table_size,
-                      std::uint64_t index) {
+std::string string_at(const ByteSource& src, std::uint64_t table, std::uint64_t table_size, std::uint64_t index) {
   if (index >= table_size) throw Error("dynamic string index out of the string table");
   std::string out;
   char buffer[256];
@@ -109,7 +108,7 @@ std::string string_at(const ByteSource& src, std::uint64_t table, std::uint64_t 
   throw Error("unterminated string in the dynamic string table");
 }
 
-} // namespace
+}  // namespace
 
 Object parse_object(const ByteSource& src) {
   char ident[64] = {};
@@ -182,8 +181,7 @@ Object parse_object(const ByteSource& src) {
   }
   bool wants_strings = false;
   for (const auto& [tag, val] : entries) {
-    wants_strings = wants_strings || tag == kDtNeeded || tag == kDtSoname || tag == kDtRpath ||
-                    tag == kDtRunpath;
+    wants_strings = wants_strings || tag == kDtNeeded || tag == kDtSoname || tag == kDtRpath || tag == kDtRunpath;
   }
   if (!wants_strings) return obj;
   if (!has_strtab) throw Error("dynamic section has names but no DT_STRTAB");
@@ -209,4 +207,4 @@ Object read_object(const std::filesystem::path& path) {
   });
 }
 
-} // namespace ocipack::elf
+}  // namespace ocipack::elf

@@ -51,16 +51,16 @@ private:
 
 struct Object {
   Header header;
-  std::string interpreter;           // PT_INTERP; empty when there is none
-  bool is_dynamic = false;           // has a PT_DYNAMIC segment
-  std::vector<std::string> needed;   // DT_NEEDED, in order
-  std::optional<std::string> rpath;  // DT_RPATH
-  std::optional<std::string> runpath;// DT_RUNPATH
-  std::string soname;                // DT_SONAME
+  std::string interpreter;             // PT_INTERP; empty when there is none
+  bool is_dynamic = false;             // has a PT_DYNAMIC segment
+  std::vector<std::string> needed;     // DT_NEEDED, in order
+  std::optional<std::string> rpath;    // DT_RPATH
+  std::optional<std::string> runpath;  // DT_RUNPATH
+  std::string soname;                  // DT_SONAME
 };
 
 Object parse_object(const ByteSource& source);
 // Reads the object at `path`; errors name the file.
 Object read_object(const std::filesystem::path& path);
 
-} // namespace ocipack::elf
+}  // namespace ocipack::elf

@@ -13,9 +13,8 @@ namespace {
 constexpr std::uint8_t kClass32 = 1, kClass64 = 2;
 constexpr std::uint8_t kData2Lsb = 1, kData2Msb = 2;
 constexpr std::uint8_t kOsAbiSysv = 0, kOsAbiGnu = 3;
-constexpr std::uint16_t kEm386 = 3, kEmMips = 8, kEmPpc = 20, kEmPpc64 = 21, kEmS390 = 22,
-                        kEmArm = 40, kEmX86_64 = 62, kEmAarch64 = 183, kEmRiscv = 243,
-                        kEmLoongarch = 258;
+constexpr std::uint16_t kEm386 = 3, kEmMips = 8, kEmPpc = 20, kEmPpc64 = 21, kEmS390 = 22, kEmArm = 40, kEmX86_64 = 62,
+                        kEmAarch64 = 183, kEmRiscv = 243, kEmLoongarch = 258;
 
 enum class Width { Any, Bits32, Bits64 };
 enum class Order { Any, Little, Big };
@@ -76,20 +75,20 @@ constexpr std::uint16_t kHostMachine = 0;  // none: not in the table
 #endif
 
 std::uint16_t u16(const unsigned char* p, bool le) {
-  return le ? static_cast<std::uint16_t>(p[0] | p[1] << 8)
-            : static_cast<std::uint16_t>(p[1] | p[0] << 8);
+  return le ? static_cast<std::uint16_t>(p[0] | p[1] << 8) : static_cast<std::uint16_t>(p[1] | p[0] << 8);
 }
 std::uint32_t u32(const unsigned char* p, bool le) {
-  return le ? (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-               std::uint32_t(p[3]) << 24)
-            : (std::uint32_t(p[3]) | std::uint32_t(p[2]) << 8 | std::uint32_t(p[1]) << 16 |
-               std::uint32_t(p[0]) << 24);
+  return le ? (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24)
+            : (std::uint32_t(p[3]) | std::uint32_t(p[2]) << 8 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[0]) << 24);
 }
-} // namespace
+}  // namespace
 
 Header parse_header(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < 4 || std::memcmp(p, "\x7f" "ELF", 4) != 0) {
+  if (bytes.size() < 4 || std::memcmp(p,
+                                      "\x7f"
+                                      "ELF",
+                                      4) != 0) {
     throw Error("not an ELF file");
   }
   if (bytes.size() < 52) throw Error("truncated ELF header");
@@ -161,4 +160,4 @@ oci::Platform host_platform() {
   return p;
 }
 
-} // namespace ocipack::elf
+}  // namespace ocipack::elf

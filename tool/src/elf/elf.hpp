@@ -14,8 +14,8 @@ struct Header {
   bool is_64 = false;
   bool little_endian = true;
   std::uint8_t os_abi = 0;
-  std::uint16_t type = 0;    // ET_EXEC, ET_DYN, ...
-  std::uint16_t machine = 0; // EM_*
+  std::uint16_t type = 0;     // ET_EXEC, ET_DYN, ...
+  std::uint16_t machine = 0;  // EM_*
   std::uint32_t flags = 0;
 };
 
@@ -29,10 +29,10 @@ Header read_header(const std::filesystem::path& path);
 // What ocipack knows of an ELF machine (e_machine, with the class and byte
 // order where they matter): its OCI platform and glibc's names for it.
 struct Machine {
-  const char* architecture; // OCI (GOARCH) spelling: "amd64", "arm64", ...
-  const char* variant;      // "v7" or ""
-  const char* multiarch;    // glibc's (Debian's) multiarch tuple, nullptr: none known
-  const char* hwcap;        // glibc's $PLATFORM, nullptr: none known
+  const char* architecture;  // OCI (GOARCH) spelling: "amd64", "arm64", ...
+  const char* variant;       // "v7" or ""
+  const char* multiarch;     // glibc's (Debian's) multiarch tuple, nullptr: none known
+  const char* hwcap;         // glibc's $PLATFORM, nullptr: none known
 };
 
 // The machine of a header, or nullptr when the table does not know it.
@@ -46,4 +46,4 @@ oci::Platform platform_of(const Header& h);
 // architecture "unknown" when the table does not know it).
 oci::Platform host_platform();
 
-} // namespace ocipack::elf
+}  // namespace ocipack::elf

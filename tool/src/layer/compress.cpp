@@ -36,7 +36,7 @@ private:
 // OS 255 ("unknown"): the same on every builder, so a member depends on its
 // bytes only.
 constexpr unsigned char kGzipHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
-constexpr std::size_t kGzipTrailerSize = 8; // CRC-32 and ISIZE, little-endian
+constexpr std::size_t kGzipTrailerSize = 8;  // CRC-32 and ISIZE, little-endian
 
 void put_le32(unsigned char* p, std::uint32_t v) {
   p[0] = static_cast<unsigned char>(v);
@@ -53,7 +53,7 @@ struct Slot {
   std::unique_ptr<unsigned char[]> out;
   std::size_t in_size = 0;
   std::size_t out_size = 0;
-  bool done = false; // guarded by the compressor's mutex
+  bool done = false;  // guarded by the compressor's mutex
   std::exception_ptr failure;
 };
 
@@ -83,7 +83,7 @@ public:
     if (n == 0) throw Error("gzip compression failed (libdeflate)");
     unsigned char* trailer = out + sizeof kGzipHeader + n;
     put_le32(trailer, libdeflate_crc32(0, in, in_size));
-    put_le32(trailer + 4, static_cast<std::uint32_t>(in_size)); // ISIZE: size mod 2^32
+    put_le32(trailer + 4, static_cast<std::uint32_t>(in_size));  // ISIZE: size mod 2^32
     return sizeof kGzipHeader + n + kGzipTrailerSize;
   }
 
@@ -126,8 +126,12 @@ using CodecFactory = std::function<std::unique_ptr<ChunkCodec>()>;
 class ParallelChunks final : public Compressor {
 public:
   ParallelChunks(Sink sink, unsigned threads, CodecFactory codec, std::size_t chunk, std::size_t out_capacity)
-      : m_sink(std::move(sink)), m_threads(threads), m_codec(std::move(codec)), m_chunk(chunk),
-        m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)), m_out_capacity(out_capacity) {}
+      : m_sink(std::move(sink)),
+        m_threads(threads),
+        m_codec(std::move(codec)),
+        m_chunk(chunk),
+        m_ring(std::min(2 * std::size_t{threads}, kMaxChunksInFlight)),
+        m_out_capacity(out_capacity) {}
 
   ~ParallelChunks() override { stop(); }
 
@@ -262,15 +266,15 @@ private:
   std::uint64_t m_emitted = 0;  // chunks handed to the sink
 
   std::mutex m_mutex;
-  std::condition_variable m_work;     // a chunk was submitted, or stop
-  std::condition_variable m_finished; // a chunk was compressed
-  std::uint64_t m_submitted = 0;      // written by the caller under the mutex
-  std::uint64_t m_taken = 0;          // chunks picked up by workers
+  std::condition_variable m_work;      // a chunk was submitted, or stop
+  std::condition_variable m_finished;  // a chunk was compressed
+  std::uint64_t m_submitted = 0;       // written by the caller under the mutex
+  std::uint64_t m_taken = 0;           // chunks picked up by workers
   bool m_stop = false;
   std::vector<std::thread> m_workers;
 };
 
-} // namespace
+}  // namespace
 
 unsigned compression_threads(unsigned wanted) {
   const unsigned n = wanted != 0 ? wanted : std::max(1u, std::thread::hardware_concurrency());
@@ -323,4 +327,4 @@ const char* layer_media_type(const CompressionOptions& c) {
   return oci::media_type::kLayerTar;
 }
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

@@ -60,4 +60,4 @@ const char* layer_media_type(const CompressionOptions& c);
 // chunks 131072..1048576 by 16"). Part of the layer cache's key.
 std::string compressor_identity(const CompressionOptions& c);
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

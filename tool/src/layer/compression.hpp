@@ -42,4 +42,4 @@ constexpr int effective_level(const CompressionOptions& c) {
   return 0;
 }
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

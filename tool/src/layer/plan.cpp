@@ -98,8 +98,7 @@ struct Walker {
         add(child, image_path.empty() ? name : image_path + "/" + name, false);
       }
     } else {
-      throw Error("input " + source.string() + " is " + type_name(st.st_mode) +
-                  ", which cannot be put into an image");
+      throw Error("input " + source.string() + " is " + type_name(st.st_mode) + ", which cannot be put into an image");
     }
   }
 };
@@ -123,15 +122,14 @@ bool same_content(const Entry& a, const Entry& b) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 void finalize(std::vector<Entry>& entries) {
   std::map<std::string, Entry> by_path;
   for (auto& e : entries) {
     // Every parent directory is written explicitly: Docker creates missing
     // parents with mode 0600 otherwise.
-    for (std::size_t slash = e.path.find('/'); slash != std::string::npos;
-         slash = e.path.find('/', slash + 1)) {
+    for (std::size_t slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1)) {
       std::string parent = e.path.substr(0, slash);
       auto it = by_path.find(parent);
       if (it == by_path.end()) {
@@ -155,8 +153,7 @@ void finalize(std::vector<Entry>& entries) {
     if (!inserted && !same_content(it->second, e)) {
       std::string from = it->second.source.empty() ? it->second.link_target : it->second.source.string();
       std::string other = e.source.empty() ? e.link_target : e.source.string();
-      throw Error("duplicate destination /" + e.path + " with different content (from " + from +
-                  " and " + other + ")");
+      throw Error("duplicate destination /" + e.path + " with different content (from " + from + " and " + other + ")");
     }
   }
   entries.clear();
@@ -250,4 +247,4 @@ Plan skeleton() {
   return plan;
 }
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

@@ -12,8 +12,8 @@
 namespace ocipack::layer {
 
 struct Plan {
-  std::vector<Entry> entries;     // sorted bytewise by path, parents first
-  std::vector<ElfFile> elf_files; // the sources with elf = true
+  std::vector<Entry> entries;      // sorted bytewise by path, parents first
+  std::vector<ElfFile> elf_files;  // the sources with elf = true
 };
 
 // Builds the plan of one layer. Every file and directory looked at is added
@@ -29,4 +29,4 @@ Plan skeleton();
 // content. Also run on the runtime dependencies layer's entries.
 void finalize(std::vector<Entry>& entries);
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

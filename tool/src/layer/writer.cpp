@@ -26,17 +26,17 @@ constexpr std::size_t kReadSize = std::size_t{1} << 20;
 // The stages every tar byte goes through, in order. libarchive calls
 // on_write on this thread; the compressor calls its sink here too.
 struct Pipeline {
-  util::Sha256 diff_hash;               // diff_id: over the uncompressed tar
-  util::Sha256 blob_hash;               // digest: over the compressed bytes (not for none)
+  util::Sha256 diff_hash;  // diff_id: over the uncompressed tar
+  util::Sha256 blob_hash;  // digest: over the compressed bytes (not for none)
   std::uint64_t uncompressed = 0;
   std::uint64_t blob_size = 0;
   const Sink* out = nullptr;
   bool compressed = true;
   std::unique_ptr<Compressor> compressor;
-  util::SideThread side;                // writes `none` layers while this thread hashes
-  util::SideThread reader;              // reads a file's next piece meanwhile
-  std::unique_ptr<char[]> buffers[2];   // that piece and the one being written
-  std::exception_ptr failure;           // an exception may not cross libarchive's C frames
+  util::SideThread side;               // writes `none` layers while this thread hashes
+  util::SideThread reader;             // reads a file's next piece meanwhile
+  std::unique_ptr<char[]> buffers[2];  // that piece and the one being written
+  std::exception_ptr failure;          // an exception may not cross libarchive's C frames
 };
 
 la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
@@ -46,8 +46,8 @@ la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
     if (!p->compressed && size >= kOverlapMin) {
       // Uncompressed, the blob is the tar: its digest is the diff_id, so
       // the bytes are hashed once, while the helper writes them out.
-      util::overlap(p->side, [p, data, size] { (*p->out)(data, size); },
-                    [p, data, size] { p->diff_hash.update(data, size); });
+      util::overlap(
+          p->side, [p, data, size] { (*p->out)(data, size); }, [p, data, size] { p->diff_hash.update(data, size); });
       p->blob_size += size;
       return static_cast<la_ssize_t>(size);
     }
@@ -112,19 +112,20 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
       write();
       n = read_full(fd, next, ahead, e.source);
     } else {
-      util::overlap(p.reader, [&] { n = read_full(fd, next, ahead, e.source); }, write);
+      util::overlap(
+          p.reader, [&] { n = read_full(fd, next, ahead, e.source); }, write);
     }
     current = 1 - current;
   }
   // The header already promised e.size bytes: a file that changed size while
   // being read would give a layer that does not match its source.
   if (total + n != e.size) {
-    throw Error(e.source.string() + " changed size while being read (expected " +
-                std::to_string(e.size) + " bytes); rebuild");
+    throw Error(e.source.string() + " changed size while being read (expected " + std::to_string(e.size) +
+                " bytes); rebuild");
   }
 }
 
-} // namespace
+}  // namespace
 
 std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compression) {
   // Per entry: a ustar header, a pax header and its records (path, link,
@@ -165,8 +166,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   // No blocking: the stream ends right after the two zero end blocks, and
   // bytes pass straight through to the hashers without being re-buffered.
   check(a.get(), archive_write_set_bytes_per_block(a.get(), 0), p, "tar blocking");
-  check(a.get(), archive_write_open2(a.get(), &p, nullptr, on_write, nullptr, nullptr), p,
-        "opening the layer");
+  check(a.get(), archive_write_open2(a.get(), &p, nullptr, on_write, nullptr, nullptr), p, "opening the layer");
 
   for (const Entry& e : plan.entries) {
     // Built from scratch, never from stat(): only path, type, mode, size,
@@ -217,4 +217,4 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   return w;
 }
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

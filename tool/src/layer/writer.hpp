@@ -13,8 +13,8 @@ namespace ocipack::layer {
 
 // What a written layer is.
 struct Written {
-  oci::Descriptor descriptor;          // media type, digest, size (compressed)
-  oci::Digest diff_id;                 // sha256 of the uncompressed tar
+  oci::Descriptor descriptor;  // media type, digest, size (compressed)
+  oci::Digest diff_id;         // sha256 of the uncompressed tar
   std::uint64_t uncompressed_size = 0;
 };
 
@@ -30,4 +30,4 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
 // image tarball uses it to reserve the blob's tar header.
 std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compression);
 
-} // namespace ocipack::layer
+}  // namespace ocipack::layer

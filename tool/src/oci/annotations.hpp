@@ -13,4 +13,4 @@ inline constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 // from ("<image path> <- <host path> (<why>)", one per line).
 inline constexpr const char* kOrigins = "dev.ocipack.origins";
 
-} // namespace ocipack::oci::annotation
+}  // namespace ocipack::oci::annotation

@@ -69,10 +69,8 @@ json to_json(const ImageConfig& c) {
 json to_json(const Manifest& m) {
   json layers = json::array();
   for (const auto& l : m.layers) layers.push_back(to_json(l));
-  json j = {{"schemaVersion", 2},
-            {"mediaType", media_type::kManifest},
-            {"config", to_json(m.config)},
-            {"layers", layers}};
+  json j = {
+      {"schemaVersion", 2}, {"mediaType", media_type::kManifest}, {"config", to_json(m.config)}, {"layers", layers}};
   if (!m.annotations.empty()) j["annotations"] = m.annotations;
   return j;
 }
@@ -118,7 +116,7 @@ void check_depth(const std::string& text, const std::string& what) {
     }
   }
 }
-} // namespace
+}  // namespace
 
 json parse_json(const std::string& text, const std::string& what) {
   check_depth(text, what);
@@ -171,7 +169,7 @@ std::map<std::string, std::string> string_map(const json& v, const char* name) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 Platform platform_from_json(const json& j) {
   Platform p;
@@ -223,8 +221,8 @@ ImageConfig config_from_json(const json& j) {
     }
     cc.stop_signal = optional_string(cj, "StopSignal");
     json other = json::object();
-    static const char* const modelled[] = {"Entrypoint", "Cmd", "Env", "WorkingDir", "User", "ExposedPorts",
-                                           "Labels", "Volumes", "StopSignal"};
+    static const char* const modelled[] = {"Entrypoint",   "Cmd",    "Env",     "WorkingDir", "User",
+                                           "ExposedPorts", "Labels", "Volumes", "StopSignal"};
     for (auto it = cj.begin(); it != cj.end(); ++it) {
       if (std::find(std::begin(modelled), std::end(modelled), it.key()) == std::end(modelled) &&
           !it.value().is_null()) {
@@ -256,8 +254,7 @@ Manifest manifest_from_json(const json& j) {
   const json& layers = field(j, "layers");
   if (!layers.is_array()) throw Error("field \"layers\" is not an array");
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    m.layers.push_back(with_context("layer " + std::to_string(i + 1),
-                                    [&] { return descriptor_from_json(layers[i]); }));
+    m.layers.push_back(with_context("layer " + std::to_string(i + 1), [&] { return descriptor_from_json(layers[i]); }));
   }
   if (auto it = j.find("annotations"); it != j.end() && !it->is_null()) {
     m.annotations = string_map(*it, "annotations");
@@ -270,10 +267,10 @@ Index index_from_json(const json& j) {
   const json& manifests = field(j, "manifests");
   if (!manifests.is_array()) throw Error("field \"manifests\" is not an array");
   for (std::size_t k = 0; k < manifests.size(); ++k) {
-    i.manifests.push_back(with_context("manifest " + std::to_string(k + 1),
-                                       [&] { return descriptor_from_json(manifests[k]); }));
+    i.manifests.push_back(
+        with_context("manifest " + std::to_string(k + 1), [&] { return descriptor_from_json(manifests[k]); }));
   }
   return i;
 }
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

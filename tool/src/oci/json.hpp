@@ -30,4 +30,4 @@ std::string canonical(const nlohmann::json& j);
 // Parses JSON text, turning parse errors into Error("<what>: ...").
 nlohmann::json parse_json(const std::string& text, const std::string& what);
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

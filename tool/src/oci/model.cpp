@@ -26,18 +26,19 @@ std::string Platform::str() const {
 namespace {
 std::string env_name(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
-template <typename T> void unite(std::vector<T>& into, const std::vector<T>& more) {
+template <typename T>
+void unite(std::vector<T>& into, const std::vector<T>& more) {
   for (const auto& v : more) {
     if (std::find(into.begin(), into.end(), v) == into.end()) into.push_back(v);
   }
 }
-} // namespace
+}  // namespace
 
 ContainerConfig inherit(const ContainerConfig& base, const ContainerConfig& ours) {
   ContainerConfig c = base;
   for (const auto& e : ours.env) {
-    auto same = std::find_if(c.env.begin(), c.env.end(),
-                             [&](const std::string& b) { return env_name(b) == env_name(e); });
+    auto same =
+        std::find_if(c.env.begin(), c.env.end(), [&](const std::string& b) { return env_name(b) == env_name(e); });
     if (same != c.env.end()) {
       *same = e;
     } else {
@@ -74,4 +75,4 @@ std::string rfc3339(std::int64_t epoch_seconds) {
   return buffer;
 }
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

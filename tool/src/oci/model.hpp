@@ -18,7 +18,7 @@ inline constexpr const char* kConfig = "application/vnd.oci.image.config.v1+json
 inline constexpr const char* kLayerTar = "application/vnd.oci.image.layer.v1.tar";
 inline constexpr const char* kLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr const char* kLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
-} // namespace media_type
+}  // namespace media_type
 
 // A content address: "sha256:<64 lower-case hex>".
 struct Digest {
@@ -32,9 +32,9 @@ struct Digest {
 };
 
 struct Platform {
-  std::string architecture; // GOARCH spelling: amd64, arm64, arm, 386, ...
+  std::string architecture;  // GOARCH spelling: amd64, arm64, arm, 386, ...
   std::string os = "linux";
-  std::string variant;      // "v7", "v8", ... or empty
+  std::string variant;  // "v7", "v8", ... or empty
 
   std::string str() const;  // "linux/arm/v7"
   bool operator==(const Platform& o) const {
@@ -58,9 +58,9 @@ struct ContainerConfig {
   std::vector<std::string> env;
   std::string working_dir;
   std::string user;
-  std::vector<std::string> exposed_ports; // "8080/tcp"
+  std::vector<std::string> exposed_ports;  // "8080/tcp"
   std::map<std::string, std::string> labels;
-  std::vector<std::string> volumes;       // "/data"
+  std::vector<std::string> volumes;  // "/data"
   std::string stop_signal;
 };
 
@@ -72,7 +72,7 @@ struct History {
 
 struct ImageConfig {
   Platform platform;
-  std::string created; // RFC 3339 UTC
+  std::string created;  // RFC 3339 UTC
   ContainerConfig config;
   // Members of "config" this model does not name (Healthcheck, Shell, ...),
   // kept as they were in a base image's config: a JSON object text or empty.
@@ -103,4 +103,4 @@ void add_default_path(std::vector<std::string>& env);
 // RFC 3339 UTC ("1970-01-01T00:00:00Z") of seconds since the epoch.
 std::string rfc3339(std::int64_t epoch_seconds);
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

@@ -19,7 +19,8 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // Calls f on each part of `text` between `sep`s (empty parts included);
 // true if f is true for all.
-template <typename F> bool all_parts(std::string_view text, char sep, F f) {
+template <typename F>
+bool all_parts(std::string_view text, char sep, F f) {
   for (;;) {
     const std::size_t end = text.find(sep);
     if (!f(text.substr(0, end))) return false;
@@ -37,7 +38,7 @@ bool path_component_ok(std::string_view c) {
       ++i;
       continue;
     }
-    std::size_t next = i + 1; // past the separator
+    std::size_t next = i + 1;  // past the separator
     if (c[i] == '_' && c[next] == '_') {
       ++next;
     } else if (c[i] == '-') {
@@ -45,7 +46,7 @@ bool path_component_ok(std::string_view c) {
     } else if (c[i] != '.' && c[i] != '_') {
       return false;
     }
-    if (!lower_alnum(c[next])) return false; // the last character is alphanumeric: next < size
+    if (!lower_alnum(c[next])) return false;  // the last character is alphanumeric: next < size
     i = next;
   }
   return true;
@@ -122,9 +123,8 @@ Reference parse(std::string_view text, Mode mode) {
   }
   if (name.empty()) throw fail("no repository name");
   // Docker takes a bare name of 64 hex digits for an image ID.
-  if (text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-        return digit(c) || (c >= 'a' && c <= 'f');
-      })) {
+  if (text.size() == 64 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return digit(c) || (c >= 'a' && c <= 'f'); })) {
     throw fail("64 hexadecimal digits name an image ID, not a repository");
   }
 
@@ -156,15 +156,15 @@ Reference parse(std::string_view text, Mode mode) {
   if (ref.domain == kDockerHub && ref.path.find('/') == std::string::npos) ref.path = "library/" + ref.path;
 
   if (ref.name().size() > kMaxName) {
-    throw fail("the name " + ref.name() + " is " + std::to_string(ref.name().size()) +
-               " characters, more than 255");
+    throw fail("the name " + ref.name() + " is " + std::to_string(ref.name().size()) + " characters, more than 255");
   }
   const std::string familiar = ref.familiar();
-  if (familiar.substr(0, familiar.find_first_of(":@")) == "sha256") throw fail("Docker refuses \"sha256\" as a name: it reads as a digest");
+  if (familiar.substr(0, familiar.find_first_of(":@")) == "sha256")
+    throw fail("Docker refuses \"sha256\" as a name: it reads as a digest");
   return ref;
 }
 
-} // namespace
+}  // namespace
 
 Reference Reference::parse_tag(std::string_view text) { return parse(text, Mode::Tag); }
 Reference Reference::parse_push(std::string_view text) { return parse(text, Mode::Push); }
@@ -176,7 +176,7 @@ namespace {
 std::string suffix(const Reference& r) {
   return (r.tag.empty() ? "" : ":" + r.tag) + (r.digest ? "@" + r.digest->str() : "");
 }
-} // namespace
+}  // namespace
 
 std::string Reference::full() const { return name() + suffix(*this); }
 
@@ -187,8 +187,6 @@ std::string Reference::familiar() const {
   return (official ? path.substr(8) : path) + suffix(*this);
 }
 
-std::string Reference::credential_key() const {
-  return domain == kDockerHub ? "https://index.docker.io/v1/" : domain;
-}
+std::string Reference::credential_key() const { return domain == kDockerHub ? "https://index.docker.io/v1/" : domain; }
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

@@ -26,10 +26,10 @@ struct Reference {
   // host-like first component that is no valid host ("my_host.example/app")
   // as part of the path; only tags may be like that.
   std::string domain;
-  std::string path;     // the repository: "library/hello" for a one-component Docker Hub name
-  std::string tag;      // "latest" when a tag has none; empty when a digest reference has none
+  std::string path;  // the repository: "library/hello" for a one-component Docker Hub name
+  std::string tag;   // "latest" when a tag has none; empty when a digest reference has none
   std::optional<Digest> digest;
-  bool explicit_domain = false; // the text named the host
+  bool explicit_domain = false;  // the text named the host
 
   // A tag (TAGS, BASE_TAG, `ocipack index --tag`): [host[:port]/]path[:tag],
   // no digest. Throws Error naming `text` and what is wrong.
@@ -52,4 +52,4 @@ struct Reference {
   std::string credential_key() const;
 };
 
-} // namespace ocipack::oci
+}  // namespace ocipack::oci

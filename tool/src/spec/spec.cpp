@@ -46,12 +46,10 @@ void validate_user(const std::string& user) {
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string normalize_image_dir(const std::string& dir, const char* what) {
-  auto fail = [&](const std::string& why) {
-    return Error(std::string(what) + " \"" + printable(dir) + "\" " + why);
-  };
+  auto fail = [&](const std::string& why) { return Error(std::string(what) + " \"" + printable(dir) + "\" " + why); };
   if (dir.find('\0') != std::string::npos) throw fail("contains a NUL byte");
   if (dir.empty() || dir[0] != '/') throw fail("is not an absolute path");
   // Linux's limits: PATH_MAX 4096 with the NUL, NAME_MAX 255 per component.
@@ -202,8 +200,7 @@ FileSpec parse_file(const json& j) {
   if (f.source.empty() || f.source[0] != '/') {
     throw Error("source \"" + f.source + "\" is not an absolute path");
   }
-  f.destination = normalize_image_dir(string_of(require(j, "destination"), "destination"),
-                                      "destination");
+  f.destination = normalize_image_dir(string_of(require(j, "destination"), "destination"), "destination");
   f.mode = parse_mode(j);
   f.owner = parse_owner(j);
   if (auto it = j.find("elf"); it != j.end()) {
@@ -238,7 +235,7 @@ RuntimeDependencies parse_runtime(const json& j) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 BuildSpec parse(const std::string& text) {
   json j = oci::parse_json(text, "the spec");
@@ -272,7 +269,8 @@ BuildSpec parse(const std::string& text) {
       throw Error("compression_level " + it->dump() + " is given but compression is none");
     }
     const bool zstd = s.compression.method == layer::Compression::Zstd;
-    const long long low = zstd ? layer::kMinZstdLevel : layer::kMinGzipLevel, high = zstd ? layer::kMaxZstdLevel : layer::kMaxGzipLevel;
+    const long long low = zstd ? layer::kMinZstdLevel : layer::kMinGzipLevel,
+                    high = zstd ? layer::kMaxZstdLevel : layer::kMaxGzipLevel;
     if (!it->is_number_integer() || it->get<long long>() < low || it->get<long long>() > high) {
       throw Error("compression_level " + it->dump() + " is not a " + compression + " level from " +
                   std::to_string(low) + " (fastest) to " + std::to_string(high) + " (smallest)");
@@ -348,4 +346,4 @@ BuildSpec load(const std::filesystem::path& path) {
   return with_context("spec " + path.string(), [&] { return parse(util::read_file(path)); });
 }
 
-} // namespace ocipack::spec
+}  // namespace ocipack::spec

@@ -25,22 +25,22 @@ struct Owner {
 // a file lands at destination/<name>; a directory is copied under its own
 // name, or only its contents when `source` ends in '/'.
 struct FileSpec {
-  std::string source;           // absolute path on the build machine
-  std::string destination;      // absolute, normalised in-image directory
-  std::optional<unsigned> mode; // permission bits for regular files
-  bool elf = false;             // a build target: must be ELF, sets the platform
-  std::optional<Owner> owner;   // uid:gid of everything copied (OWNER)
+  std::string source;            // absolute path on the build machine
+  std::string destination;       // absolute, normalised in-image directory
+  std::optional<unsigned> mode;  // permission bits for regular files
+  bool elf = false;              // a build target: must be ELF, sets the platform
+  std::optional<Owner> owner;    // uid:gid of everything copied (OWNER)
 };
 
-struct DirectorySpec {          // an empty directory to create
-  std::string path;             // absolute, normalised
+struct DirectorySpec {  // an empty directory to create
+  std::string path;     // absolute, normalised
   std::optional<unsigned> mode;
   std::optional<Owner> owner;
 };
 
 struct SymlinkSpec {
-  std::string path;             // absolute, normalised
-  std::string target;           // as given
+  std::string path;    // absolute, normalised
+  std::string target;  // as given
 };
 
 struct LayerSpec {
@@ -53,27 +53,27 @@ struct LayerSpec {
 // BASE and BASE_TAG: the image to build on.
 struct BaseSpec {
   std::filesystem::path path;
-  std::string tag;              // empty: the only image in the base
+  std::string tag;  // empty: the only image in the base
 };
 
 // RUNTIME_DEPENDENCIES, SYSROOT and RUNTIME_LIBRARIES of add_container_image().
 struct RuntimeDependencies {
-  bool automatic = false;                 // "auto": bundle interpreter + libraries
-  std::filesystem::path sysroot = "/";    // where libraries are resolved from
-  std::vector<std::string> libraries;     // dlopen()ed extras: names or absolute paths
+  bool automatic = false;               // "auto": bundle interpreter + libraries
+  std::filesystem::path sysroot = "/";  // where libraries are resolved from
+  std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute paths
 };
 
 struct BuildSpec {
   std::string image;
-  std::vector<oci::Reference> tags; // in the order given; at least one
-  std::vector<std::string> tag_texts; // as written in the spec
+  std::vector<oci::Reference> tags;    // in the order given; at least one
+  std::vector<std::string> tag_texts;  // as written in the spec
   layer::CompressionOptions compression;
-  oci::ContainerConfig config;      // as given: the build adds the default PATH after the base's
+  oci::ContainerConfig config;  // as given: the build adds the default PATH after the base's
   std::map<std::string, std::string> annotations;
   std::vector<LayerSpec> layers;
   RuntimeDependencies runtime;
   std::optional<BaseSpec> base;
-  bool skeleton = false;        // SKELETON: /etc/passwd, /etc/group, /tmp
+  bool skeleton = false;  // SKELETON: /etc/passwd, /etc/group, /tmp
 };
 
 // Parses and validates spec JSON text; errors name the field and value.
@@ -85,4 +85,4 @@ BuildSpec load(const std::filesystem::path& path);
 // NUL (throws Error naming `what` and the value).
 std::string normalize_image_dir(const std::string& dir, const char* what);
 
-} // namespace ocipack::spec
+}  // namespace ocipack::spec

@@ -29,4 +29,4 @@ inline std::string archive_message(::archive* a) {
   return msg != nullptr ? msg : "unknown libarchive error";
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

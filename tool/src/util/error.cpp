@@ -5,9 +5,7 @@
 
 namespace ocipack {
 
-void throw_errno(const std::string& message) {
-  throw Error(message + ": " + std::strerror(errno));
-}
+void throw_errno(const std::string& message) { throw Error(message + ": " + std::strerror(errno)); }
 
 std::string printable(const std::string& value) {
   static const char digits[] = "0123456789abcdef";
@@ -24,4 +22,4 @@ std::string printable(const std::string& value) {
   return out;
 }
 
-} // namespace ocipack
+}  // namespace ocipack

@@ -29,4 +29,4 @@ std::string printable(const std::string& value);
 // "message: strerror(errno)" for failed system calls.
 [[noreturn]] void throw_errno(const std::string& message);
 
-} // namespace ocipack
+}  // namespace ocipack

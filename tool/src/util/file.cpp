@@ -44,11 +44,9 @@ void write_all(int fd, const char* p, std::size_t size, const std::string& name)
   }
 }
 
-} // namespace
+}  // namespace
 
-FdWriter::FdWriter(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) {
-  m_buffer.reserve(kBufferSize);
-}
+FdWriter::FdWriter(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) { m_buffer.reserve(kBufferSize); }
 
 FdWriter::~FdWriter() { close_fd(); }
 
@@ -102,8 +100,8 @@ void FdWriter::copy_range(int in_fd, std::uint64_t offset, std::uint64_t size, c
       auto from = static_cast<loff_t>(offset);
       n = ::copy_file_range(in_fd, &from, m_fd, nullptr, chunk, 0);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
-                    errno == EBADF || errno == EPERM || errno == ESPIPE)) {
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == EBADF ||
+                    errno == EPERM || errno == ESPIPE)) {
         // Not between these two files (another file system, an old kernel,
         // a pipe): through a buffer then.
         in_kernel = false;
@@ -163,16 +161,14 @@ OutputFile::Temp OutputFile::create_temp(const fs::path& final_path) {
   int tmp = ::open(dir_of(final_path).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
   if (tmp >= 0) return {tmp, {}};
 #endif
-  std::string templ = (fs::path(dir_of(final_path)) /
-                       ("." + final_path.filename().string() + ".ocipack-XXXXXX"))
-                          .string();
+  std::string templ =
+      (fs::path(dir_of(final_path)) / ("." + final_path.filename().string() + ".ocipack-XXXXXX")).string();
   int fd = ::mkstemp(templ.data());
   if (fd < 0) throw_errno("cannot create a temporary file in " + dir_of(final_path));
   return {fd, templ};
 }
 
-OutputFile::OutputFile(const fs::path& final_path)
-    : OutputFile(final_path, create_temp(final_path)) {}
+OutputFile::OutputFile(const fs::path& final_path) : OutputFile(final_path, create_temp(final_path)) {}
 
 OutputFile::OutputFile(const fs::path& final_path, Temp temp)
     : FdWriter(temp.fd, final_path.string()), m_final(final_path), m_temp(std::move(temp.path)) {}
@@ -222,8 +218,7 @@ static int open_scratch(const fs::path& dir) {
   return fd;
 }
 
-ScratchFile::ScratchFile(const fs::path& dir)
-    : FdWriter(open_scratch(dir), "scratch file in " + dir.string()) {}
+ScratchFile::ScratchFile(const fs::path& dir) : FdWriter(open_scratch(dir), "scratch file in " + dir.string()) {}
 
 void ScratchFile::rewind() {
   if (::lseek(fd(), 0, SEEK_SET) != 0) throw_errno("cannot seek in " + name());
@@ -273,4 +268,4 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   out.commit();
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

@@ -77,7 +77,8 @@ class ScratchFile : public FdWriter {
 public:
   explicit ScratchFile(const std::filesystem::path& dir);
   // Streams the whole content to `sink(data, size)`.
-  template <typename Sink> void read_all(Sink&& sink);
+  template <typename Sink>
+  void read_all(Sink&& sink);
   // Gives the content the name `path` (atomically: a link, or a copy
   // renamed into place where the file cannot be linked).
   void persist(const std::filesystem::path& path);
@@ -87,7 +88,8 @@ private:
   std::size_t read_some(char* buffer, std::size_t size);
 };
 
-template <typename Sink> void ScratchFile::read_all(Sink&& sink) {
+template <typename Sink>
+void ScratchFile::read_all(Sink&& sink) {
   flush();
   rewind();
   std::vector<char> buffer(1 << 20);
@@ -104,4 +106,4 @@ std::string read_file(const std::filesystem::path& path);
 // Writes `content` to `path` atomically (OutputFile).
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

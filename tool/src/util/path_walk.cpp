@@ -18,7 +18,7 @@ std::deque<std::string> components(const std::string& path) {
   return parts;
 }
 
-} // namespace
+}  // namespace
 
 PathWalk walk_path(const std::string& path, const std::function<PathNode(const std::string&)>& lookup,
                    const std::function<void(const std::string&, const std::string&)>& on_link) {
@@ -56,4 +56,4 @@ PathWalk walk_path(const std::string& path, const std::function<PathNode(const s
   return {PathWalk::End::Found, current.empty() ? "/" : current, PathNode::Type::Directory};
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

@@ -38,4 +38,4 @@ struct PathWalk {
 PathWalk walk_path(const std::string& path, const std::function<PathNode(const std::string&)>& lookup,
                    const std::function<void(const std::string&, const std::string&)>& on_link = nullptr);
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

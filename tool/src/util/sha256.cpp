@@ -43,4 +43,4 @@ std::string Sha256::hex_of(std::string_view data) {
   return h.finish_hex();
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

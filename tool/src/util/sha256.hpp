@@ -27,4 +27,4 @@ private:
   evp_md_ctx_st* m_ctx;
 };
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

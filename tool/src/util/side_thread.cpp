@@ -55,4 +55,4 @@ void SideThread::loop() {
   }
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util

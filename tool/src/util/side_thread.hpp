@@ -47,11 +47,10 @@ void overlap(SideThread& thread, std::function<void()> side, Here&& here) {
   } catch (...) {
     try {
       thread.join();
-    } catch (...) {
-    }
+    } catch (...) {}
     throw;
   }
   thread.join();
 }
 
-} // namespace ocipack::util
+}  // namespace ocipack::util
