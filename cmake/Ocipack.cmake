@@ -1439,15 +1439,6 @@ function(_container_image_normalize_tag out error ref)
       PARENT_SCOPE)
     return()
   endif()
-  # Docker takes a bare name of 64 hex digits for an image ID.
-  if("${ref}" MATCHES "^[a-f0-9]+$")
-    string(LENGTH "${ref}" length)
-    if(length EQUAL 64)
-      set(${error} "64 hexadecimal digits name an image ID, not a repository"
-        PARENT_SCOPE)
-      return()
-    endif()
-  endif()
   # The tag follows the last ':' that has no '/' after it (a port has).
   set(repository "${ref}")
   set(tag latest)
@@ -1496,6 +1487,16 @@ function(_container_image_normalize_tag out error ref)
     set(${error} "Docker refuses \"sha256\" as a name: it reads as a digest"
       PARENT_SCOPE)
     return()
+  endif()
+  # Docker 20.10's `docker tag` sends the short name (docker.io/library/
+  # dropped), and its daemon takes a name of 64 hex digits for an image ID.
+  if("${name}" MATCHES "^docker\\.io/library/[a-f0-9]+$")
+    string(LENGTH "${name}" length)
+    if(length EQUAL 82)  # docker.io/library/ (18) + 64
+      set(${error} "64 hexadecimal digits name an image ID, not a repository"
+        PARENT_SCOPE)
+      return()
+    endif()
   endif()
   set(${error} "" PARENT_SCOPE)
   set(${out} "${repository}:${tag}" PARENT_SCOPE)

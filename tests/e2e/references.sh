@@ -5,6 +5,18 @@
 # imported) gets every tag; both go at exit.
 . "$(dirname "$0")/lib.sh"
 need_docker
+# The grammar is Docker 20.10's, client and daemon: its client sends the
+# short name (docker.io/library/ dropped) and its daemon parses that, so a
+# newer client on PATH (which sends the full name) would accept more. Debian
+# 12's docker.io (tests/setup-machine.sh installs it) is 20.10.
+docker() { "$docker_cli" "$@"; }
+docker_cli=$(command -v docker)
+[ ! -x /usr/bin/docker ] || docker_cli=/usr/bin/docker
+client=$(docker version -f '{{.Client.Version}}')
+case $client in
+  20.10.*) echo "docker client $client ($docker_cli)" ;;
+  *) missing "the Docker client is $client ($docker_cli), not 20.10: the table is Docker 20.10's grammar (tests/setup-machine.sh installs Debian's docker.io)" ;;
+esac
 
 table=$OCIPACK_SOURCE_DIR/tests/references.tsv
 work=$(mktemp -d "$E2E_WORK/references.XXXXXX")

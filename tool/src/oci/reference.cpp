@@ -122,11 +122,6 @@ Reference parse(std::string_view text, Mode mode) {
     ref.tag = "latest";
   }
   if (name.empty()) throw fail("no repository name");
-  // Docker takes a bare name of 64 hex digits for an image ID.
-  if (text.size() == 64 &&
-      std::all_of(text.begin(), text.end(), [](char c) { return digit(c) || (c >= 'a' && c <= 'f'); })) {
-    throw fail("64 hexadecimal digits name an image ID, not a repository");
-  }
 
   std::string_view path = name;
   const std::size_t slash = name.find('/');
@@ -159,8 +154,14 @@ Reference parse(std::string_view text, Mode mode) {
     throw fail("the name " + ref.name() + " is " + std::to_string(ref.name().size()) + " characters, more than 255");
   }
   const std::string familiar = ref.familiar();
-  if (familiar.substr(0, familiar.find_first_of(":@")) == "sha256")
-    throw fail("Docker refuses \"sha256\" as a name: it reads as a digest");
+  const std::string familiar_name = familiar.substr(0, familiar.find_first_of(":@"));
+  if (familiar_name == "sha256") throw fail("Docker refuses \"sha256\" as a name: it reads as a digest");
+  // Docker 20.10's `docker tag` sends the short name (docker.io/library/
+  // dropped), and its daemon takes a name of 64 hex digits for an image ID.
+  if (familiar_name.size() == 64 && std::all_of(familiar_name.begin(), familiar_name.end(),
+                                                [](char c) { return digit(c) || (c >= 'a' && c <= 'f'); })) {
+    throw fail("64 hexadecimal digits name an image ID, not a repository");
+  }
   return ref;
 }
 
