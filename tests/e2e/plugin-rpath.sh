@@ -15,6 +15,14 @@ for dir in "$a" "$b"; do
   build_project "$work/src" "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 done
 
+# ocipack made the build-tree RUNPATHs relative to $ORIGIN, except where
+# the project set BUILD_RPATH_USE_ORIGIN itself.
+need readelf
+runpath() { readelf -d "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p'; }
+expect_eq "RUNPATH of demo" "$(runpath "$a/bin/demo")" '$ORIGIN/../lib'
+expect_eq "RUNPATH of the plugin" "$(runpath "$a/lib/libplugin.so")" '$ORIGIN'
+expect_eq "RUNPATH of own-rpath (BUILD_RPATH_USE_ORIGIN OFF)" "$(runpath "$a/bin/own-rpath")" "$a/lib"
+
 # No build directory path anywhere: the outer tarball's JSON (config,
 # manifest, index) and every file of every layer.
 leaks() { # tarball -> how many files name $work
