@@ -141,8 +141,7 @@ TEST_F(DepsTest, OriginsNameBuildOutputsRelativeToTheBuildDir) {
   s.soname = "libproj.so.1";
   ocipack::testing::write(dir / "build/lib/libproj.so.1.0", make_elf(s), 0755);
   ::symlink("libproj.so.1.0", (dir / "build/lib/libproj.so.1").c_str());
-  auto c = resolve({app({"libproj.so.1"}, std::nullopt, std::string("$ORIGIN/lib"), "build/app")}, {},
-                   dir / "build/");
+  auto c = resolve({app({"libproj.so.1"}, std::nullopt, std::string("$ORIGIN/lib"), "build/app")}, {}, dir / "build/");
   const std::string why = " (needed by /app, found in RUNPATH $ORIGIN/lib of /app)";
   EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libproj.so.1.0"), "lib/libproj.so.1.0" + why);
   EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libproj.so.1"), "symlink lib/libproj.so.1" + why);

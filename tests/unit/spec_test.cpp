@@ -108,8 +108,7 @@ TEST(Spec, BuildDir) {
   EXPECT_EQ(spec::parse(runtime(R"(,"build_dir":"/src/build")")).runtime.build_dir, "/src/build");
   EXPECT_NE(error_of(runtime(R"(,"build_dir":"build")")).find("build_dir \"build\" is not an absolute path"),
             std::string::npos);
-  EXPECT_NE(error_of(runtime(R"(,"build_dir":"")")).find("build_dir \"\" is not an absolute path"),
-            std::string::npos);
+  EXPECT_NE(error_of(runtime(R"(,"build_dir":"")")).find("build_dir \"\" is not an absolute path"), std::string::npos);
   EXPECT_NE(error_of(runtime(R"(,"build_dir":7)")).find("build_dir"), std::string::npos);
 }
 

@@ -28,7 +28,7 @@ struct Options {
 };
 
 struct Closure {
-  std::vector<layer::Entry> entries;           // files and symlinks, not yet finalized
+  std::vector<layer::Entry> entries;  // files and symlinks, not yet finalized
   // image path -> "host path (why)", a path of the build tree relative to it
   std::map<std::string, std::string> origins;
 };
