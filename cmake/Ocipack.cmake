@@ -811,6 +811,7 @@ function(_container_image_finalize name)
   _container_image_load_settings("${name}")
   _container_image_check_tool("${ctx}")
   _container_image_check_targets("${ctx}")
+  _container_image_rpath_use_origin("${targets}")
   _container_image_spec(spec_json "${name}")
   _container_image_add_build_rule("${name}" "${spec_json}")
 endfunction()
@@ -849,6 +850,46 @@ function(_container_image_check_targets ctx)
   if("${cmd}" STREQUAL "" AND "${entrypoint}" STREQUAL "")
     set(cmd "${default_cmd}" PARENT_SCOPE)
   endif()
+endfunction()
+
+# Sets BUILD_RPATH_USE_ORIGIN on the <targets> and on the project's shared
+# and module libraries that they link, directly or through other libraries,
+# unless the project set it on the target itself (or through
+# CMAKE_BUILD_RPATH_USE_ORIGIN). Why: CMake's build-tree RPATH names the
+# build directory, and the linker writes it into the binary (its .dynstr, so
+# every offset after it and the GNU build-id), so the same sources would give
+# other image bytes in another build directory; $ORIGIN-relative, they do not.
+function(_container_image_rpath_use_origin targets)
+  set(pending "${targets}")
+  set(seen "")
+  while(NOT "${pending}" STREQUAL "")
+    list(POP_FRONT pending target)
+    # $<LINK_ONLY:lib> (a static library's usage requirement) is lib; other
+    # generator expressions and the ::@(directory) markers name no target.
+    string(REGEX REPLACE "^\\$<LINK_ONLY:([^<>]*)>$" "\\1" target "${target}")
+    if(NOT TARGET "${target}" OR "${target}" IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen "${target}")
+    get_property(aliased TARGET "${target}" PROPERTY ALIASED_TARGET)
+    if(aliased)
+      list(APPEND pending "${aliased}")
+      continue()
+    endif()
+    get_property(imported TARGET "${target}" PROPERTY IMPORTED)
+    if(imported)
+      continue()
+    endif()
+    get_property(type TARGET "${target}" PROPERTY TYPE)
+    get_property(user_set TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN SET)
+    if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$"
+        AND NOT user_set)
+      set_property(TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN ON)
+    endif()
+    get_property(links TARGET "${target}" PROPERTY LINK_LIBRARIES)
+    get_property(interface TARGET "${target}" PROPERTY INTERFACE_LINK_LIBRARIES)
+    list(APPEND pending ${links} ${interface})
+  endwhile()
 endfunction()
 
 # ---- The spec: the one input of the tool (schema version 1) ----
@@ -936,7 +977,11 @@ function(_container_image_spec_runtime out)
     string(APPEND runtime ", \"sysroot\": ${json}")
   endif()
   _container_image_json_array(json "${runtime_libraries}")
-  set(${out} "${runtime}, \"libraries\": ${json}}" PARENT_SCOPE)
+  string(APPEND runtime ", \"libraries\": ${json}")
+  # Origins of build outputs are written relative to it, never by the
+  # build directory's path, which would change the bytes with it.
+  _container_image_json_string(json "${CMAKE_BINARY_DIR}")
+  set(${out} "${runtime}, \"build_dir\": ${json}}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the layer of the files, directories and symbolic links added

@@ -121,6 +121,8 @@ expect_json_array("${full}" "" layers 1 symlinks)
 expect_json("${full}" none runtime_dependencies mode)
 expect_json_absent("${full}" runtime_dependencies sysroot)
 expect_json_array("${full}" "" runtime_dependencies libraries)
+# The top build directory: origins of build outputs are relative to it.
+expect_json("${full}" "${BUILD_DIR}" runtime_dependencies build_dir)
 
 read_spec(entry entry)
 expect_json_array("${entry}" "entry:latest" tags)
@@ -145,6 +147,7 @@ expect_json("${entry}" / layers 0 files 0 destination)
 expect_json("${entry}" auto runtime_dependencies mode)
 expect_json_absent("${entry}" runtime_dependencies sysroot)
 expect_json_array("${entry}" "" runtime_dependencies libraries)
+expect_json("${entry}" "${BUILD_DIR}" runtime_dependencies build_dir)
 
 read_spec(both both)
 expect_json("${both}" zstd compression)

@@ -50,10 +50,12 @@ protected:
     ocipack::testing::write(dir / where, make_elf(s), 0755);
     return {dir / where, "/app"};
   }
-  deps::Closure resolve(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {}) {
+  deps::Closure resolve(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {},
+                        const std::filesystem::path& build_dir = {}) {
     deps::Options o;
     o.sysroot = root;
     o.libraries = std::move(libs);
+    o.build_dir = build_dir;
     return deps::resolve(bins, o, inputs);
   }
   std::string error_of(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {}) {
@@ -132,6 +134,20 @@ TEST_F(DepsTest, RunpathWinsOverRpathAndOriginExpands) {
   for (const auto& e : c.entries) {
     if (e.path == "lib/x86_64-linux-gnu/libproj.so.1.0") EXPECT_EQ(e.source, dir / "build/lib/libproj.so.1.0");
   }
+}
+
+TEST_F(DepsTest, OriginsNameBuildOutputsRelativeToTheBuildDir) {
+  ElfSpec s;
+  s.soname = "libproj.so.1";
+  ocipack::testing::write(dir / "build/lib/libproj.so.1.0", make_elf(s), 0755);
+  ::symlink("libproj.so.1.0", (dir / "build/lib/libproj.so.1").c_str());
+  auto c = resolve({app({"libproj.so.1"}, std::nullopt, std::string("$ORIGIN/lib"), "build/app")}, {}, dir / "build/");
+  const std::string why = " (needed by /app, found in RUNPATH $ORIGIN/lib of /app)";
+  EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libproj.so.1.0"), "lib/libproj.so.1.0" + why);
+  EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libproj.so.1"), "symlink lib/libproj.so.1" + why);
+  // Outside the build tree (the sysroot): the path as it is.
+  const std::string interpreter = "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+  EXPECT_EQ(c.origins.at(interpreter), (root / interpreter.substr(1)).string() + " (ELF interpreter of /app)");
 }
 
 TEST_F(DepsTest, LibAndPlatformExpand) {

@@ -100,6 +100,18 @@ TEST(Spec, ErrorsNameTheValue) {
   EXPECT_NE(error_of(relative).find("\"a\" is not an absolute path"), std::string::npos);
 }
 
+TEST(Spec, BuildDir) {
+  auto runtime = [](const std::string& members) {
+    return with("{}", R"(,"runtime_dependencies":{"mode":"auto")" + members + "}");
+  };
+  EXPECT_EQ(spec::parse(runtime("")).runtime.build_dir, "");  // optional: version 1 specs without it
+  EXPECT_EQ(spec::parse(runtime(R"(,"build_dir":"/src/build")")).runtime.build_dir, "/src/build");
+  EXPECT_NE(error_of(runtime(R"(,"build_dir":"build")")).find("build_dir \"build\" is not an absolute path"),
+            std::string::npos);
+  EXPECT_NE(error_of(runtime(R"(,"build_dir":"")")).find("build_dir \"\" is not an absolute path"), std::string::npos);
+  EXPECT_NE(error_of(runtime(R"(,"build_dir":7)")).find("build_dir"), std::string::npos);
+}
+
 TEST(Spec, NormalizeImageDir) {
   EXPECT_EQ(spec::normalize_image_dir("/", "d"), "/");
   EXPECT_EQ(spec::normalize_image_dir("//a///b/", "d"), "/a/b");

@@ -174,6 +174,7 @@ Report run(const Options& options) {
     deps::Options deps_options;
     deps_options.sysroot = spec.runtime.sysroot;
     deps_options.libraries = spec.runtime.libraries;
+    deps_options.build_dir = spec.runtime.build_dir;
     deps_options.provided = [&files](const std::string& path) {
       const layer::Entry* e = files.find(path);
       return e != nullptr && e->type == layer::Entry::Type::File;

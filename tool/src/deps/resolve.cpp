@@ -404,7 +404,7 @@ private:
         current = fs::canonical(current);
         break;
       }
-      add_symlink(dir + "/" + current_name, target, current.string() + " (" + why + ")");
+      add_symlink(dir + "/" + current_name, target, current, why);
       current = current.parent_path() / target;
       current_name = target;
     }
@@ -423,7 +423,7 @@ private:
         path, [&](const std::string& p) { return host_node(in_root(m_root, p)); },
         [&](const std::string& link, const std::string& target) {
           const fs::path host = in_root(m_root, link);
-          add_symlink(link, target, host.string() + " (" + why + ")");
+          add_symlink(link, target, host, why);
           m_inputs.insert(host);
         });
     const char* wanted = directory ? "directory" : "regular file";
@@ -443,13 +443,24 @@ private:
     return w.path;
   }
 
-  void add_symlink(const std::string& path, const std::string& target, const std::string& origin) {
+  // "host (why)" for the origins annotation. A file of the build tree is
+  // named relative to it: the annotation is in the image, and the same
+  // sources built in another directory must give the same bytes.
+  std::string origin_of(const fs::path& host, const std::string& why) const {
+    if (!m_options.build_dir.empty()) {
+      const fs::path relative = host.lexically_normal().lexically_relative(m_options.build_dir.lexically_normal());
+      if (!relative.empty() && *relative.begin() != "..") return relative.string() + " (" + why + ")";
+    }
+    return host.string() + " (" + why + ")";
+  }
+
+  void add_symlink(const std::string& path, const std::string& target, const fs::path& host, const std::string& why) {
     layer::Entry e;
     e.path = path.substr(1);
     e.type = layer::Entry::Type::Symlink;
     e.mode = 0777;
     e.link_target = target;
-    if (m_entries.emplace(e.path, e).second) m_origins[path] = "symlink " + origin;
+    if (m_entries.emplace(e.path, e).second) m_origins[path] = "symlink " + origin_of(host, why);
   }
 
   void add_file(const std::string& path, const fs::path& source, const std::string& why) {
@@ -464,7 +475,7 @@ private:
     m_inputs.insert(source);
     auto [it, inserted] = m_entries.emplace(e.path, e);
     if (inserted) {
-      m_origins[path] = source.string() + " (" + why + ")";
+      m_origins[path] = origin_of(source, why);
     } else if (std::error_code ec;
                it->second.type != layer::Entry::Type::File || !fs::equivalent(it->second.source, source, ec)) {
       throw Error(path + " would come both from " +

@@ -19,14 +19,18 @@ namespace ocipack::deps {
 struct Options {
   std::filesystem::path sysroot = "/";  // the target's root: libraries come from here
   std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute in-root paths
+  // The build tree (absolute; empty: none): the origins of files under it
+  // name them relative to it.
+  std::filesystem::path build_dir;
   // Whether the image already has a file at an in-image path (a base
   // image's libraries); such libraries are not bundled again.
   std::function<bool(const std::string&)> provided;
 };
 
 struct Closure {
-  std::vector<layer::Entry> entries;           // files and symlinks, not yet finalized
-  std::map<std::string, std::string> origins;  // image path -> "host path (why)"
+  std::vector<layer::Entry> entries;  // files and symlinks, not yet finalized
+  // image path -> "host path (why)", a path of the build tree relative to it
+  std::map<std::string, std::string> origins;
 };
 
 // Resolves the closure of `binaries` (build targets, with their in-image

@@ -224,6 +224,11 @@ RuntimeDependencies parse_runtime(const json& j) {
     if (root.empty() || root[0] != '/') throw Error("sysroot \"" + root + "\" is not an absolute path");
     r.sysroot = root;
   }
+  if (auto it = j.find("build_dir"); it != j.end()) {
+    std::string dir = string_of(*it, "build_dir");
+    if (dir.empty() || dir[0] != '/') throw Error("build_dir \"" + dir + "\" is not an absolute path");
+    r.build_dir = dir;
+  }
   if (auto it = j.find("libraries"); it != j.end()) {
     for (const auto& lib : strings_of(*it, "libraries")) {
       if (lib.empty() || (lib.find('/') != std::string::npos && lib[0] != '/')) {

@@ -61,6 +61,9 @@ struct RuntimeDependencies {
   bool automatic = false;               // "auto": bundle interpreter + libraries
   std::filesystem::path sysroot = "/";  // where libraries are resolved from
   std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute paths
+  // The top build directory (optional, absolute): origins of files under it
+  // are written relative to it. Empty when not given.
+  std::filesystem::path build_dir;
 };
 
 struct BuildSpec {

@@ -1,0 +1,1 @@
+const char* core_greeting(void) { return "hello from core"; }

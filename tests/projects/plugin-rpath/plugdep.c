@@ -1,0 +1,1 @@
+int plugdep_answer(void) { return 42; }
