@@ -65,68 +65,45 @@ need_docker() {
 # load goes through these helpers, which undo it at exit (the engines
 # fixture, engine-state.sh, checks that nothing was left).
 #
-# docker_load TARBALL: docker load -i, printing what docker prints; at exit
-# the images it loaded (tagged or not) are removed, unless they were in
-# Docker before this test.
-_docker_before=
-_docker_loaded=()
-docker_load() {
-  local out line ref
-  [ -n "$_docker_before" ] || { _docker_before=$(docker images -aq --no-trunc | sort -u); [ -n "$_docker_before" ] || _docker_before=none; on_exit _docker_unload; }
-  out=$(docker load -i "$1") || return 1
+# docker_load TARBALL, podman_load TARBALL: `docker|podman load -i`,
+# printing what it prints; at exit the images it loaded (tagged or not) are
+# removed, unless they were in that engine before this test.
+docker_load() { _engine_load docker "$1"; }
+podman_load() { _engine_load podman "$1"; }
+declare -A _engine_before=()  # engine -> the image IDs it held before (sha256: dropped)
+_engine_loaded=()             # engine, name, image ID: three items per image loaded
+_engine_load() {
+  local engine=$1 out line ref
+  if [ -z "${_engine_before[$engine]:-}" ]; then
+    [ ${#_engine_before[@]} -gt 0 ] || on_exit _engine_unload
+    _engine_before[$engine]="$("$engine" images -aq --no-trunc | sed 's/^sha256://' | sort -u) "
+  fi
+  out=$("$engine" load -i "$2" 2>&1) || { echo "$out"; return 1; }
   echo "$out"
   while IFS= read -r line; do
     case $line in
-      "Loaded image ID: "*) ref=${line#Loaded image ID: } ;;
-      "Loaded image: "*) ref=${line#Loaded image: } ;;
+      "Loaded image ID: "*) line=${line#Loaded image ID: } ;;  # docker, an untagged image
+      "Loaded image: "*) line=${line#Loaded image: } ;;
+      "Loaded image(s): "*) line=${line#Loaded image(s): } ;;  # podman, names joined by ','
       *) continue ;;
     esac
-    _docker_loaded+=("$ref" "$(docker image inspect -f '{{.Id}}' "$ref")")
+    for ref in ${line//,/ }; do
+      _engine_loaded+=("$engine" "$ref" "$("$engine" image inspect -f '{{.Id}}' "$ref")")
+    done
   done <<<"$out"
 }
-_docker_unload() {
-  local i ref id
-  for ((i = 0; i < ${#_docker_loaded[@]}; i += 2)); do
-    ref=${_docker_loaded[i]} id=${_docker_loaded[i + 1]}
-    grep -qxF "$id" <<<"$_docker_before" && continue
-    [ "$ref" = "$id" ] || docker rmi "$ref" >/dev/null 2>&1 || true
-    docker rmi -f "$id" >/dev/null 2>&1 || true
+_engine_unload() {
+  local i engine ref id
+  for ((i = 0; i < ${#_engine_loaded[@]}; i += 3)); do
+    engine=${_engine_loaded[i]} ref=${_engine_loaded[i + 1]} id=${_engine_loaded[i + 2]}
+    grep -qxF "${id#sha256:}" <<<"${_engine_before[$engine]}" && continue
+    [ "$ref" = "$id" ] || "$engine" rmi "$ref" >/dev/null 2>&1 || true
+    "$engine" rmi -f "$id" >/dev/null 2>&1 || true
   done
 }
 # docker_cleanup REF...: images a test made another way (docker build),
 # removed at exit.
 docker_cleanup() { on_exit docker rmi -f "$@"; }
-
-# podman_load TARBALL: the same for podman (names as podman gives them).
-_podman_before=
-_podman_loaded=()
-podman_load() {
-  local out line
-  [ -n "$_podman_before" ] || { _podman_before=$(podman images -aq --no-trunc | sort -u); [ -n "$_podman_before" ] || _podman_before=none; on_exit _podman_unload; }
-  out=$(podman load -i "$1" 2>&1) || { echo "$out"; return 1; }
-  echo "$out"
-  while IFS= read -r line; do
-    case $line in
-      "Loaded image: "* | "Loaded image(s): "*) ;;
-      *) continue ;;
-    esac
-    line=${line#Loaded image: }
-    line=${line#Loaded image(s): }
-    local ref
-    for ref in ${line//,/ }; do
-      _podman_loaded+=("$ref" "$(podman image inspect -f '{{.Id}}' "$ref")")
-    done
-  done <<<"$out"
-}
-_podman_unload() {
-  local i ref id
-  for ((i = 0; i < ${#_podman_loaded[@]}; i += 2)); do
-    ref=${_podman_loaded[i]} id=${_podman_loaded[i + 1]}
-    grep -qxF "$id" <<<"$_podman_before" && continue
-    podman rmi -f "$ref" >/dev/null 2>&1 || true
-    podman rmi -f "$id" >/dev/null 2>&1 || true
-  done
-}
 
 # ctr_namespace NAME: after need_containerd, sets $ns to a containerd
 # namespace of this test's own (ocipack-test-NAME-<pid>) and defines c()

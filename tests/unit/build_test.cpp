@@ -11,8 +11,7 @@
 #include <fstream>
 
 using namespace ocipack;
-using ocipack::testing::TempDir;
-using ocipack::testing::write;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 using namespace ocipack;
-using ocipack::testing::layer_of;
-using ocipack::testing::TempDir;
-using ocipack::testing::write;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

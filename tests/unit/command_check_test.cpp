@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 using namespace ocipack;
-using ocipack::testing::error_of;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

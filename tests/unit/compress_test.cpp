@@ -14,11 +14,7 @@
 #include <zstd.h>
 
 using namespace ocipack;
-using ocipack::testing::gunzip_all;
-using ocipack::testing::Gunzipped;
-using ocipack::testing::sample;
-using ocipack::testing::ScopedEnv;
-using ocipack::testing::zstd_frames;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

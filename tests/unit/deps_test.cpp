@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 using namespace ocipack;
-using ocipack::testing::ElfSpec;
-using ocipack::testing::make_elf;
-using ocipack::testing::TempDir;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

@@ -7,8 +7,7 @@
 #include <random>
 
 using namespace ocipack;
-using ocipack::testing::ElfSpec;
-using ocipack::testing::make_elf;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 TEST(ElfDynamic, ReadsInterpreterNeededPathsAndSoname) {
   for (bool is64 : {true, false}) {

@@ -11,7 +11,7 @@
 #include <string>
 
 using namespace ocipack;
-using ocipack::testing::ScopedEnv;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 TEST(SourceDateEpoch, ParsesOrRefuses) {
   ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);

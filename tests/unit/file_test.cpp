@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 using namespace ocipack;
-using ocipack::testing::TempDir;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 TEST(OutputFile, NothingAppearsUntilCommit) {
   TempDir dir;

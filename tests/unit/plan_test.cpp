@@ -9,9 +9,7 @@
 #include <sys/stat.h>
 
 using namespace ocipack;
-using ocipack::testing::layer_of;
-using ocipack::testing::LayerTest;
-using ocipack::testing::write;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
   auto plan = layer::plan_layer(layer_of({{(dir / "assets").string(), "/srv/data", std::nullopt, false},

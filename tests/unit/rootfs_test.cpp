@@ -4,10 +4,7 @@
 #include <gtest/gtest.h>
 
 using namespace ocipack;
-using ocipack::testing::error_of;
-using ocipack::testing::LayoutDir;
-using ocipack::testing::make_tar;
-using ocipack::testing::TempDir;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "util/archive_ptr.hpp"
 
 using namespace ocipack;
-using ocipack::testing::TempDir;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 

@@ -15,14 +15,7 @@
 #include <zlib.h>
 
 using namespace ocipack;
-using ocipack::testing::gunzip_all;
-using ocipack::testing::Gunzipped;
-using ocipack::testing::layer_of;
-using ocipack::testing::LayerTest;
-using ocipack::testing::sample;
-using ocipack::testing::TempDir;
-using ocipack::testing::write;
-using ocipack::testing::zstd_frames;
+using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
 
 namespace {
 
