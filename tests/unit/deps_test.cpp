@@ -54,7 +54,7 @@ protected:
     o.sysroot = root;
     o.libraries = std::move(libs);
     o.build_dir = build_dir;
-    return deps::resolve(bins, o, inputs);
+    return deps::resolve(bins, {}, o, inputs);
   }
   std::string error_of(const std::vector<layer::ElfFile>& bins, std::vector<std::string> libs = {}) {
     try {
@@ -185,7 +185,7 @@ TEST_F(DepsTest, MissingPiecesAreNamed) {
 
   deps::Options o;
   o.sysroot = dir / "no-such-root";
-  EXPECT_THROW(deps::resolve({app({})}, o, inputs), Error);
+  EXPECT_THROW(deps::resolve({app({})}, {}, o, inputs), Error);
 }
 
 TEST_F(DepsTest, LdSoConfDirectoriesAndExtraLibraries) {
@@ -201,7 +201,75 @@ TEST_F(DepsTest, LdSoConfDirectoriesAndExtraLibraries) {
   EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libconf.so"), p.end());
   EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libnss_dns.so.2"), p.end());
   EXPECT_NE(c.origins.at("/usr/lib/x86_64-linux-gnu/libnss_dns.so.2").find("RUNTIME_LIBRARIES"), std::string::npos);
-  EXPECT_NE(error_of({app({})}, {"libnss_nope.so.2"}).find("needs libnss_nope.so.2"), std::string::npos);
+  // An entry that is not found is named as the keyword's, not as a need of the program.
+  const std::string err = error_of({app({})}, {"libnss_nope.so.2"});
+  EXPECT_NE(err.find("RUNTIME_LIBRARIES entry libnss_nope.so.2 is not found for linux/amd64 in"), std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("needs"), std::string::npos) << err;
+  EXPECT_NE(error_of({app({})}, {"/usr/lib/nope.so"}).find("/usr/lib/nope.so (RUNTIME_LIBRARIES entry) does not exist"),
+            std::string::npos);
+}
+
+TEST_F(DepsTest, AddedElfFilesAreResolvedThoseOfAnotherMachineNoted) {
+  lib("/usr/lib/x86_64-linux-gnu/libz.so.1", {});
+  lib("/usr/lib/x86_64-linux-gnu/libarm.so.1", {});
+  ElfSpec plugin;
+  plugin.needed = {"libz.so.1"};
+  ocipack::testing::write(dir / "files/plugin.so", make_elf(plugin), 0644);
+  ElfSpec arm;
+  arm.machine = 183;  // AArch64
+  arm.needed = {"libarm.so.1"};
+  ocipack::testing::write(dir / "files/arm.so", make_elf(arm), 0644);
+  deps::Options o;
+  o.sysroot = root;
+  deps::Closure c = deps::resolve(
+      {app({})}, {{dir / "files/plugin.so", "/usr/lib/demo/plugin.so"}, {dir / "files/arm.so", "/usr/lib/demo/arm.so"}},
+      o, inputs);
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libz.so.1"), p.end());
+  EXPECT_EQ(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libarm.so.1"), p.end());
+  EXPECT_NE(c.origins.at("/usr/lib/x86_64-linux-gnu/libz.so.1").find("needed by /usr/lib/demo/plugin.so"),
+            std::string::npos);
+  ASSERT_EQ(c.notes.size(), 1u);
+  EXPECT_NE(c.notes[0].find("added file /usr/lib/demo/arm.so"), std::string::npos) << c.notes[0];
+  EXPECT_NE(c.notes[0].find("is linux/arm64, not linux/amd64"), std::string::npos) << c.notes[0];
+
+  // An added library whose own library is missing fails, naming it.
+  ElfSpec broken;
+  broken.needed = {"libmissing.so.9"};
+  ocipack::testing::write(dir / "files/broken.so", make_elf(broken), 0644);
+  try {
+    deps::resolve({app({})}, {{dir / "files/broken.so", "/opt/broken.so"}}, o, inputs);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("/opt/broken.so (" + (dir / "files/broken.so").string() + ") needs libmissing.so.9"),
+        std::string::npos)
+        << e.what();
+  }
+  // Added files alone (no targets) are resolved too.
+  EXPECT_FALSE(deps::resolve({}, {{dir / "files/plugin.so", "/plugin.so"}}, o, inputs).entries.empty());
+}
+
+TEST_F(DepsTest, LibrariesTheBuildMadeGoToTheLibraryDirectoryWithTheirSoname) {
+  lib("/usr/lib/x86_64-linux-gnu/libz.so.1", {});
+  ElfSpec plugin;
+  plugin.soname = "libplug.so.1";
+  plugin.needed = {"libz.so.1"};
+  ocipack::testing::write(dir / "build/lib/libplug.so.1.2", make_elf(plugin), 0755);
+  deps::Options o;
+  o.sysroot = root;
+  o.build_dir = dir / "build";
+  o.library_files = {dir / "build/lib/libplug.so.1.2"};
+  deps::Closure c = deps::resolve({app({})}, {}, o, inputs);
+  auto p = paths(c);
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1.2"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1 -> libplug.so.1.2"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libz.so.1"), p.end());
+  EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libplug.so.1.2"), "lib/libplug.so.1.2 (RUNTIME_LIBRARIES)");
+
+  o.library_files = {dir / "build/lib/missing.so"};
+  EXPECT_THROW(deps::resolve({app({})}, {}, o, inputs), Error);
 }
 
 TEST_F(DepsTest, StaticBinariesNeedNothing) {
@@ -216,7 +284,7 @@ TEST_F(DepsTest, StaticBinariesNeedNothing) {
 
 TEST(DepsHost, ResolvesThisTestBinaryFromTheHost) {
   std::set<std::filesystem::path> inputs;
-  deps::Closure c = deps::resolve({{"/proc/self/exe", "/test"}}, deps::Options{}, inputs);
+  deps::Closure c = deps::resolve({{"/proc/self/exe", "/test"}}, {}, deps::Options{}, inputs);
   bool has_libc = false, has_libstdcxx = false, has_interp = false;
   for (const auto& [path, origin] : c.origins) {
     has_libc = has_libc || path.find("/libc.so.6") != std::string::npos;

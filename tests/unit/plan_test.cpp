@@ -43,6 +43,32 @@ TEST_F(LayerTest, TrailingSlashCopiesContentsAndModeApplies) {
   EXPECT_EQ(plan.entries[1].mode, 0600u);
 }
 
+TEST_F(LayerTest, RenameGivesASingleFileANewName) {
+  spec::FileSpec f{(dir / "assets/a.txt").string(), "/etc", std::nullopt, false};
+  f.name = "app.conf";
+  auto plan = layer::plan_layer(layer_of({f}), inputs);
+  EXPECT_EQ(plan.entries.back().path, "etc/app.conf");
+  EXPECT_EQ(plan.entries.back().source, dir / "assets/a.txt");
+  f.source = (dir / "assets").string();
+  expect_error_contains([&] { layer::plan_layer(layer_of({f}), inputs); }, "is a directory; RENAME app.conf");
+}
+
+TEST_F(LayerTest, ElfFilesAmongTheAddedFilesAreFound) {
+  std::filesystem::create_directories(dir / "plugins/sub");
+  write(dir / "plugins/sub/libp.so", std::string("\x7f"
+                                                 "ELF") +
+                                         std::string(60, '\0'));
+  write(dir / "plugins/readme.txt", std::string(100, 'x'));
+  write(dir / "plugins/tiny",
+        "\x7f"
+        "ELF");  // too small to be an object
+  auto plan = layer::plan_layer(layer_of({{(dir / "plugins").string(), "/opt", std::nullopt, false}}), inputs);
+  ASSERT_EQ(plan.added_elf_files.size(), 1u);
+  EXPECT_EQ(plan.added_elf_files[0].source, dir / "plugins/sub/libp.so");
+  EXPECT_EQ(plan.added_elf_files[0].image_path, "/opt/plugins/sub/libp.so");
+  EXPECT_TRUE(plan.elf_files.empty());
+}
+
 TEST_F(LayerTest, RefusesMissingFilesSpecialFilesAndConflicts) {
   auto error_of = [&](std::vector<spec::FileSpec> files) -> std::string {
     try {

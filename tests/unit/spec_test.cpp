@@ -152,3 +152,48 @@ TEST(Spec, UserAndStopSignalForms) {
         << bad;
   }
 }
+
+TEST(Spec, UsersRenameLibraryFilesAndTheDlopenNote) {
+  const std::string text =
+      R"({"version":1,"image":"x","tags":["x:latest"],"config":{},"dlopen_note":false,)"
+      R"("users":[{"name":"app"},{"name":"svc","uid":4242,"gid":50,"group":"staff","home":"/var//lib/svc/","shell":"/bin/sh"}],)"
+      R"("runtime_dependencies":{"mode":"auto","libraries":[],"library_files":["/b/libp.so"]},)"
+      R"("layers":[{"created_by":"t","files":[{"source":"/etc/hostname","destination":"/etc","name":"host"}]}]})";
+  spec::BuildSpec s = spec::parse(text);
+  EXPECT_FALSE(s.dlopen_note);
+  ASSERT_EQ(s.users.size(), 2u);
+  EXPECT_EQ(s.users[0].name, "app");
+  EXPECT_FALSE(s.users[0].uid.has_value());
+  EXPECT_EQ(*s.users[1].uid, 4242u);
+  EXPECT_EQ(*s.users[1].gid, 50u);
+  EXPECT_EQ(s.users[1].group, "staff");
+  EXPECT_EQ(s.users[1].home, "/var/lib/svc");
+  EXPECT_EQ(s.users[1].shell, "/bin/sh");
+  EXPECT_EQ(s.runtime.library_files, (std::vector<std::filesystem::path>{"/b/libp.so"}));
+  EXPECT_EQ(s.layers[0].files[0].name, "host");
+  EXPECT_TRUE(spec::parse(with("{}")).dlopen_note);
+
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return error_of(t);
+  };
+  EXPECT_NE(replaced(R"("name":"app")", R"("name":"App")").find("user name \"App\" is not a valid account name"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("uid":4242)", R"("uid":4294967295)").find("\"uid\" is not a number from 0 to 4294967294"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("uid":4242)", R"("uid":-1)").find("uid"), std::string::npos);
+  EXPECT_NE(replaced(R"({"name":"app"})", R"({"name":"svc"})").find("user \"svc\" is added twice"), std::string::npos);
+  EXPECT_NE(replaced(R"("shell":"/bin/sh")", R"("shell":"sh")").find("shell \"sh\" is not an absolute path"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("name":"host")", R"("name":"a/b")").find("name \"a/b\" is not a file name"), std::string::npos);
+  EXPECT_NE(replaced(R"("/b/libp.so")", R"("libp.so")").find("library file \"libp.so\" is not an absolute path"),
+            std::string::npos);
+}
+
+TEST(Spec, AccountNames) {
+  for (const char* ok : {"app", "_svc", "a-b_c9", "machine$", "a"}) EXPECT_TRUE(spec::is_account_name(ok)) << ok;
+  for (const char* bad : {"", "App", "9a", "-a", "a b", "a:b", "$", "a$b", "abcdefghijklmnopqrstuvwxyz0123456"}) {
+    EXPECT_FALSE(spec::is_account_name(bad)) << bad;
+  }
+}

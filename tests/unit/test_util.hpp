@@ -6,6 +6,7 @@
 #include "layer/plan.hpp"
 #include "layer/writer.hpp"
 #include "spec/spec.hpp"
+#include "util/error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,6 +24,17 @@
 #include <zstd.h>
 
 namespace ocipack::testing {
+
+// Runs `f`, which must throw an Error whose message contains `text`.
+template <typename F>
+void expect_error_contains(F f, const std::string& text) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected one containing: " << text;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+  }
+}
 
 class TempDir {
 public:

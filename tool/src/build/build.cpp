@@ -2,6 +2,7 @@
 
 #include "archive/base.hpp"
 #include "archive/tarball.hpp"
+#include "build/accounts.hpp"
 #include "build/cache.hpp"
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
@@ -138,7 +139,9 @@ Report run(const Options& options) {
   // ---- What goes in: ocipack's layers, planned ----
   std::set<fs::path> inputs;
   std::vector<LayerJob> jobs;
-  std::vector<layer::ElfFile> elf_files;
+  std::vector<layer::ElfFile> elf_files, added_elf_files;
+  // The added files' layer and the targets' (spec order: added first).
+  std::size_t targets_job = std::string::npos;
   if (spec.skeleton) jobs.push_back({layer::skeleton(), "ocipack: skeleton (SKELETON)", {}});
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
     const spec::LayerSpec& l = spec.layers[i];
@@ -146,10 +149,18 @@ Report run(const Options& options) {
                                  [&] { return layer::plan_layer(l, inputs); }),
                     l.created_by,
                     {}});
-    elf_files.insert(elf_files.end(), jobs.back().plan.elf_files.begin(), jobs.back().plan.elf_files.end());
+    const layer::Plan& plan = jobs.back().plan;
+    if (!plan.elf_files.empty() && targets_job == std::string::npos) targets_job = jobs.size() - 1;
+    elf_files.insert(elf_files.end(), plan.elf_files.begin(), plan.elf_files.end());
+    added_elf_files.insert(added_elf_files.end(), plan.added_elf_files.begin(), plan.added_elf_files.end());
   }
+  // The targets say what the image runs on; without any, the ELF files added.
   std::optional<oci::Platform> target_platform;
-  if (!elf_files.empty()) target_platform = image_platform(elf_files);
+  if (!elf_files.empty()) {
+    target_platform = image_platform(elf_files);
+  } else if (!added_elf_files.empty()) {
+    target_platform = image_platform({added_elf_files.front()});
+  }
 
   // ---- The base, checked blob by blob ----
   std::optional<archive::BaseImage> base;
@@ -169,18 +180,33 @@ Report run(const Options& options) {
                                                  : elf::host_platform();
   for (const auto& job : jobs) files.add(job.plan.entries);
 
+  // ---- Accounts: appended to what the layers below have, under the targets ----
+  if (!spec.users.empty()) {
+    LayerJob accounts;
+    accounts.plan.entries = add_users(spec.users, files, spec.image);
+    layer::finalize(accounts.plan.entries);
+    std::string names;
+    for (const auto& u : spec.users) names += " " + u.name;
+    accounts.created_by = "ocipack: container_image_add_user" + names;
+    files.add(accounts.plan.entries);
+    jobs.insert(targets_job == std::string::npos ? jobs.end() : jobs.begin() + targets_job, std::move(accounts));
+  }
+  Report report;
+
   // ---- Runtime dependencies: what the base or the layers lack ----
   if (spec.runtime.automatic) {
     deps::Options deps_options;
     deps_options.sysroot = spec.runtime.sysroot;
     deps_options.libraries = spec.runtime.libraries;
+    deps_options.library_files = spec.runtime.library_files;
     deps_options.build_dir = spec.runtime.build_dir;
     deps_options.provided = [&files](const std::string& path) {
       const layer::Entry* e = files.find(path);
       return e != nullptr && e->type == layer::Entry::Type::File;
     };
-    deps::Closure closure =
-        with_context("runtime dependencies", [&] { return deps::resolve(elf_files, deps_options, inputs); });
+    deps::Closure closure = with_context(
+        "runtime dependencies", [&] { return deps::resolve(elf_files, added_elf_files, deps_options, inputs); });
+    report.notes.insert(report.notes.end(), closure.notes.begin(), closure.notes.end());
     if (!closure.entries.empty()) {
       // Below the files and the targets: a change to the program leaves
       // this (usually largest) layer and its digest as they were.
@@ -192,7 +218,7 @@ Report run(const Options& options) {
       files.add(libs.plan.entries);
       jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::move(libs));
     }
-  } else if (!spec.runtime.libraries.empty()) {
+  } else if (!spec.runtime.libraries.empty() || !spec.runtime.library_files.empty()) {
     throw Error("runtime libraries are given but runtime dependencies are off");
   }
   if (jobs.empty() && !base) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
@@ -209,6 +235,8 @@ Report run(const Options& options) {
     config.history = base->config.history;
   }
   check_command(config.config, files);
+  // The image's own USER: an inherited one is the base's business.
+  check_user(spec.config.user, files, spec.image);
 
   // ---- The tarball, written as the layers come: the base's byte for byte,
   // ours from the cache or new, straight into place ----
@@ -225,7 +253,6 @@ Report run(const Options& options) {
   }
   std::optional<LayerCache> cache;
   if (options.cache_dir) cache.emplace(*options.cache_dir);
-  Report report;
   report.output = options.output;
   report.cached = cache.has_value();
   report.layers = jobs.size();

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace ocipack::build {
 
@@ -26,6 +28,7 @@ struct Report {
   std::size_t reused = 0;                  // of those, taken from the cache
   std::uint64_t compressed_size = 0;       // the blobs of ocipack's layers, in bytes
   std::optional<std::size_t> base_layers;  // the base's layers, when there is a base
+  std::vector<std::string> notes;          // what the user should know, for cli/ to print
 };
 
 Report run(const Options& options);

@@ -51,8 +51,9 @@ std::string human(std::uint64_t bytes) {
   return buffer;
 }
 
-// With a layer cache, one line on what it saved.
+// The build's notes, then, with a layer cache, one line on what it saved.
 void print_report(const build::Report& r) {
+  for (const auto& note : r.notes) std::cout << "ocipack: note: " << note << "\n";
   if (!r.cached) return;
   std::cout << "ocipack: " << r.output.filename().string() << ": " << r.layers << " layer(s) of ours, " << r.reused
             << " reused from the cache, " << r.layers - r.reused << " written, " << human(r.compressed_size)

@@ -192,21 +192,52 @@ public:
 
   // dlopen()ed libraries are resolved once everything the binaries need is.
   void add_library(const std::string& name) { m_extra.push_back(name); }
+  void add_built_library(const fs::path& host) { m_extra_files.push_back(host); }
 
+  // A RUNTIME_LIBRARIES entry, looked up as `from` (the first executable)
+  // would dlopen() it; errors name the keyword and the entry.
   void resolve_library(const std::string& name) {
-    const Node& from = m_first_executable.host.empty() ? m_first_binary : m_first_executable;
+    const Node& from = loader();
     if (name[0] == '/') {
-      std::string real = walk(name, from.image_path + " (RUNTIME_LIBRARIES)");
+      std::string real = walk(name, "RUNTIME_LIBRARIES entry");
       enqueue(in_root(m_root, real), name, from);
-    } else {
-      need(from, name, "RUNTIME_LIBRARIES");
+    } else if (!m_loaded.count(name)) {
+      std::string not_found;
+      if (!search(from, name, "RUNTIME_LIBRARIES", not_found)) {
+        throw Error("RUNTIME_LIBRARIES entry " + name + " is " + not_found +
+                    " (a library the project builds may be given as its target)");
+      }
     }
   }
+
+  // A RUNTIME_LIBRARIES entry that is a library the build made: into the
+  // library directory under its file name, with a symlink from its SONAME
+  // when that differs (what a dlopen() by SONAME opens).
+  void bundle_built_library(const fs::path& host) {
+    const std::string why = "RUNTIME_LIBRARIES";
+    if (!is_file(host)) throw Error("RUNTIME_LIBRARIES file " + host.string() + " does not exist");
+    elf::Header h = elf::read_header(host);
+    if (!same_arch(h, m_want)) {
+      throw Error("RUNTIME_LIBRARIES file " + host.string() + " is " + machine_name(h) + ", not " +
+                  machine_name(m_want));
+    }
+    const std::string dir = walk_directory(m_relocation_dir, why);
+    const std::string file_name = host.filename().string();
+    const std::string image_path = dir + "/" + file_name;
+    add_file(image_path, host, why);
+    m_loaded.insert(file_name);
+    enqueue(host, image_path, loader());
+    const std::string soname = m_queue.back().object.soname;
+    if (!soname.empty() && soname != file_name) add_symlink(dir + "/" + soname, file_name, host, why);
+  }
+
+  const Node& loader() const { return m_first_executable.host.empty() ? m_first_binary : m_first_executable; }
 
   bool has_binaries() const { return !m_queue.empty(); }
 
   Closure run() {
     drain();
+    for (const auto& host : m_extra_files) bundle_built_library(host);
     for (const auto& name : m_extra) resolve_library(name);
     drain();
     Closure c;
@@ -307,6 +338,15 @@ private:
       m_loaded.insert(name);
       return;
     }
+    std::string not_found;
+    if (!search(n, name, why, not_found)) {
+      throw Error(n.image_path + " (" + n.host.string() + ") needs " + name + ", which is " + not_found);
+    }
+  }
+
+  // Looks for `name` where the loader would when `n` asks for it, and
+  // bundles what it finds; false (and why in `not_found`) when nothing is.
+  bool search(const Node& n, const std::string& name, const std::string& why, std::string& not_found) {
     std::vector<SearchDir> dirs;
     if (!n.object.runpath) {
       // DT_RPATH of the object, then of the objects that loaded it.
@@ -333,7 +373,7 @@ private:
       // base image) is used as it is.
       if (!d.image_dir.empty() && m_options.provided && m_options.provided(d.image_dir + "/" + name)) {
         m_loaded.insert(name);
-        return;
+        return true;
       }
       fs::path candidate = d.host / name;
       if (!is_file(candidate)) continue;
@@ -358,12 +398,13 @@ private:
       }
       m_loaded.insert(name);
       enqueue(candidate, image_path, n);
-      return;
+      return true;
     }
     std::string searched;
     for (const auto& d : dirs) searched += (searched.empty() ? "" : ", ") + d.host.string();
-    throw Error(n.image_path + " (" + n.host.string() + ") needs " + name + ", which is not found for " +
-                machine_name(m_want) + " in " + (searched.empty() ? "no directory" : searched) + skipped);
+    not_found =
+        "not found for " + machine_name(m_want) + " in " + (searched.empty() ? "no directory" : searched) + skipped;
+    return false;
   }
 
   // The default directory a search directory is (by path, or the same
@@ -492,6 +533,7 @@ private:
   std::string m_relocation_dir;
   std::deque<Node> m_queue;
   std::vector<std::string> m_extra;         // RUNTIME_LIBRARIES
+  std::vector<fs::path> m_extra_files;      // RUNTIME_LIBRARIES that the build made
   Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;
@@ -500,24 +542,42 @@ private:
 
 }  // namespace
 
-Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options, std::set<fs::path>& inputs) {
-  if (binaries.empty()) return {};
+Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<layer::ElfFile>& added,
+                const Options& options, std::set<fs::path>& inputs) {
+  if (binaries.empty() && added.empty()) return {};
   if (!is_dir(options.sysroot)) {
     throw Error("sysroot " + options.sysroot.string() + " is not a directory");
   }
-  elf::Header want = elf::read_header(binaries.front().source);
+  const layer::ElfFile& first = binaries.empty() ? added.front() : binaries.front();
+  const elf::Header want = elf::read_header(first.source);
   Resolver r(options, want, inputs);
   for (const auto& b : binaries) {
     with_context(b.image_path, [&] { r.add_binary(b); });
   }
+  Closure notes;
+  for (const auto& a : added) {
+    const elf::Header h = with_context("added file " + a.image_path, [&] { return elf::read_header(a.source); });
+    if (!same_arch(h, want)) {
+      // A file of another machine cannot be loaded beside the targets: it is
+      // data to this image (a firmware blob, a cross tool's payload).
+      notes.notes.push_back("added file " + a.image_path + " (" + a.source.string() + ") is " + machine_name(h) +
+                            ", not " + machine_name(want) + " like " + first.image_path +
+                            ": its libraries are not resolved");
+      continue;
+    }
+    with_context("added file " + a.image_path + " (" + a.source.string() + ")", [&] { r.add_binary(a); });
+  }
   if (!r.has_binaries()) {
-    if (!options.libraries.empty()) {
+    if (!options.libraries.empty() || !options.library_files.empty()) {
       throw Error("RUNTIME_LIBRARIES need a dynamically linked target to be loaded by");
     }
-    return {};
+    return notes;
   }
   for (const auto& lib : options.libraries) r.add_library(lib);
-  return r.run();
+  for (const auto& file : options.library_files) r.add_built_library(file);
+  Closure c = r.run();
+  c.notes = std::move(notes.notes);
+  return c;
 }
 
 }  // namespace ocipack::deps

@@ -19,6 +19,9 @@ namespace ocipack::deps {
 struct Options {
   std::filesystem::path sysroot = "/";  // the target's root: libraries come from here
   std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute in-root paths
+  // dlopen()ed libraries of the build (host paths): into the library
+  // directory, with their SONAME symlink.
+  std::vector<std::filesystem::path> library_files;
   // The build tree (absolute; empty: none): the origins of files under it
   // name them relative to it.
   std::filesystem::path build_dir;
@@ -31,14 +34,17 @@ struct Closure {
   std::vector<layer::Entry> entries;  // files and symlinks, not yet finalized
   // image path -> "host path (why)", a path of the build tree relative to it
   std::map<std::string, std::string> origins;
+  std::vector<std::string> notes;  // what the build should say (files left unresolved)
 };
 
 // Resolves the closure of `binaries` (build targets, with their in-image
-// paths). Every file looked at is added to `inputs`. Throws Error naming the
-// binary and what is missing: an interpreter or a DT_NEEDED library that
-// cannot be found, or is only found for another architecture.
-Closure resolve(const std::vector<layer::ElfFile>& binaries, const Options& options,
-                std::set<std::filesystem::path>& inputs);
+// paths) and of `added` (ELF files found among the added files; those of
+// another architecture than the first binary's are left, with a note).
+// Every file looked at is added to `inputs`. Throws Error naming the binary
+// and what is missing: an interpreter or a DT_NEEDED library that cannot be
+// found, or is only found for another architecture.
+Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<layer::ElfFile>& added,
+                const Options& options, std::set<std::filesystem::path>& inputs);
 
 // The directories the loader searches last (glibc's system directories for
 // the Debian multiarch layout and the lib64 layout), for an ELF header.

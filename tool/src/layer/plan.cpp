@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <sys/stat.h>
@@ -36,10 +37,24 @@ const char* type_name(mode_t m) {
   return "not a regular file, directory or symlink";
 }
 
+// Whether a regular file starts with the ELF magic. Smaller files cannot
+// hold an ELF header (52 bytes for 32-bit objects).
+bool has_elf_magic(const fs::path& path, std::uint64_t size) {
+  if (size < 52) return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open " + path.string());
+  char magic[4] = {};
+  ssize_t n = ::pread(fd, magic, sizeof magic, 0);
+  ::close(fd);
+  if (n < 0) throw_errno("cannot read " + path.string());
+  return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
 struct Walker {
   const spec::FileSpec& spec;
   std::set<fs::path>& inputs;
   std::vector<Entry>& out;
+  std::vector<ElfFile>* elf_out = nullptr;  // where ELF files found are listed; null: not looked for
 
   void push(Entry e) {
     if (spec.owner) {  // OWNER applies to everything copied, like COPY --chown
@@ -65,6 +80,7 @@ struct Walker {
       e.mode = file_mode(st, spec);
       e.source = source;
       e.size = static_cast<std::uint64_t>(st.st_size);
+      if (elf_out != nullptr && has_elf_magic(source, e.size)) elf_out->push_back({source, "/" + image_path});
       push(std::move(e));
     } else if (S_ISLNK(st.st_mode)) {
       // Symlinks stay symlinks, their target text unchanged.
@@ -167,7 +183,13 @@ Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
     bool contents_only = f.source.size() > 1 && f.source.back() == '/';
     fs::path source = fs::path(f.source).lexically_normal();
     if (contents_only) source = source.parent_path();  // "a/b/" -> "a/b"
-    std::string name = source.filename().string();
+    std::string name = f.name.empty() ? source.filename().string() : f.name;
+    if (!f.name.empty()) {
+      struct stat st {};
+      if (::stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw Error("input " + source.string() + " is a directory; RENAME " + f.name + " is for a single file");
+      }
+    }
     if (f.elf) {
       // A build target: its real file, whatever links lead to it.
       struct stat st {};
@@ -183,9 +205,9 @@ Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
         throw Error("input " + f.source + " ends in '/' but is not a directory");
       }
       std::string dest = f.destination == "/" ? "" : f.destination.substr(1);
-      Walker{f, inputs, plan.entries}.add(source, dest, true);
+      Walker{f, inputs, plan.entries, &plan.added_elf_files}.add(source, dest, true);
     } else {
-      Walker{f, inputs, plan.entries}.add(source, join(f.destination, name), false);
+      Walker{f, inputs, plan.entries, &plan.added_elf_files}.add(source, join(f.destination, name), false);
     }
   }
   for (const auto& d : layer.directories) {

@@ -13,7 +13,11 @@ namespace ocipack::layer {
 
 struct Plan {
   std::vector<Entry> entries;      // sorted bytewise by path, parents first
-  std::vector<ElfFile> elf_files;  // the sources with elf = true
+  std::vector<ElfFile> elf_files;  // the sources with elf = true: build targets
+  // Other regular files added that start with the ELF magic (plugins,
+  // prebuilt programs, in added directories too): their libraries are
+  // resolved like the targets'.
+  std::vector<ElfFile> added_elf_files;
 };
 
 // Builds the plan of one layer. Every file and directory looked at is added

@@ -207,7 +207,44 @@ FileSpec parse_file(const json& j) {
     if (!it->is_boolean()) throw Error("field \"elf\" is not a boolean");
     f.elf = it->get<bool>();
   }
+  if (auto it = j.find("name"); it != j.end()) {
+    f.name = string_of(*it, "name");
+    if (f.name.empty() || f.name == "." || f.name == ".." ||
+        f.name.find_first_of(std::string("/\0", 2)) != std::string::npos) {
+      throw Error("name \"" + f.name + "\" is not a file name");
+    }
+    if (f.source.back() == '/') throw Error("name \"" + f.name + "\" is given for the contents of " + f.source);
+  }
   return f;
+}
+
+std::uint32_t parse_id(const json& j, const char* name) {
+  // 4294967295 is (uid_t)-1, "no id" to the kernel's set*id calls.
+  if (!j.is_number_unsigned() || j.get<std::uint64_t>() > 4294967294u) {
+    throw Error(std::string("field \"") + name + "\" is not a number from 0 to 4294967294");
+  }
+  return static_cast<std::uint32_t>(j.get<std::uint64_t>());
+}
+
+UserSpec parse_user(const json& j) {
+  if (!j.is_object()) throw Error("a user entry is not an object");
+  UserSpec u;
+  u.name = string_of(require(j, "name"), "name");
+  if (!is_account_name(u.name)) throw Error("user name \"" + u.name + "\" is not a valid account name");
+  if (auto it = j.find("uid"); it != j.end()) u.uid = parse_id(*it, "uid");
+  if (auto it = j.find("gid"); it != j.end()) u.gid = parse_id(*it, "gid");
+  if (auto it = j.find("group"); it != j.end()) {
+    u.group = string_of(*it, "group");
+    if (!is_account_name(u.group)) throw Error("group name \"" + u.group + "\" is not a valid account name");
+  }
+  if (auto it = j.find("home"); it != j.end()) u.home = normalize_image_dir(string_of(*it, "home"), "home");
+  if (auto it = j.find("shell"); it != j.end()) {
+    u.shell = string_of(*it, "shell");
+    if (u.shell.empty() || u.shell[0] != '/' || u.shell.find_first_of(std::string(":\n\0", 3)) != std::string::npos) {
+      throw Error("shell \"" + u.shell + "\" is not an absolute path");
+    }
+  }
+  return u;
 }
 
 RuntimeDependencies parse_runtime(const json& j) {
@@ -235,6 +272,12 @@ RuntimeDependencies parse_runtime(const json& j) {
         throw Error("runtime library \"" + lib + "\" is neither a file name nor an absolute path");
       }
       r.libraries.push_back(lib);
+    }
+  }
+  if (auto it = j.find("library_files"); it != j.end()) {
+    for (const auto& file : strings_of(*it, "library_files")) {
+      if (file.empty() || file[0] != '/') throw Error("library file \"" + file + "\" is not an absolute path");
+      r.library_files.push_back(file);
     }
   }
   return r;
@@ -304,6 +347,21 @@ BuildSpec parse(const std::string& text) {
     s.skeleton = it->get<bool>();
   }
 
+  if (auto it = j.find("users"); it != j.end()) {
+    if (!it->is_array()) throw Error("field \"users\" is not an array");
+    std::set<std::string> names;
+    for (const auto& u : *it) {
+      s.users.push_back(with_context("users", [&] { return parse_user(u); }));
+      if (!names.insert(s.users.back().name).second) {
+        throw Error("user \"" + s.users.back().name + "\" is added twice");
+      }
+    }
+  }
+  if (auto it = j.find("dlopen_note"); it != j.end()) {
+    if (!it->is_boolean()) throw Error("field \"dlopen_note\" is not a boolean");
+    s.dlopen_note = it->get<bool>();
+  }
+
   const json& layers = require(j, "layers");
   if (!layers.is_array()) throw Error("field \"layers\" is not an array");
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -345,6 +403,18 @@ BuildSpec parse(const std::string& text) {
     }));
   }
   return s;
+}
+
+bool is_account_name(const std::string& name) {
+  if (name.empty() || name.size() > 32) return false;
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!lower(name[0]) && name[0] != '_') return false;
+  const std::size_t end = name.back() == '$' ? name.size() - 1 : name.size();
+  for (std::size_t i = 1; i < end; ++i) {
+    if (!lower(name[i]) && !digit(name[i]) && name[i] != '_' && name[i] != '-') return false;
+  }
+  return true;
 }
 
 BuildSpec load(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #include "oci/model.hpp"
 #include "oci/reference.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -30,6 +31,7 @@ struct FileSpec {
   std::optional<unsigned> mode;  // permission bits for regular files
   bool elf = false;              // a build target: must be ELF, sets the platform
   std::optional<Owner> owner;    // uid:gid of everything copied (OWNER)
+  std::string name;              // RENAME: the file's name in the image; empty: its own
 };
 
 struct DirectorySpec {  // an empty directory to create
@@ -61,9 +63,23 @@ struct RuntimeDependencies {
   bool automatic = false;               // "auto": bundle interpreter + libraries
   std::filesystem::path sysroot = "/";  // where libraries are resolved from
   std::vector<std::string> libraries;   // dlopen()ed extras: names or absolute paths
+  // dlopen()ed libraries the project builds (absolute paths on the build
+  // machine): they go into the image's library directory.
+  std::vector<std::filesystem::path> library_files;
   // The top build directory (optional, absolute): origins of files under it
   // are written relative to it. Empty when not given.
   std::filesystem::path build_dir;
+};
+
+// container_image_add_user(): an account to add to the image's /etc/passwd
+// and /etc/group. What is not given is chosen by the build, which sees the
+// image's accounts.
+struct UserSpec {
+  std::string name;
+  std::optional<std::uint32_t> uid, gid;
+  std::string group;  // the primary group's name; empty: the user's name
+  std::string home;   // absolute, normalised; empty: /home/<name>
+  std::string shell;  // absolute; empty: /usr/sbin/nologin
 };
 
 struct BuildSpec {
@@ -77,7 +93,13 @@ struct BuildSpec {
   RuntimeDependencies runtime;
   std::optional<BaseSpec> base;
   bool skeleton = false;  // SKELETON: /etc/passwd, /etc/group, /tmp
+  std::vector<UserSpec> users;
+  bool dlopen_note = true;  // false: NO_DLOPEN_NOTE
 };
+
+// Whether `name` is an account name as Debian's useradd takes it by default
+// (^[a-z_][a-z0-9_-]*[$]?$, at most 32 characters).
+bool is_account_name(const std::string& name);
 
 // Parses and validates spec JSON text; errors name the field and value.
 BuildSpec parse(const std::string& text);
