@@ -35,3 +35,8 @@ expect_build_failure not-elf "ocipack: error: .*script.sh: not an ELF file"
 
 expect_build_failure missing-library "ocipack: error: runtime dependencies: /asker \\(.*\\) needs libanswer.so, which is not found"
 expect_build_failure missing-cmd 'ocipack: error: CMD program "/bin/sh" is not in the image'
+# USER names must be in the image: Docker would fail only at `docker run`
+# ("unable to find user nonroot: no matching entries in passwd file").
+expect_build_failure no-passwd 'ocipack: error: USER "nonroot": the image has no /etc/passwd to find nonroot in; add it with container_image_add_user\(broken-image nonroot\)'
+expect_build_failure unknown-user "ocipack: error: USER \"app\": app is not in the image's /etc/passwd; add it with container_image_add_user\(broken-image app\)"
+expect_build_failure unknown-group "ocipack: error: USER \"nonroot:staff\": group staff is not in the image's /etc/group"
