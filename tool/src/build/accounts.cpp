@@ -185,8 +185,8 @@ void check_user(const std::string& user, const RootFs& files, const std::string&
     Table group(files, "/etc/group");
     if (group.ids.count(group_name) == 0) {
       throw Error("USER \"" + user + "\": group " + group_name + " is not in the image's /etc/group" +
-                  (group.present ? "" : " (it has none)") + "; add it with container_image_add_user(" + image + " " +
-                  name + " GROUP " + group_name + "), or give a numeric group id");
+                  (group.present ? "" : " (it has none)") + "; add a user in it with container_image_add_user(" +
+                  image + " <user> GROUP " + group_name + "), or give a numeric group id");
     }
   }
 }
