@@ -77,6 +77,15 @@ TEST_F(LayerCacheTest, KeyChangesWithSourcesEntriesCompressionAndTime) {
   layer::Plan other_path = plan();
   other_path.entries.back().path = "etc/other.txt";
   EXPECT_NE(build::LayerCache::key(other_path, layer::Compression::Gzip, 0), key);
+  // And every patch of a file's bytes.
+  layer::Plan patched = plan();
+  patched.entries.back().patches = {{2, "xy"}};
+  const std::string patched_key = build::LayerCache::key(patched, layer::Compression::Gzip, 0);
+  EXPECT_NE(patched_key, key);
+  patched.entries.back().patches = {{2, "xz"}};
+  EXPECT_NE(build::LayerCache::key(patched, layer::Compression::Gzip, 0), patched_key);
+  patched.entries.back().patches = {{3, "xy"}};
+  EXPECT_NE(build::LayerCache::key(patched, layer::Compression::Gzip, 0), patched_key);
   // A source touched, even with the same bytes, is another identity.
   struct timespec times[2] = {{12345, 0}, {12345, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, (dir / "in/data.txt").c_str(), times, 0), 0);

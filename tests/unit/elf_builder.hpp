@@ -1,14 +1,25 @@
 // Builds small but well-formed ELF objects for the tests: an ELF header, a
 // PT_LOAD covering the file, PT_INTERP and PT_DYNAMIC with DT_NEEDED,
-// DT_RPATH, DT_RUNPATH and DT_SONAME. Either class, either byte order.
+// DT_RPATH, DT_RUNPATH and DT_SONAME, and a dynamic symbol table found
+// through section headers, DT_HASH or DT_GNU_HASH. Either class, either
+// byte order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ocipack::testing {
+
+struct ElfSymbol {
+  std::string name;
+  bool defined = false;
+};
+
+// How a reader finds the number of dynamic symbols.
+enum class SymbolLookup { Sections, Hash, GnuHash };
 
 struct ElfSpec {
   bool is64 = true;
@@ -19,7 +30,13 @@ struct ElfSpec {
   std::vector<std::string> needed;
   std::optional<std::string> rpath, runpath;
   std::string soname;
-  bool dynamic = true;  // false: no PT_DYNAMIC (a static binary)
+  bool dynamic = true;             // false: no PT_DYNAMIC (a static binary)
+  std::vector<ElfSymbol> symbols;  // after the null symbol; none: no symbol table
+  SymbolLookup lookup = SymbolLookup::Sections;
+  // Lies, to test a reader: symbols counted that are not in the file (not
+  // for GnuHash), a DT_STRSZ.
+  std::uint64_t extra_symbols = 0;
+  std::optional<std::uint64_t> strsz;
 };
 
 inline std::string make_elf(const ElfSpec& s) {
@@ -47,12 +64,60 @@ inline std::string make_elf(const ElfSpec& s) {
   if (s.rpath) dyn.push_back({15, add_string(*s.rpath)});
   if (s.runpath) dyn.push_back({29, add_string(*s.runpath)});
   if (!s.soname.empty()) dyn.push_back({14, add_string(s.soname)});
+  // The undefined symbols first, as a GNU hash table wants them.
+  std::vector<ElfSymbol> symbols;
+  for (bool defined : {false, true}) {
+    for (const auto& sym : s.symbols) {
+      if (sym.defined == defined) symbols.push_back(sym);
+    }
+  }
+  std::vector<std::size_t> names;
+  for (const auto& sym : symbols) names.push_back(add_string(sym.name));
   std::size_t strtab_at = out.size();
   out += strtab;
-  while (out.size() % 8) out += '\0';
+  auto align = [&] {
+    while (out.size() % 8) out += '\0';
+  };
+  align();
+  const std::size_t symsize = s.is64 ? 24 : 16, symtab_at = out.size();
+  const std::uint64_t nsyms = symbols.size() + 1, counted = nsyms + s.extra_symbols;
+  if (!symbols.empty()) {
+    out.resize(symtab_at + nsyms * symsize, '\0');  // symbol 0: the null symbol
+    for (std::size_t i = 0; i < symbols.size(); ++i) {
+      const std::size_t at = symtab_at + (i + 1) * symsize;
+      put(at, names[i], 4);
+      put(at + (s.is64 ? 4 : 12), 0x12, 1);                        // STB_GLOBAL, STT_FUNC
+      put(at + (s.is64 ? 6 : 14), symbols[i].defined ? 5 : 0, 2);  // a section, or SHN_UNDEF
+    }
+    dyn.push_back({6, base + symtab_at});
+    align();
+  }
+  const std::size_t hash_at = out.size();
+  if (!symbols.empty() && s.lookup == SymbolLookup::Hash) {
+    // nbucket, nchain, the one bucket, then the chain.
+    for (std::uint64_t v : {std::uint64_t{1}, counted, std::uint64_t{0}}) put(out.size(), v, 4);
+    for (std::uint64_t i = 0; i < nsyms; ++i) put(out.size(), 0, 4);
+    dyn.push_back({4, base + hash_at});
+  } else if (!symbols.empty() && s.lookup == SymbolLookup::GnuHash) {
+    // Two buckets, each holding half of the defined symbols (either may be empty).
+    const auto undefined = std::count_if(symbols.begin(), symbols.end(), [](const ElfSymbol& x) { return !x.defined; });
+    const std::uint64_t first = 1 + static_cast<std::uint64_t>(undefined);
+    const std::uint64_t defined = nsyms - first, half = defined / 2;
+    // nbuckets, the first hashed symbol, the bloom filter's size and shift.
+    for (std::uint64_t v : {std::uint64_t{2}, first, std::uint64_t{1}, std::uint64_t{6}}) put(out.size(), v, 4);
+    put(out.size(), 0, word);  // the bloom filter
+    put(out.size(), half > 0 ? first : 0, 4);
+    put(out.size(), defined > half ? first + half : 0, 4);
+    for (std::uint64_t i = first; i < nsyms; ++i) {
+      const bool last = i == first + half - 1 || i == nsyms - 1;  // the end of a bucket's chain
+      put(out.size(), last ? 1 : 0, 4);
+    }
+    dyn.push_back({0x6ffffef5, base + hash_at});
+  }
+  align();
   std::size_t dyn_at = out.size();
   dyn.push_back({5, base + strtab_at});
-  dyn.push_back({10, strtab.size()});
+  dyn.push_back({10, s.strsz ? *s.strsz : strtab.size()});
   dyn.push_back({0, 0});
   for (std::size_t i = 0; i < dyn.size(); ++i) {
     put(dyn_at + i * dynsize, dyn[i].first, word);
@@ -81,6 +146,25 @@ inline std::string make_elf(const ElfSpec& s) {
   if (!s.interpreter.empty()) phs.push_back({3, interp_at, s.interpreter.size() + 1});
   if (s.dynamic) phs.push_back({2, dyn_at, dyn.size() * dynsize});
   put(s.is64 ? 56 : 44, phs.size(), 2);  // e_phnum
+  if (!symbols.empty() && s.lookup == SymbolLookup::Sections) {
+    // Section headers: the null one, .dynsym and its string table.
+    const std::size_t shentsize = s.is64 ? 64 : 40, shoff = (out.size() + 7) / 8 * 8;
+    out.resize(shoff + 3 * shentsize, '\0');
+    put(s.is64 ? 40 : 32, shoff, word);   // e_shoff
+    put(s.is64 ? 58 : 46, shentsize, 2);  // e_shentsize
+    put(s.is64 ? 60 : 48, 3, 2);          // e_shnum
+    auto section = [&](std::size_t i, std::uint32_t type, std::uint64_t off, std::uint64_t size, std::uint32_t link,
+                       std::uint64_t entsize) {
+      const std::size_t at = shoff + i * shentsize;
+      put(at + 4, type, 4);
+      put(at + (s.is64 ? 24 : 16), off, word);
+      put(at + (s.is64 ? 32 : 20), size, word);
+      put(at + (s.is64 ? 40 : 24), link, 4);
+      put(at + (s.is64 ? 56 : 36), entsize, word);
+    };
+    section(1, 11, symtab_at, counted * symsize, 2, symsize);            // SHT_DYNSYM
+    section(2, 3, strtab_at, s.strsz ? *s.strsz : strtab.size(), 0, 0);  // SHT_STRTAB
+  }
   for (std::size_t i = 0; i < phs.size(); ++i) {
     std::size_t at = ehsize + i * phentsize;
     put(at, phs[i].type, 4);

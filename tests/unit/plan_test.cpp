@@ -95,3 +95,22 @@ TEST_F(LayerTest, RefusesMissingFilesSpecialFilesAndConflicts) {
   EXPECT_NE(error_of({{(dir / "assets").string(), "/", {}, true}}).find("not a regular file"), std::string::npos);
   EXPECT_NE(error_of({{(dir / "app").string() + "/", "/", {}, false}}).find("not a directory"), std::string::npos);
 }
+
+TEST(Finalize, TheSameSourceWithOtherPatchesIsAConflict) {
+  TempDir dir;
+  write(dir / "lib.so", "library bytes");
+  layer::Entry a;
+  a.path = "usr/lib/lib.so";
+  a.source = dir / "lib.so";
+  a.size = 13;
+  layer::Entry b = a;
+  std::vector<layer::Entry> same = {a, b};
+  layer::finalize(same);
+  EXPECT_EQ(same.size(), 3u);  // usr, usr/lib, the file once
+  b.patches = {{0, "L"}};
+  std::vector<layer::Entry> patched = {a, b};
+  EXPECT_THROW(layer::finalize(patched), Error);
+  a.patches = b.patches;
+  patched = {a, b};
+  EXPECT_NO_THROW(layer::finalize(patched));
+}

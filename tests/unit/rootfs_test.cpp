@@ -113,6 +113,11 @@ TEST_F(RootFsTest, ReadsFilesFromTheLayerThatHasThem) {
   EXPECT_EQ(files.read("/etc/alt", 1024), "ours\n");
   EXPECT_EQ(files.read("/srv/host.txt", 1024), "from the host");
   EXPECT_NE(error_of([&] { files.read("/srv/host.txt", 4); }).find("more than the 4"), std::string::npos);
+  // The bytes the layer holds: patched, the source unchanged.
+  host.path = "srv/patched.txt";
+  host.patches = {{5, "    "}, {13, ""}};
+  files.add({host});
+  EXPECT_EQ(files.read("/srv/patched.txt", 1024), "from     host");
 }
 
 TEST(RootFs, WithoutABase) {

@@ -5,6 +5,7 @@
 #include "test_util.hpp"
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/sha256.hpp"
 
 #include <gtest/gtest.h>
@@ -239,4 +240,54 @@ TEST(CompressTest, ZstdLayerHasTheSameDiffIdAsGzip) {
   for (const auto& f : zstd_frames(z)) tar += f;
   EXPECT_EQ(util::Sha256::hex_of(tar), zw.diff_id.hex);
   EXPECT_LE(z.size(), layer::max_blob_size(plan, layer::Compression::Zstd));
+}
+
+TEST(CompressTest, PatchesReachTheTarNotTheSource) {
+  TempDir dir;
+  const std::string content = sample(2 * kChunk + 100, 31);
+  layer::Plan plan = big_file_plan(dir, content, "/");
+  layer::Entry& e = plan.entries.back();
+  // At the start, across the boundary of the 1 MiB pieces the file is read in, at the end.
+  const std::uint64_t piece = std::uint64_t{1} << 20;
+  e.patches = {{0, "AB"}, {piece - 3, "straddle"}, {content.size() - 4, std::string("\0\0\0\0", 4)}};
+  std::string want = content;
+  for (const auto& patch : e.patches) want.replace(patch.offset, patch.bytes.size(), patch.bytes);
+  for (layer::Compression c : {layer::Compression::Gzip, layer::Compression::None}) {
+    ocipack::testing::Blob blob = ocipack::testing::write_layer(plan, c, 0);
+    const std::string tar = c == layer::Compression::None ? blob.bytes : gunzip_all(blob.bytes).data;
+    auto entries = read_tar(tar);
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_TRUE(entries[0].data == want);
+    EXPECT_EQ(blob.diff_id.hex, util::Sha256::hex_of(tar));
+  }
+  EXPECT_TRUE(util::read_file(dir / "big.bin") == content);
+}
+
+TEST_F(LayerTest, PatchesOfGeneratedFilesToo) {
+  layer::Plan plan;
+  layer::Entry e;
+  e.path = "etc/motd";
+  e.content = "hello world";
+  e.size = e.content.size();
+  e.patches = {{6, "there"}};
+  plan.entries = {e};
+  auto entries = read_tar(ocipack::testing::write_layer(plan, layer::Compression::None, 0).bytes);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].data, "hello there");
+}
+
+TEST_F(LayerTest, PatchOutsideTheFileOrOverlappingIsAnError) {
+  auto plan = layer::plan_layer(layer_of({{(dir / "app").string(), "/", std::nullopt, true}}), inputs);
+  const std::uint64_t size = plan.entries.back().size;
+  const std::vector<std::vector<layer::Patch>> bad = {
+      {{size - 1, "xy"}}, {{size + 1, ""}}, {{0, "abc"}, {2, "d"}}, {{4, "a"}, {1, "b"}}};
+  for (const auto& patches : bad) {
+    plan.entries.back().patches = patches;
+    try {
+      ocipack::testing::write_layer(plan, layer::Compression::Gzip, 0);
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("/app: a patch of"), std::string::npos) << e.what();
+    }
+  }
 }

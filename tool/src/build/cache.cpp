@@ -43,6 +43,11 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
     add(e.content);
     add(e.source.string());
     if (!e.source.empty()) stamp(e.source);
+    add(std::to_string(e.patches.size()) + " patches");
+    for (const auto& patch : e.patches) {
+      add(std::to_string(patch.offset) + " " + std::to_string(patch.bytes.size()));
+      h.update(patch.bytes.data(), patch.bytes.size());
+    }
   }
   return h.finish_hex();
 }

@@ -1,5 +1,6 @@
 #include "build/rootfs.hpp"
 
+#include "layer/writer.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
 #include "util/path_walk.hpp"
@@ -99,7 +100,9 @@ std::optional<std::string> RootFs::read(const std::string& path, std::uint64_t m
     throw Error("/" + e.path + " has " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) +
                 " it may have");
   }
-  return e.source.empty() ? e.content : util::read_file(e.source);
+  std::string bytes = e.source.empty() ? e.content : util::read_file(e.source);
+  layer::apply_patches(e.patches, 0, bytes.data(), bytes.size());  // the bytes the layer holds
+  return bytes;
 }
 
 bool RootFs::has_children(const std::string& path) const {

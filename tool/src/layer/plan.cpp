@@ -123,7 +123,7 @@ bool same_content(const Entry& a, const Entry& b) {
   if (a.type != b.type || a.mode != b.mode || a.uid != b.uid || a.gid != b.gid) return false;
   if (a.type == Entry::Type::Symlink) return a.link_target == b.link_target;
   if (a.type == Entry::Type::Directory) return true;
-  if (a.size != b.size) return false;
+  if (a.size != b.size || a.patches != b.patches) return false;
   if (a.source.empty() || b.source.empty()) return a.source == b.source && a.content == b.content;
   if (a.source == b.source) return true;
   std::ifstream x(a.source, std::ios::binary), y(b.source, std::ios::binary);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <exception>
 #include <fcntl.h>
 #include <memory>
@@ -78,8 +79,22 @@ std::size_t read_full(int fd, char* buffer, std::size_t size, const std::filesys
   return got;
 }
 
+// A file's patches must lie in its `size` bytes, in order, apart: checked
+// before its header is written.
+void check_patches(const Entry& e, std::uint64_t size) {
+  std::uint64_t end = 0;
+  for (const Patch& patch : e.patches) {
+    if (patch.offset < end || patch.offset > size || patch.bytes.size() > size - patch.offset) {
+      throw Error("/" + e.path + ": a patch of " + std::to_string(patch.bytes.size()) + " bytes at offset " +
+                  std::to_string(patch.offset) + " overlaps another or is outside the file's " + std::to_string(size) +
+                  " bytes");
+    }
+    end = patch.offset + patch.bytes.size();
+  }
+}
+
 // A file's bytes into the tar: read in 1 MiB pieces, the next one read by
-// a helper thread while this one is hashed, compressed or written.
+// a helper thread while this one is patched, hashed, compressed or written.
 void copy_file(::archive* a, const Entry& e, Pipeline& p) {
   int fd = ::open(e.source.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno("cannot open " + e.source.string());
@@ -99,8 +114,9 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
   int current = 0;
   std::size_t n = read_full(fd, p.buffers[0].get(), next_size(0), e.source);
   while (n > 0 && total + n <= e.size) {
+    char* data = p.buffers[current].get();
+    apply_patches(e.patches, total, data, n);
     total += n;
-    const char* data = p.buffers[current].get();
     const std::size_t size = n;
     n = 0;
     const std::size_t ahead = next_size(total);  // at least the one byte past the end
@@ -126,6 +142,17 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
 }
 
 }  // namespace
+
+void apply_patches(const std::vector<Patch>& patches, std::uint64_t at, char* data, std::size_t n) {
+  for (const Patch& patch : patches) {
+    const std::uint64_t begin = std::max(patch.offset, at);
+    const std::uint64_t end = std::min(patch.offset + patch.bytes.size(), at + n);
+    if (begin < end) {
+      std::memcpy(data + (begin - at), patch.bytes.data() + (begin - patch.offset),
+                  static_cast<std::size_t>(end - begin));
+    }
+  }
+}
 
 std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compression) {
   // Per entry: a ustar header, a pax header and its records (path, link,
@@ -195,10 +222,13 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
     archive_entry_set_mtime(entry.get(), mtime, 0);
     // ARCHIVE_WARN: a name that is not UTF-8 (cli::run sets a UTF-8
     // locale) is written as its bytes with a pax hdrcharset=BINARY record.
+    if (e.type == Entry::Type::File) check_patches(e, e.source.empty() ? e.content.size() : e.size);
     int rc = archive_write_header(a.get(), entry.get());
     check(a.get(), rc == ARCHIVE_WARN ? ARCHIVE_OK : rc, p, "writing /" + e.path);
     if (e.type == Entry::Type::File && e.source.empty()) {
-      if (archive_write_data(a.get(), e.content.data(), e.content.size()) < 0) {
+      std::string content = e.content;  // small: a file ocipack generates
+      apply_patches(e.patches, 0, content.data(), content.size());
+      if (archive_write_data(a.get(), content.data(), content.size()) < 0) {
         check(a.get(), ARCHIVE_FATAL, p, "writing /" + e.path);
       }
     } else if (e.type == Entry::Type::File) {

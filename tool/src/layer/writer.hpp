@@ -7,7 +7,9 @@
 #include "layer/plan.hpp"
 #include "oci/model.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace ocipack::layer {
 
@@ -25,6 +27,10 @@ struct Written {
 // (the bytes are the same for any number).
 Written write_layer(const Plan& plan, const CompressionOptions& compression, std::int64_t mtime, const Sink& out,
                     unsigned threads = 0);
+
+// Writes the parts of `patches` that fall in the `n` bytes at offset `at`
+// of a file over `data`, the bytes read there.
+void apply_patches(const std::vector<Patch>& patches, std::uint64_t at, char* data, std::size_t n);
 
 // A bound on the size of the layer's blob, known before writing it: the
 // image tarball uses it to reserve the blob's tar header.
