@@ -295,3 +295,35 @@ TEST(DepsHost, ResolvesThisTestBinaryFromTheHost) {
   EXPECT_TRUE(has_libstdcxx);
   EXPECT_TRUE(has_interp);
 }
+
+TEST_F(DepsTest, BinariesThatCallDlopenGetANoteUnlessRuntimeLibrariesAreGiven) {
+  ElfSpec caller;
+  caller.type = 2;
+  caller.interpreter = "/lib64/ld-linux-x86-64.so.2";
+  caller.needed = {"libc.so.6"};
+  caller.symbols = {{"dlopen", false}, {"main", true}};
+  ocipack::testing::write(dir / "build/daemon", make_elf(caller), 0755);
+  const layer::ElfFile daemon{dir / "build/daemon", "/usr/sbin/daemon"};
+  deps::Options o;
+  o.sysroot = root;
+  deps::Closure c = deps::resolve({daemon, app({})}, {}, o, inputs);
+  ASSERT_EQ(c.notes.size(), 1u);  // only the binary that imports it
+  EXPECT_NE(c.notes[0].find("/usr/sbin/daemon (" + (dir / "build/daemon").string() + ") calls dlopen()"),
+            std::string::npos)
+      << c.notes[0];
+  EXPECT_NE(c.notes[0].find("RUNTIME_LIBRARIES"), std::string::npos);
+  EXPECT_NE(c.notes[0].find("NO_DLOPEN_NOTE"), std::string::npos);
+
+  o.dlopen_note = false;
+  EXPECT_TRUE(deps::resolve({daemon}, {}, o, inputs).notes.empty());
+  o.dlopen_note = true;
+  o.libraries = {"libc.so.6"};
+  EXPECT_TRUE(deps::resolve({daemon}, {}, o, inputs).notes.empty());
+  // A system library that calls dlopen() is its own business.
+  ElfSpec loader;
+  loader.soname = "libloader.so.1";
+  loader.symbols = {{"dlopen", false}};
+  ocipack::testing::write(root / "usr/lib/x86_64-linux-gnu/libloader.so.1", make_elf(loader), 0644);
+  o.libraries.clear();
+  EXPECT_TRUE(deps::resolve({app({"libloader.so.1"})}, {}, o, inputs).notes.empty());
+}

@@ -6,6 +6,7 @@
 #include "build/cache.hpp"
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
+#include "build/search_paths.hpp"
 #include "deps/resolve.hpp"
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
@@ -194,12 +195,19 @@ Report run(const Options& options) {
   Report report;
 
   // ---- Runtime dependencies: what the base or the layers lack ----
+  // The ELF files that are the build's, not the system's (in-image paths
+  // without the leading '/'): their copies lose build-machine search paths.
+  std::set<std::string> build_elf_files;
+  for (const auto* list : {&elf_files, &added_elf_files}) {
+    for (const auto& e : *list) build_elf_files.insert(e.image_path.substr(1));
+  }
   if (spec.runtime.automatic) {
     deps::Options deps_options;
     deps_options.sysroot = spec.runtime.sysroot;
     deps_options.libraries = spec.runtime.libraries;
     deps_options.library_files = spec.runtime.library_files;
     deps_options.build_dir = spec.runtime.build_dir;
+    deps_options.dlopen_note = spec.dlopen_note;
     deps_options.provided = [&files](const std::string& path) {
       const layer::Entry* e = files.find(path);
       return e != nullptr && e->type == layer::Entry::Type::File;
@@ -207,6 +215,7 @@ Report run(const Options& options) {
     deps::Closure closure = with_context(
         "runtime dependencies", [&] { return deps::resolve(elf_files, added_elf_files, deps_options, inputs); });
     report.notes.insert(report.notes.end(), closure.notes.begin(), closure.notes.end());
+    for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
     if (!closure.entries.empty()) {
       // Below the files and the targets: a change to the program leaves
       // this (usually largest) layer and its digest as they were.
@@ -222,6 +231,13 @@ Report run(const Options& options) {
     throw Error("runtime libraries are given but runtime dependencies are off");
   }
   if (jobs.empty() && !base) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
+  for (auto& job : jobs) {
+    for (auto& entry : job.plan.entries) {
+      if (build_elf_files.count(entry.path) != 0) {
+        with_context("/" + entry.path, [&] { drop_foreign_search_paths(entry, files); });
+      }
+    }
+  }
 
   // ---- The config: FROM base, then ours ----
   oci::ImageConfig config;

@@ -183,6 +183,8 @@ public:
     if (!obj.is_dynamic && obj.interpreter.empty()) return;  // static
     m_loaded.insert(fs::path(binary.image_path).filename().string());
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
+    if (elf::imports_symbol(obj, "dlopen"))
+      m_dlopen_callers.push_back(binary.image_path + " (" + binary.source.string() + ")");
     Node n{binary.source, binary.image_path, std::move(obj), {}};
     if (!n.object.runpath && n.object.rpath) n.rpaths.push_back(path_list(n, *n.object.rpath, "RPATH"));
     if (m_first_binary.host.empty()) m_first_binary = n;
@@ -225,6 +227,7 @@ public:
     const std::string file_name = host.filename().string();
     const std::string image_path = dir + "/" + file_name;
     add_file(image_path, host, why);
+    m_relocated.push_back(image_path);
     m_loaded.insert(file_name);
     enqueue(host, image_path, loader());
     const std::string soname = m_queue.back().object.soname;
@@ -243,6 +246,16 @@ public:
     Closure c;
     for (auto& [path, e] : m_entries) c.entries.push_back(e);
     c.origins = m_origins;
+    c.relocated = m_relocated;
+    if (m_options.dlopen_note && m_extra.empty() && m_extra_files.empty()) {
+      for (const auto& caller : m_dlopen_callers) {
+        c.notes.push_back(caller +
+                          " calls dlopen(): ocipack cannot see what it loads that way; put those libraries into the "
+                          "image with RUNTIME_LIBRARIES (a name such as libssl.so.3, or a library target), "
+                          "container_image_add_targets() or container_image_add_files() (NO_DLOPEN_NOTE turns "
+                          "this note off)");
+      }
+    }
     return c;
   }
 
@@ -450,6 +463,7 @@ private:
       current_name = target;
     }
     add_file(dir + "/" + current_name, current, why);
+    m_relocated.push_back(dir + "/" + current_name);
     return dir + "/" + current_name;
   }
 
@@ -532,8 +546,10 @@ private:
   std::vector<std::string> m_defaults, m_conf;
   std::string m_relocation_dir;
   std::deque<Node> m_queue;
-  std::vector<std::string> m_extra;         // RUNTIME_LIBRARIES
-  std::vector<fs::path> m_extra_files;      // RUNTIME_LIBRARIES that the build made
+  std::vector<std::string> m_extra;           // RUNTIME_LIBRARIES
+  std::vector<fs::path> m_extra_files;        // RUNTIME_LIBRARIES that the build made
+  std::vector<std::string> m_dlopen_callers;  // binaries that import dlopen: "image path (host path)"
+  std::vector<std::string> m_relocated;
   Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;
@@ -576,7 +592,7 @@ Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<l
   for (const auto& lib : options.libraries) r.add_library(lib);
   for (const auto& file : options.library_files) r.add_built_library(file);
   Closure c = r.run();
-  c.notes = std::move(notes.notes);
+  c.notes.insert(c.notes.begin(), notes.notes.begin(), notes.notes.end());
   return c;
 }
 

@@ -28,13 +28,20 @@ struct Options {
   // Whether the image already has a file at an in-image path (a base
   // image's libraries); such libraries are not bundled again.
   std::function<bool(const std::string&)> provided;
+  // A note for each binary that imports dlopen() while `libraries` and
+  // `library_files` are empty (NO_DLOPEN_NOTE: false).
+  bool dlopen_note = true;
 };
 
 struct Closure {
   std::vector<layer::Entry> entries;  // files and symlinks, not yet finalized
   // image path -> "host path (why)", a path of the build tree relative to it
   std::map<std::string, std::string> origins;
-  std::vector<std::string> notes;  // what the build should say (files left unresolved)
+  std::vector<std::string> notes;  // what the build should say: files left unresolved, dlopen() calls
+  // Image paths of the files bundled from outside the sysroot's default
+  // directories (build trees, other directories, RUNTIME_LIBRARIES files):
+  // copies of the build's files rather than the system's.
+  std::vector<std::string> relocated;
 };
 
 // Resolves the closure of `binaries` (build targets, with their in-image
