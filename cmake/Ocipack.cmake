@@ -85,7 +85,8 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [EXCLUDE_FROM_ALL]
                         [RUNTIME_DEPENDENCIES AUTO|NONE]
                         [SYSROOT <dir>]
-                        [RUNTIME_LIBRARIES <name-or-path>...])
+                        [RUNTIME_LIBRARIES <name-path-or-target>...]
+                        [NO_DLOPEN_NOTE])
 
   The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
   Its layers are, from the bottom: the layers of the ``BASE`` (if any),
@@ -93,7 +94,13 @@ set(_CONTAINER_IMAGE_SETTINGS
   directories and symbolic links that :command:`container_image_add_files`,
   :command:`container_image_add_directories` and
   :command:`container_image_add_symlink` add (if any), and the ``TARGETS``
-  (if any); nothing else.
+  with the targets of :command:`container_image_add_targets` (if any);
+  nothing else.  :command:`container_image_add_user` adds accounts.
+
+  Errors found at the end of the directory (about targets, which may be
+  defined after the call) name the file of the call, as in
+  ``add_container_image(app) (called in /src/CMakeLists.txt): ...``: CMake
+  gives no line there.
 
   ``<name>``
     The name of the custom target that builds the tarball.  It must be a
@@ -140,8 +147,10 @@ set(_CONTAINER_IMAGE_SETTINGS
     The absolute working directory.  Default: unset (``/``).
 
   ``USER <user>[:<group>]``
-    The user (and group), by name or number, to run as.
-    Default: unset (root).
+    The user (and group), by name or number, to run as.  A name must be
+    in the image's ``/etc/passwd`` (or ``/etc/group``), from ``SKELETON``,
+    :command:`container_image_add_user`, the added files or the ``BASE``;
+    the build checks it.  Numbers are not checked.  Default: unset (root).
 
   ``EXPOSE <port>[/tcp|/udp|/sctp]...``
     Exposed ports, 1 to 65535; a bare port means ``/tcp``.  Default: none.
@@ -199,7 +208,8 @@ set(_CONTAINER_IMAGE_SETTINGS
     ``/etc/passwd`` and ``/etc/group`` with ``root`` (0), ``nobody`` and
     ``nonroot`` (65532), so that ``USER nonroot`` works by name, and
     ``/tmp`` with mode ``1777``.  With a ``BASE``, these replace the base's
-    own files.  Default: no skeleton.
+    own files.  :command:`container_image_add_user` works with or without
+    it.  Default: no skeleton.
 
   ``COMPRESSION gzip|zstd|none``
     Layer compression.  ``gzip`` is what every engine loads.  ``zstd``
@@ -224,8 +234,9 @@ set(_CONTAINER_IMAGE_SETTINGS
 
   ``RUNTIME_DEPENDENCIES AUTO|NONE``
     ``AUTO`` bundles the ELF interpreter and every shared library that the
-    ``TARGETS`` need, directly or through other libraries, found as the
-    dynamic loader would find them (``RPATH``/``RUNPATH`` with ``$ORIGIN``,
+    ``TARGETS`` (and those of :command:`container_image_add_targets`) need,
+    directly or through other libraries, found as the dynamic loader would
+    find them (``RPATH``/``RUNPATH`` with ``$ORIGIN``,
     ``$LIB`` and ``$PLATFORM`` expanded, the directories of
     ``ld.so.conf``, then the default directories), into a layer of their own
     below the added files and the ``TARGETS``.  ``NONE`` bundles nothing:
@@ -240,13 +251,23 @@ set(_CONTAINER_IMAGE_SETTINGS
     :variable:`CMAKE_SYSROOT` when it is set and not empty (for ``AUTO``),
     otherwise unset (``/``).
 
-  ``RUNTIME_LIBRARIES <name-or-path>...``
+  ``RUNTIME_LIBRARIES <name-path-or-target>...``
     Libraries that the ``TARGETS`` load only with ``dlopen()`` (NSS modules
     such as ``libnss_dns.so.2``, plugins), bundled by ``AUTO`` together with
     their own dependencies.  Each is a file name without ``/``, looked up
-    like a ``DT_NEEDED`` name, or an absolute path in the target system
-    (below ``SYSROOT``).  Generator expressions are allowed; duplicates are
-    dropped.  Refused with ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
+    like a ``DT_NEEDED`` name, an absolute path in the target system
+    (below ``SYSROOT``), or a shared or module library target of the
+    project, IMPORTED too (its name, or ``$<TARGET_FILE:target>``), which
+    goes into the image's library directory.  Targets may be defined
+    after the call, up to the end of the directory.  Generator expressions
+    are allowed; duplicates are dropped.  Refused with
+    ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
+
+  ``NO_DLOPEN_NOTE``
+    Print no build note when a binary the image takes from the project
+    (its targets and added files, not the bundled system libraries)
+    imports ``dlopen`` and no ``RUNTIME_LIBRARIES`` is given.  Default: the
+    note is printed.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
@@ -291,7 +312,8 @@ function(add_container_image)
   # ---- The target now, the build rule at the end of the directory ----
   # container_image_add_files() and the like may still add to the image, and
   # TARGETS may still be defined, until the end of this directory.
-  _container_image_define_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
+  _container_image_define_targets("${name}" "${output}"
+    "${arg_EXCLUDE_FROM_ALL}")
   _container_image_store_settings("${name}")
   # EVAL so that the name is expanded now: the arguments of a deferred call
   # are otherwise evaluated when it runs, where ${name} no longer exists.
@@ -623,6 +645,7 @@ endfunction()
   .. code-block:: cmake
 
     container_image_add_files(<name> <path>... DESTINATION <dir>
+                              [RENAME <name>]
                               [MODE <octal>] [OWNER <uid>[:<gid>]])
 
   Call it in the directory that called ``add_container_image(<name>)``,
@@ -644,6 +667,12 @@ endfunction()
   ``DESTINATION <dir>``
     The absolute in-image directory to copy to; ``.`` and ``..`` components
     are refused.  Required.
+
+  ``RENAME <name>``
+    The file name in the image, as :command:`install(FILES)` takes it:
+    only with exactly one ``<path>``, which does not end in ``/``;
+    ``<name>`` has no ``/`` and is not ``.`` or ``..``.  Default: the
+    path's own name.
 
   ``MODE <octal>``
     The permissions of the copied files, 3 or 4 octal digits such as
@@ -1525,7 +1554,8 @@ function(add_container_image_index)
     DEPENDS ocipack::ocipack ${inputs}
     COMMENT "Packing multi-platform image ${name}"
     VERBATIM)
-  _container_image_define_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
+  _container_image_define_targets("${name}" "${output}"
+    "${arg_EXCLUDE_FROM_ALL}")
   if(image_targets)
     add_dependencies("${name}" ${image_targets})
   endif()
@@ -1768,8 +1798,8 @@ function(_container_image_rename out ctx prefix)
   list(LENGTH ${prefix}_UNPARSED_ARGUMENTS count)
   if(count GREATER 1)
     list(JOIN ${prefix}_UNPARSED_ARGUMENTS "\" \"" paths)
-    _container_image_fail("${ctx}" "RENAME \"${rename}\" is given with ${count} "
-      "paths (\"${paths}\"); it renames a single file")
+    _container_image_fail("${ctx}" "RENAME \"${rename}\" is given with "
+      "${count} paths (\"${paths}\"); it renames a single file")
   endif()
   if("${${prefix}_UNPARSED_ARGUMENTS}" MATCHES "/$")
     _container_image_fail("${ctx}" "RENAME \"${rename}\" is given with the "
