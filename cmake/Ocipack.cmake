@@ -686,20 +686,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_files)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value DESTINATION MODE OWNER RENAME)
-  _container_image_name(name ctx container_image_add_files ${ARGC} "${ARGV0}"
-    "${one_value}")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_files)
   # The other arguments are the paths.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
-  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
-    _container_image_fail("${ctx}" "no files or directories given")
-  endif()
-  if(NOT DEFINED arg_DESTINATION)
-    _container_image_fail("${ctx}" "DESTINATION is required")
-  endif()
-  _container_image_image_dir(destination "${ctx}" DESTINATION
-    "${arg_DESTINATION}")
+  _container_image_parse_copy(container_image_add_files ${ARGC} "${ARGV0}"
+    "files or directories" "DESTINATION;MODE;OWNER;RENAME")
   _container_image_mode_owner(mode owner "${ctx}" arg)
   _container_image_rename(rename "${ctx}" arg)
 
@@ -722,6 +711,36 @@ function(container_image_add_files)
       PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS "${depend}")
   endforeach()
 endfunction()
+
+# The start of <function>, a function that adds to an image: sets name and
+# ctx (<argc> and <argv0> are the caller's ${ARGC} and "${ARGV0}") and
+# arg_<keyword> for the <one_value> keywords, the other arguments in
+# arg_UNPARSED_ARGUMENTS; fails unless the image may be added to here. A
+# macro, as _container_image_parse() is.
+macro(_container_image_parse_addition function argc argv0 one_value)
+  _container_image_name(name ctx ${function} ${argc} "${argv0}"
+    "${one_value}")
+  _container_image_check_image("${ctx}" "${name}" ${function})
+  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
+endmacro()
+
+# The start of <function>, container_image_add_files() or
+# container_image_add_targets(), which copy <what> (the arguments that are
+# no <one_value> keyword) to a DESTINATION: as
+# _container_image_parse_addition(), and sets destination, normalized; fails
+# unless <what> and DESTINATION are given.
+macro(_container_image_parse_copy function argc argv0 what one_value)
+  _container_image_parse_addition(${function} ${argc} "${argv0}"
+    "${one_value}")
+  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
+    _container_image_fail("${ctx}" "no ${what} given")
+  endif()
+  if(NOT DEFINED arg_DESTINATION)
+    _container_image_fail("${ctx}" "DESTINATION is required")
+  endif()
+  _container_image_image_dir(destination "${ctx}" DESTINATION
+    "${arg_DESTINATION}")
+endmacro()
 
 #[=======================================================================[.rst:
 .. command:: container_image_add_directories
@@ -757,13 +776,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_directories)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value MODE OWNER)
-  _container_image_name(name ctx container_image_add_directories ${ARGC}
-    "${ARGV0}" "${one_value}")
-  _container_image_check_image("${ctx}" "${name}"
-    container_image_add_directories)
   # The other arguments are the directories.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
+  _container_image_parse_addition(container_image_add_directories ${ARGC}
+    "${ARGV0}" "MODE;OWNER")
   if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
     _container_image_fail("${ctx}" "no directories given")
   endif()
@@ -807,11 +822,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_symlink)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  _container_image_name(name ctx container_image_add_symlink ${ARGC}
-    "${ARGV0}" "")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_symlink)
   # No keywords: the other arguments are <path> and <target>.
-  _container_image_parse(arg "${ctx}" "" "" "" ARGUMENTS)
+  _container_image_parse_addition(container_image_add_symlink ${ARGC}
+    "${ARGV0}" "")
   list(LENGTH arg_UNPARSED_ARGUMENTS count)
   if(count LESS 1)
     _container_image_fail("${ctx}" "no <path> and <target> given")
@@ -822,12 +835,8 @@ function(container_image_add_symlink)
       "\"${path}\"")
   endif()
   list(GET arg_UNPARSED_ARGUMENTS 1 target)
-  if(count GREATER 2)
-    list(SUBLIST arg_UNPARSED_ARGUMENTS 2 -1 rest)
-    list(JOIN rest "\" \"" extra)
-    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
-      "<path> \"${path}\" and <target> \"${target}\"")
-  endif()
+  _container_image_no_extra("${ctx}" "${arg_UNPARSED_ARGUMENTS}" 2
+    "<path> \"${path}\" and <target> \"${target}\"")
   if("${target}" STREQUAL "")
     _container_image_fail("${ctx}" "the <target> of the link \"${path}\" is "
       "empty")
@@ -869,20 +878,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_targets)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value DESTINATION)
-  _container_image_name(name ctx container_image_add_targets ${ARGC}
-    "${ARGV0}" "${one_value}")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_targets)
   # The other arguments are the targets.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
-  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
-    _container_image_fail("${ctx}" "no targets given")
-  endif()
-  if(NOT DEFINED arg_DESTINATION)
-    _container_image_fail("${ctx}" "DESTINATION is required")
-  endif()
-  _container_image_image_dir(destination "${ctx}" DESTINATION
-    "${arg_DESTINATION}")
+  _container_image_parse_copy(container_image_add_targets ${ARGC} "${ARGV0}"
+    targets DESTINATION)
   set(targets "${arg_UNPARSED_ARGUMENTS}")
   if("" IN_LIST targets)
     _container_image_fail("${ctx}" "a target name is empty")
@@ -942,23 +940,16 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_user)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value UID GID GROUP HOME SHELL)
-  _container_image_name(name ctx container_image_add_user ${ARGC}
-    "${ARGV0}" "${one_value}")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_user)
   # The other argument is the user.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
+  _container_image_parse_addition(container_image_add_user ${ARGC}
+    "${ARGV0}" "UID;GID;GROUP;HOME;SHELL")
   list(LENGTH arg_UNPARSED_ARGUMENTS count)
   if(count EQUAL 0)
     _container_image_fail("${ctx}" "no <user> given")
   endif()
   list(GET arg_UNPARSED_ARGUMENTS 0 user)
-  if(count GREATER 1)
-    list(SUBLIST arg_UNPARSED_ARGUMENTS 1 -1 rest)
-    list(JOIN rest "\" \"" extra)
-    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
-      "<user> \"${user}\" (the keywords are UID, GID, GROUP, HOME, SHELL)")
-  endif()
+  _container_image_no_extra("${ctx}" "${arg_UNPARSED_ARGUMENTS}" 1
+    "<user> \"${user}\" (the keywords are UID, GID, GROUP, HOME, SHELL)")
   _container_image_account_name("${ctx}" "the user name" "${user}")
   if(DEFINED arg_GROUP)
     _container_image_account_name("${ctx}" GROUP "${arg_GROUP}")
@@ -995,6 +986,18 @@ function(container_image_add_user)
   _container_image_add_entry("${name}" USERS NAME "${user}"
     UID "${arg_UID}" GID "${arg_GID}" GROUP "${arg_GROUP}" HOME "${home}"
     SHELL "${arg_SHELL}")
+endfunction()
+
+# Fails when the list <arguments> has more than <count> elements, naming the
+# others and <after>, what the first <count> are.
+function(_container_image_no_extra ctx arguments count after)
+  list(LENGTH arguments length)
+  if(length GREATER count)
+    list(SUBLIST arguments ${count} -1 rest)
+    list(JOIN rest "\" \"" extra)
+    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
+      "${after}")
+  endif()
 endfunction()
 
 # Fails, naming <what>, unless <value> is a user or group name as Debian's
@@ -1089,22 +1092,17 @@ endfunction()
 # the call's file; sets <out> to all of them.
 function(_container_image_check_added_targets out name)
   set(added "")
-  get_property(count TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_ADDED_TARGETS_COUNT)
-  if(count GREATER 0)
-    math(EXPR last "${count} - 1")
-    foreach(i RANGE 0 ${last})
-      set(prefix "_CONTAINER_IMAGE_ADDED_TARGETS_${i}")
-      get_property(call_targets TARGET "${name}" PROPERTY "${prefix}_TARGETS")
-      get_property(file TARGET "${name}" PROPERTY "${prefix}_CALL_FILE")
-      _container_image_deferred_ctx(ctx container_image_add_targets "${name}"
-        "${file}")
-      foreach(target IN LISTS call_targets)
-        _container_image_check_target("${ctx}" "\"${target}\"" "${target}")
-      endforeach()
-      list(APPEND added ${call_targets})
+  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  foreach(i IN LISTS calls)
+    _container_image_get_entry("${name}" ADDED_TARGETS ${i}
+      TARGETS call_targets CALL_FILE file)
+    _container_image_deferred_ctx(ctx container_image_add_targets "${name}"
+      "${file}")
+    foreach(target IN LISTS call_targets)
+      _container_image_check_target("${ctx}" "\"${target}\"" "${target}")
     endforeach()
-  endif()
+    list(APPEND added ${call_targets})
+  endforeach()
   set(${out} "${added}" PARENT_SCOPE)
 endfunction()
 
@@ -1388,24 +1386,19 @@ function(_container_image_spec_targets_layer out name)
     list(APPEND created_by "add_container_image TARGETS ${target_names}")
     _container_image_json_target_files(files "${targets}" "${destination}")
   endif()
-  get_property(count TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_ADDED_TARGETS_COUNT)
-  if(count GREATER 0)
-    math(EXPR last "${count} - 1")
-    foreach(i RANGE 0 ${last})
-      set(prefix "_CONTAINER_IMAGE_ADDED_TARGETS_${i}")
-      get_property(call_targets TARGET "${name}" PROPERTY "${prefix}_TARGETS")
-      get_property(to TARGET "${name}" PROPERTY "${prefix}_DESTINATION")
-      list(JOIN call_targets " " target_names)
-      list(APPEND created_by
-        "container_image_add_targets ${target_names} -> ${to}")
-      _container_image_json_target_files(call_files "${call_targets}" "${to}")
-      if(NOT "${files}" STREQUAL "")
-        string(APPEND files ",\n")
-      endif()
-      string(APPEND files "${call_files}")
-    endforeach()
-  endif()
+  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  foreach(i IN LISTS calls)
+    _container_image_get_entry("${name}" ADDED_TARGETS ${i}
+      TARGETS call_targets DESTINATION to)
+    list(JOIN call_targets " " target_names)
+    list(APPEND created_by
+      "container_image_add_targets ${target_names} -> ${to}")
+    _container_image_json_target_files(call_files "${call_targets}" "${to}")
+    if(NOT "${files}" STREQUAL "")
+      string(APPEND files ",\n")
+    endif()
+    string(APPEND files "${call_files}")
+  endforeach()
   if("${files}" STREQUAL "")
     set(${out} "" PARENT_SCOPE)
     return()
@@ -1850,6 +1843,32 @@ function(_container_image_add_entry name kind)
     ${count})
 endfunction()
 
+# Sets <out> to the indices of the entries of <kind> of image <name>, from 0,
+# as _container_image_add_entry() numbered them; "" when there are none.
+function(_container_image_entry_indices out name kind)
+  get_property(count TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT")
+  set(indices "")
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE 0 ${last})
+      list(APPEND indices ${i})
+    endforeach()
+  endif()
+  set(${out} "${indices}" PARENT_SCOPE)
+endfunction()
+
+# Sets, for each <key> <variable> pair that follows, <variable> to the <key>
+# of entry <index> of the <kind> of image <name>.
+function(_container_image_get_entry name kind index)
+  math(EXPR last "${ARGC} - 1")
+  foreach(key_at RANGE 3 ${last} 2)
+    math(EXPR variable_at "${key_at} + 1")
+    get_property(value TARGET "${name}" PROPERTY
+      "_CONTAINER_IMAGE_${kind}_${index}_${ARGV${key_at}}")
+    set(${ARGV${variable_at}} "${value}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
 # Parses the arguments of the calling function after the first (the name)
 # with cmake_parse_arguments(PARSE_ARGV), setting <prefix>_<keyword>, and
 # fails, naming <ctx>, on a keyword given without a value or with only an
@@ -2169,33 +2188,29 @@ endfunction()
 # string or a number only where it is set.
 function(_container_image_json_entries out name kind indent)
   string(TOUPPER "${kind}" property_kind)
-  get_property(count TARGET "${name}"
-    PROPERTY "_CONTAINER_IMAGE_${property_kind}_COUNT")
   set(entries "")
   set(separator "")
-  if(count GREATER 0)
-    math(EXPR last "${count} - 1")
-    foreach(i RANGE 0 ${last})
-      set(members "")
-      foreach(member IN ITEMS ${ARGN})
-        string(REGEX REPLACE ":.*" "" key "${member}")
-        string(TOUPPER "${key}" property)
-        get_property(value TARGET "${name}"
-          PROPERTY "_CONTAINER_IMAGE_${property_kind}_${i}_${property}")
-        if("${value}" STREQUAL "" AND member MATCHES ":")
-          continue()
-        endif()
-        set(json "${value}")
-        if(NOT member MATCHES ":number$")
-          _container_image_json_string(json "${value}")
-        endif()
-        string(APPEND members ", \"${key}\": ${json}")
-      endforeach()
-      string(SUBSTRING "${members}" 2 -1 members)
-      string(APPEND entries "${separator}${indent}{${members}}")
-      set(separator ",\n")
+  _container_image_entry_indices(indices "${name}" ${property_kind})
+  foreach(i IN LISTS indices)
+    set(members "")
+    foreach(member IN ITEMS ${ARGN})
+      string(REGEX REPLACE ":.*" "" key "${member}")
+      string(TOUPPER "${key}" property)
+      _container_image_get_entry("${name}" ${property_kind} ${i}
+        ${property} value)
+      if("${value}" STREQUAL "" AND member MATCHES ":")
+        continue()
+      endif()
+      set(json "${value}")
+      if(NOT member MATCHES ":number$")
+        _container_image_json_string(json "${value}")
+      endif()
+      string(APPEND members ", \"${key}\": ${json}")
     endforeach()
-  endif()
+    string(SUBSTRING "${members}" 2 -1 members)
+    string(APPEND entries "${separator}${indent}{${members}}")
+    set(separator ",\n")
+  endforeach()
   set(${out} "${entries}" PARENT_SCOPE)
 endfunction()
 

@@ -11,10 +11,7 @@ expect_json_array("${broker}" "/opt/lib/auth.so;/opt/lib/libstore.so"
   runtime_dependencies library_files)
 
 # Users in call order; only the members given.
-string(JSON count LENGTH "${broker}" users)
-if(NOT count EQUAL 2)
-  fail("broker has ${count} users, expected 2")
-endif()
+expect_json_length("${broker}" 2 users)
 expect_json("${broker}" app users 0 name)
 foreach(member IN ITEMS uid gid group home shell)
   expect_json_absent("${broker}" users 0 ${member})
@@ -30,10 +27,7 @@ expect_json("${broker}" daemon users 1 group)
 expect_json("${broker}" /var/lib/svc users 1 home)
 expect_json("${broker}" /bin/sh users 1 shell)
 
-string(JSON layer_count LENGTH "${broker}" layers)
-if(NOT layer_count EQUAL 2)
-  fail("broker has ${layer_count} layers, expected 2")
-endif()
+expect_json_length("${broker}" 2 layers)
 # RENAME: "name" on that entry only.
 expect_json("${broker}" "${SOURCE_DIR}/broker.conf.in" layers 0 files 0 source)
 expect_json("${broker}" /etc/broker layers 0 files 0 destination)
@@ -42,10 +36,7 @@ expect_json_absent("${broker}" layers 0 files 1 name)
 # The targets layer: TARGETS, then each call's targets at its destination.
 expect_json("${broker}" "ocipack: add_container_image TARGETS broker; container_image_add_targets plugin auth -> /usr/lib/broker; container_image_add_targets tool -> /usr/bin"
   layers 1 created_by)
-string(JSON count LENGTH "${broker}" layers 1 files)
-if(NOT count EQUAL 4)
-  fail("the targets layer has ${count} files, expected 4")
-endif()
+expect_json_length("${broker}" 4 layers 1 files)
 set(i 0)
 foreach(file IN ITEMS /opt/bin/broker=/usr/sbin /opt/lib/plugin.so=/usr/lib/broker
     /opt/lib/auth.so=/usr/lib/broker /opt/bin/tool=/usr/bin)
