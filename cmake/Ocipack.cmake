@@ -52,8 +52,8 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 set(_CONTAINER_IMAGE_SETTINGS
   targets destination compression compression_level tags workdir
   exposed_ports volumes stop_signal annotations base base_tag base_depend
-  skeleton runtime_mode sysroot runtime_libraries entrypoint cmd env user
-  labels
+  skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
+  env user labels call_file
   CACHE INTERNAL "The settings that add_container_image() stores")
 
 #[=======================================================================[.rst:
@@ -85,7 +85,8 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [EXCLUDE_FROM_ALL]
                         [RUNTIME_DEPENDENCIES AUTO|NONE]
                         [SYSROOT <dir>]
-                        [RUNTIME_LIBRARIES <name-or-path>...])
+                        [RUNTIME_LIBRARIES <name-path-or-target>...]
+                        [NO_DLOPEN_NOTE])
 
   The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
   Its layers are, from the bottom: the layers of the ``BASE`` (if any),
@@ -93,7 +94,13 @@ set(_CONTAINER_IMAGE_SETTINGS
   directories and symbolic links that :command:`container_image_add_files`,
   :command:`container_image_add_directories` and
   :command:`container_image_add_symlink` add (if any), and the ``TARGETS``
-  (if any); nothing else.
+  with the targets of :command:`container_image_add_targets` (if any);
+  nothing else.  :command:`container_image_add_user` adds accounts.
+
+  Errors found at the end of the directory (about targets, which may be
+  defined after the call) name the file of the call, as in
+  ``add_container_image(app) (called in /src/CMakeLists.txt): ...``: CMake
+  gives no line there.
 
   ``<name>``
     The name of the custom target that builds the tarball.  It must be a
@@ -140,8 +147,10 @@ set(_CONTAINER_IMAGE_SETTINGS
     The absolute working directory.  Default: unset (``/``).
 
   ``USER <user>[:<group>]``
-    The user (and group), by name or number, to run as.
-    Default: unset (root).
+    The user (and group), by name or number, to run as.  A name must be
+    in the image's ``/etc/passwd`` (or ``/etc/group``), from ``SKELETON``,
+    :command:`container_image_add_user`, the added files or the ``BASE``;
+    the build checks it.  Numbers are not checked.  Default: unset (root).
 
   ``EXPOSE <port>[/tcp|/udp|/sctp]...``
     Exposed ports, 1 to 65535; a bare port means ``/tcp``.  Default: none.
@@ -199,7 +208,8 @@ set(_CONTAINER_IMAGE_SETTINGS
     ``/etc/passwd`` and ``/etc/group`` with ``root`` (0), ``nobody`` and
     ``nonroot`` (65532), so that ``USER nonroot`` works by name, and
     ``/tmp`` with mode ``1777``.  With a ``BASE``, these replace the base's
-    own files.  Default: no skeleton.
+    own files.  :command:`container_image_add_user` works with or without
+    it.  Default: no skeleton.
 
   ``COMPRESSION gzip|zstd|none``
     Layer compression.  ``gzip`` is what every engine loads.  ``zstd``
@@ -224,8 +234,9 @@ set(_CONTAINER_IMAGE_SETTINGS
 
   ``RUNTIME_DEPENDENCIES AUTO|NONE``
     ``AUTO`` bundles the ELF interpreter and every shared library that the
-    ``TARGETS`` need, directly or through other libraries, found as the
-    dynamic loader would find them (``RPATH``/``RUNPATH`` with ``$ORIGIN``,
+    ``TARGETS`` (and those of :command:`container_image_add_targets`) need,
+    directly or through other libraries, found as the dynamic loader would
+    find them (``RPATH``/``RUNPATH`` with ``$ORIGIN``,
     ``$LIB`` and ``$PLATFORM`` expanded, the directories of
     ``ld.so.conf``, then the default directories), into a layer of their own
     below the added files and the ``TARGETS``.  ``NONE`` bundles nothing:
@@ -240,17 +251,27 @@ set(_CONTAINER_IMAGE_SETTINGS
     :variable:`CMAKE_SYSROOT` when it is set and not empty (for ``AUTO``),
     otherwise unset (``/``).
 
-  ``RUNTIME_LIBRARIES <name-or-path>...``
+  ``RUNTIME_LIBRARIES <name-path-or-target>...``
     Libraries that the ``TARGETS`` load only with ``dlopen()`` (NSS modules
     such as ``libnss_dns.so.2``, plugins), bundled by ``AUTO`` together with
     their own dependencies.  Each is a file name without ``/``, looked up
-    like a ``DT_NEEDED`` name, or an absolute path in the target system
-    (below ``SYSROOT``).  Generator expressions are allowed; duplicates are
-    dropped.  Refused with ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
+    like a ``DT_NEEDED`` name, an absolute path in the target system
+    (below ``SYSROOT``), or a shared or module library target of the
+    project, IMPORTED too (its name, or ``$<TARGET_FILE:target>``), which
+    goes into the image's library directory.  Targets may be defined
+    after the call, up to the end of the directory.  Generator expressions
+    are allowed; duplicates are dropped.  Refused with
+    ``RUNTIME_DEPENDENCIES NONE``.  Default: none.
+
+  ``NO_DLOPEN_NOTE``
+    Print no build note when a binary the image takes from the project
+    (its targets and added files, not the bundled system libraries)
+    imports ``dlopen`` and no ``RUNTIME_LIBRARIES`` is given.  Default: the
+    note is printed.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL SKELETON)
+  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE)
   set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
     BASE_TAG RUNTIME_DEPENDENCIES SYSROOT)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
@@ -279,12 +300,20 @@ function(add_container_image)
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
   set(skeleton "${arg_SKELETON}")
+  set(dlopen_note TRUE)
+  if(arg_NO_DLOPEN_NOTE)
+    set(dlopen_note FALSE)
+  endif()
+  # Inside a function this is the caller's file (not its line): the deferred
+  # finalize names it, as CMake names only "CMakeLists.txt:DEFERRED" there.
+  set(call_file "${CMAKE_CURRENT_LIST_FILE}")
   _container_image_output(output "${ctx}" "${name}" arg)
 
   # ---- The target now, the build rule at the end of the directory ----
   # container_image_add_files() and the like may still add to the image, and
   # TARGETS may still be defined, until the end of this directory.
-  _container_image_add_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
+  _container_image_define_targets("${name}" "${output}"
+    "${arg_EXCLUDE_FROM_ALL}")
   _container_image_store_settings("${name}")
   # EVAL so that the name is expanded now: the arguments of a deferred call
   # are otherwise evaluated when it runs, where ${name} no longer exists.
@@ -593,14 +622,14 @@ endfunction()
 
 # Stores the settings (the variables of the caller named in
 # _CONTAINER_IMAGE_SETTINGS) on the target of image <name>, with no added
-# files, directories or links yet.
+# files, directories, links, targets or users yet.
 function(_container_image_store_settings name)
   foreach(setting IN LISTS _CONTAINER_IMAGE_SETTINGS)
     string(TOUPPER "${setting}" property)
     set_property(TARGET "${name}"
       PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
   endforeach()
-  foreach(kind IN ITEMS FILES DIRECTORIES SYMLINKS)
+  foreach(kind IN ITEMS FILES DIRECTORIES SYMLINKS ADDED_TARGETS USERS)
     set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT" 0)
   endforeach()
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED FALSE)
@@ -616,6 +645,7 @@ endfunction()
   .. code-block:: cmake
 
     container_image_add_files(<name> <path>... DESTINATION <dir>
+                              [RENAME <name>]
                               [MODE <octal>] [OWNER <uid>[:<gid>]])
 
   Call it in the directory that called ``add_container_image(<name>)``,
@@ -638,6 +668,12 @@ endfunction()
     The absolute in-image directory to copy to; ``.`` and ``..`` components
     are refused.  Required.
 
+  ``RENAME <name>``
+    The file name in the image, as :command:`install(FILES)` takes it:
+    only with exactly one ``<path>``, which does not end in ``/``;
+    ``<name>`` has no ``/`` and is not ``.`` or ``..``.  Default: the
+    path's own name.
+
   ``MODE <octal>``
     The permissions of the copied files, 3 or 4 octal digits such as
     ``0644``.  Default: ``0755`` for directories and executables, ``0644``
@@ -650,21 +686,11 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_files)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value DESTINATION MODE OWNER)
-  _container_image_name(name ctx container_image_add_files ${ARGC} "${ARGV0}"
-    "${one_value}")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_files)
   # The other arguments are the paths.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
-  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
-    _container_image_fail("${ctx}" "no files or directories given")
-  endif()
-  if(NOT DEFINED arg_DESTINATION)
-    _container_image_fail("${ctx}" "DESTINATION is required")
-  endif()
-  _container_image_image_dir(destination "${ctx}" DESTINATION
-    "${arg_DESTINATION}")
+  _container_image_parse_copy(container_image_add_files ${ARGC} "${ARGV0}"
+    "files or directories" "DESTINATION;MODE;OWNER;RENAME")
   _container_image_mode_owner(mode owner "${ctx}" arg)
+  _container_image_rename(rename "${ctx}" arg)
 
   foreach(path IN LISTS arg_UNPARSED_ARGUMENTS)
     if("${path}" STREQUAL "")
@@ -677,13 +703,44 @@ function(container_image_add_files)
         BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     endif()
     _container_image_add_entry("${name}" FILES SOURCE "${path}"
-      DESTINATION "${destination}" MODE "${mode}" OWNER "${owner}")
+      DESTINATION "${destination}" NAME "${rename}" MODE "${mode}"
+      OWNER "${owner}")
     # Rebuild when it changes; the tool's depfile lists a directory's files.
     string(REGEX REPLACE "(.)/+$" "\\1" depend "${path}")
     set_property(TARGET "${name}" APPEND
       PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS "${depend}")
   endforeach()
 endfunction()
+
+# The start of <function>, a function that adds to an image: sets name and
+# ctx (<argc> and <argv0> are the caller's ${ARGC} and "${ARGV0}") and
+# arg_<keyword> for the <one_value> keywords, the other arguments in
+# arg_UNPARSED_ARGUMENTS; fails unless the image may be added to here. A
+# macro, as _container_image_parse() is.
+macro(_container_image_parse_addition function argc argv0 one_value)
+  _container_image_name(name ctx ${function} ${argc} "${argv0}"
+    "${one_value}")
+  _container_image_check_image("${ctx}" "${name}" ${function})
+  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
+endmacro()
+
+# The start of <function>, container_image_add_files() or
+# container_image_add_targets(), which copy <what> (the arguments that are
+# no <one_value> keyword) to a DESTINATION: as
+# _container_image_parse_addition(), and sets destination, normalized; fails
+# unless <what> and DESTINATION are given.
+macro(_container_image_parse_copy function argc argv0 what one_value)
+  _container_image_parse_addition(${function} ${argc} "${argv0}"
+    "${one_value}")
+  if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
+    _container_image_fail("${ctx}" "no ${what} given")
+  endif()
+  if(NOT DEFINED arg_DESTINATION)
+    _container_image_fail("${ctx}" "DESTINATION is required")
+  endif()
+  _container_image_image_dir(destination "${ctx}" DESTINATION
+    "${arg_DESTINATION}")
+endmacro()
 
 #[=======================================================================[.rst:
 .. command:: container_image_add_directories
@@ -719,13 +776,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_directories)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(one_value MODE OWNER)
-  _container_image_name(name ctx container_image_add_directories ${ARGC}
-    "${ARGV0}" "${one_value}")
-  _container_image_check_image("${ctx}" "${name}"
-    container_image_add_directories)
   # The other arguments are the directories.
-  _container_image_parse(arg "${ctx}" "" "${one_value}" "" ARGUMENTS)
+  _container_image_parse_addition(container_image_add_directories ${ARGC}
+    "${ARGV0}" "MODE;OWNER")
   if(NOT DEFINED arg_UNPARSED_ARGUMENTS)
     _container_image_fail("${ctx}" "no directories given")
   endif()
@@ -769,11 +822,9 @@ endfunction()
 #]=======================================================================]
 function(container_image_add_symlink)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  _container_image_name(name ctx container_image_add_symlink ${ARGC}
-    "${ARGV0}" "")
-  _container_image_check_image("${ctx}" "${name}" container_image_add_symlink)
   # No keywords: the other arguments are <path> and <target>.
-  _container_image_parse(arg "${ctx}" "" "" "" ARGUMENTS)
+  _container_image_parse_addition(container_image_add_symlink ${ARGC}
+    "${ARGV0}" "")
   list(LENGTH arg_UNPARSED_ARGUMENTS count)
   if(count LESS 1)
     _container_image_fail("${ctx}" "no <path> and <target> given")
@@ -784,12 +835,8 @@ function(container_image_add_symlink)
       "\"${path}\"")
   endif()
   list(GET arg_UNPARSED_ARGUMENTS 1 target)
-  if(count GREATER 2)
-    list(SUBLIST arg_UNPARSED_ARGUMENTS 2 -1 rest)
-    list(JOIN rest "\" \"" extra)
-    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
-      "<path> \"${path}\" and <target> \"${target}\"")
-  endif()
+  _container_image_no_extra("${ctx}" "${arg_UNPARSED_ARGUMENTS}" 2
+    "<path> \"${path}\" and <target> \"${target}\"")
   if("${target}" STREQUAL "")
     _container_image_fail("${ctx}" "the <target> of the link \"${path}\" is "
       "empty")
@@ -800,20 +847,215 @@ function(container_image_add_symlink)
     TARGET "${target}")
 endfunction()
 
+#[=======================================================================[.rst:
+.. command:: container_image_add_targets
+
+  Add CMake targets to an image made by :command:`add_container_image`, in
+  another in-image directory than its ``TARGETS``: a plugin in
+  ``/usr/lib/<program>`` beside a program in ``/usr/sbin``.
+
+  .. code-block:: cmake
+
+    container_image_add_targets(<name> <target>... DESTINATION <dir>)
+
+  Call it in the directory that called ``add_container_image(<name>)``,
+  before the end of that directory.  The targets go into the layer of the
+  ``TARGETS``, after them, in call order; their own runtime dependencies
+  are resolved as those of the ``TARGETS`` are.  They do not change the
+  default ``CMD``, which is the first executable of ``TARGETS``.
+
+  ``<name>``
+    The image, as named in :command:`add_container_image`.
+
+  ``<target>...``
+    Executables, shared libraries and module libraries, IMPORTED ones too.
+    They may be defined after the call, up to the end of the directory.
+    Required.
+
+  ``DESTINATION <dir>``
+    The absolute in-image directory to copy them to; ``.`` and ``..``
+    components are refused.  Required.
+#]=======================================================================]
+function(container_image_add_targets)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
+  # The other arguments are the targets.
+  _container_image_parse_copy(container_image_add_targets ${ARGC} "${ARGV0}"
+    targets DESTINATION)
+  set(targets "${arg_UNPARSED_ARGUMENTS}")
+  if("" IN_LIST targets)
+    _container_image_fail("${ctx}" "a target name is empty")
+  endif()
+  list(REMOVE_DUPLICATES targets)
+  # The targets are checked at the end of the directory, which names this
+  # call's file (the end of the directory has no other location).
+  _container_image_add_entry("${name}" ADDED_TARGETS TARGETS "${targets}"
+    DESTINATION "${destination}" CALL_FILE "${CMAKE_CURRENT_LIST_FILE}")
+endfunction()
+
+#[=======================================================================[.rst:
+.. command:: container_image_add_user
+
+  Add a user account to an image made by :command:`add_container_image`,
+  with or without ``SKELETON``.
+
+  .. code-block:: cmake
+
+    container_image_add_user(<name> <user> [UID <n>] [GID <n>]
+                             [GROUP <group>] [HOME <dir>] [SHELL <path>])
+
+  Call it in the directory that called ``add_container_image(<name>)``,
+  before the end of that directory.  At build time the entries are appended
+  to the image's ``/etc/passwd`` and ``/etc/group`` (those of ``SKELETON``,
+  of the added files or of the ``BASE``, whichever the image has; none of
+  them is replaced), and the home directory is created, owned by the user.
+
+  ``<name>``
+    The image, as named in :command:`add_container_image`.
+
+  ``<user>``
+    The user name, as Debian's ``useradd`` takes it by default: lower-case
+    letters, digits, ``_`` and ``-``, not starting with a digit or ``-``,
+    optionally ending in ``$``, at most 32 characters.  Each user once per
+    image.  Required.
+
+  ``UID <n>``
+    The user id, 0 to 4294967294.  Default: the first id from 1000 that
+    the image's ``/etc/passwd`` does not use.
+
+  ``GID <n>``
+    The id of the user's primary group, 0 to 4294967294.  Default: the
+    user id.
+
+  ``GROUP <group>``
+    The name of the user's primary group, named as ``<user>`` is.  Default:
+    a group of the user's name.
+
+  ``HOME <dir>``
+    The absolute in-image home directory; ``.`` and ``..`` components are
+    refused.  Default: ``/home/<user>``.
+
+  ``SHELL <path>``
+    The absolute in-image path of the login shell.
+    Default: ``/usr/sbin/nologin``.
+#]=======================================================================]
+function(container_image_add_user)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
+  # The other argument is the user.
+  _container_image_parse_addition(container_image_add_user ${ARGC}
+    "${ARGV0}" "UID;GID;GROUP;HOME;SHELL")
+  list(LENGTH arg_UNPARSED_ARGUMENTS count)
+  if(count EQUAL 0)
+    _container_image_fail("${ctx}" "no <user> given")
+  endif()
+  list(GET arg_UNPARSED_ARGUMENTS 0 user)
+  _container_image_no_extra("${ctx}" "${arg_UNPARSED_ARGUMENTS}" 1
+    "<user> \"${user}\" (the keywords are UID, GID, GROUP, HOME, SHELL)")
+  _container_image_account_name("${ctx}" "the user name" "${user}")
+  if(DEFINED arg_GROUP)
+    _container_image_account_name("${ctx}" GROUP "${arg_GROUP}")
+  endif()
+  foreach(keyword IN ITEMS UID GID)
+    if(DEFINED arg_${keyword})
+      _container_image_account_id("${ctx}" ${keyword} "${arg_${keyword}}")
+    endif()
+  endforeach()
+  set(home "")
+  if(DEFINED arg_HOME)
+    _container_image_passwd_field("${ctx}" HOME "${arg_HOME}")
+    _container_image_image_dir(home "${ctx}" HOME "${arg_HOME}")
+    # The home is made owned by the user: never the image's root.
+    if("${home}" STREQUAL "/")
+      _container_image_fail("${ctx}" "HOME \"${arg_HOME}\" is the root "
+        "directory")
+    endif()
+  endif()
+  if(DEFINED arg_SHELL)
+    _container_image_passwd_field("${ctx}" SHELL "${arg_SHELL}")
+    if(NOT "${arg_SHELL}" MATCHES "^/")
+      _container_image_fail("${ctx}" "SHELL \"${arg_SHELL}\" is not an "
+        "absolute path in the image")
+    endif()
+  endif()
+  # A second entry of the same name would shadow the first in /etc/passwd.
+  get_property(added TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_USER:${user}")
+  if(added)
+    _container_image_fail("${ctx}" "the user \"${user}\" is already added to "
+      "the image")
+  endif()
+  set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_USER:${user}" TRUE)
+  _container_image_add_entry("${name}" USERS NAME "${user}"
+    UID "${arg_UID}" GID "${arg_GID}" GROUP "${arg_GROUP}" HOME "${home}"
+    SHELL "${arg_SHELL}")
+endfunction()
+
+# Fails when the list <arguments> has more than <count> elements, naming the
+# others and <after>, what the first <count> are.
+function(_container_image_no_extra ctx arguments count after)
+  list(LENGTH arguments length)
+  if(length GREATER count)
+    list(SUBLIST arguments ${count} -1 rest)
+    list(JOIN rest "\" \"" extra)
+    _container_image_fail("${ctx}" "unexpected argument(s) \"${extra}\" after "
+      "${after}")
+  endif()
+endfunction()
+
+# Fails, naming <what>, unless <value> is a user or group name as Debian's
+# useradd and groupadd take them by default (NAME_REGEX, 32 characters).
+function(_container_image_account_name ctx what value)
+  string(LENGTH "${value}" length)
+  if(NOT "${value}" MATCHES "^[a-z_][a-z0-9_-]*[$]?$" OR length GREATER 32)
+    _container_image_fail("${ctx}" "${what} \"${value}\" is not 1 to 32 of "
+      "[a-z0-9_-] starting with [a-z_], optionally ending in '$'")
+  endif()
+endfunction()
+
+# Fails, naming <keyword>, unless <value> is a decimal id from 0 to
+# 4294967294 ((uid_t)-1 means "no id") without leading zeros.
+function(_container_image_account_id ctx keyword value)
+  string(LENGTH "${value}" length)
+  if(NOT "${value}" MATCHES "^(0|[1-9][0-9]*)$" OR length GREATER 10
+     OR value GREATER 4294967294)
+    _container_image_fail("${ctx}" "${keyword} \"${value}\" is not a decimal "
+      "id from 0 to 4294967294")
+  endif()
+endfunction()
+
+# Fails, naming <keyword>, when <value> holds a ':' or a line break, which
+# would split its /etc/passwd line.
+function(_container_image_passwd_field ctx keyword value)
+  if("${value}" MATCHES "[:\r\n]")
+    _container_image_fail("${ctx}" "${keyword} \"${value}\" contains a ':' or "
+      "a line break, which /etc/passwd cannot hold")
+  endif()
+endfunction()
+
 # ---- Private: the end of the directory ---------------------------------------
 
-# Validates the TARGETS, writes the build spec and adds the build rule of image
+# Validates the targets, writes the build spec and adds the build rule of image
 # <name>. Runs deferred, at the end of the directory that made the image.
 function(_container_image_finalize name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(ctx "add_container_image(${name})")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
   _container_image_load_settings("${name}")
+  _container_image_deferred_ctx(ctx add_container_image "${name}"
+    "${call_file}")
   _container_image_check_tool("${ctx}")
   _container_image_check_targets("${ctx}")
-  _container_image_rpath_use_origin("${targets}")
+  _container_image_check_added_targets(added_targets "${name}")
+  _container_image_runtime_library_targets(library_targets "${ctx}")
+  # Every target whose file goes into the image.
+  set(image_targets ${targets} ${added_targets} ${library_targets})
+  _container_image_rpath_use_origin("${image_targets}")
   _container_image_spec(spec_json "${name}")
   _container_image_add_build_rule("${name}" "${spec_json}")
+endfunction()
+
+# Sets <out> to the start of the messages of the end of the directory about
+# <function>(<name>), called in <file>: CMake names the location of a
+# deferred call only "CMakeLists.txt:DEFERRED".
+function(_container_image_deferred_ctx out function name file)
+  set(${out} "${function}(${name}) (called in ${file})" PARENT_SCOPE)
 endfunction()
 
 # Sets the settings (the variables named in _CONTAINER_IMAGE_SETTINGS) to
@@ -832,16 +1074,9 @@ endfunction()
 function(_container_image_check_targets ctx)
   set(default_cmd "")
   foreach(target IN LISTS targets)
-    if(NOT TARGET "${target}")
-      _container_image_fail("${ctx}" "TARGETS \"${target}\" is not a target "
-        "(it must be defined by the end of ${CMAKE_CURRENT_SOURCE_DIR})")
-    endif()
+    _container_image_check_target("${ctx}" "TARGETS \"${target}\""
+      "${target}")
     get_property(type TARGET "${target}" PROPERTY TYPE)
-    if(NOT "${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
-      _container_image_fail("${ctx}" "TARGETS \"${target}\" is a ${type}; "
-        "only executables, shared libraries and module libraries can be put "
-        "in an image")
-    endif()
     if("${type}" STREQUAL "EXECUTABLE" AND "${default_cmd}" STREQUAL "")
       string(REGEX REPLACE "/$" "" directory "${destination}")
       set(default_cmd "${directory}/$<TARGET_FILE_NAME:${target}>")
@@ -850,6 +1085,123 @@ function(_container_image_check_targets ctx)
   if("${cmd}" STREQUAL "" AND "${entrypoint}" STREQUAL "")
     set(cmd "${default_cmd}" PARENT_SCOPE)
   endif()
+endfunction()
+
+# Fails unless every target of the container_image_add_targets() calls for
+# image <name> is an executable, a shared library or a module library, naming
+# the call's file; sets <out> to all of them.
+function(_container_image_check_added_targets out name)
+  set(added "")
+  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  foreach(i IN LISTS calls)
+    _container_image_get_entry("${name}" ADDED_TARGETS ${i}
+      TARGETS call_targets CALL_FILE file)
+    _container_image_deferred_ctx(ctx container_image_add_targets "${name}"
+      "${file}")
+    foreach(target IN LISTS call_targets)
+      _container_image_check_target("${ctx}" "\"${target}\"" "${target}")
+    endforeach()
+    list(APPEND added ${call_targets})
+  endforeach()
+  set(${out} "${added}" PARENT_SCOPE)
+endfunction()
+
+# Fails, naming <what> (how <ctx> names <target>), unless <target> is an
+# executable, a shared library or a module library.
+function(_container_image_check_target ctx what target)
+  _container_image_check_defined("${ctx}" "${what}" "${target}")
+  get_property(type TARGET "${target}" PROPERTY TYPE)
+  if(NOT "${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+    _container_image_fail("${ctx}" "${what} is a ${type}; only executables, "
+      "shared libraries and module libraries can be put in an image")
+  endif()
+endfunction()
+
+# Fails, naming <what>, unless <target> is a target; the message names the
+# targets whose output name is <target>, the likely mix-up.
+function(_container_image_check_defined ctx what target)
+  if(NOT TARGET "${target}")
+    _container_image_output_name_hint(hint "${target}")
+    _container_image_fail("${ctx}" "${what} is not a target (it must be "
+      "defined by the end of ${CMAKE_CURRENT_SOURCE_DIR})${hint}")
+  endif()
+endfunction()
+
+# Sets <out> to "; did you mean <target> (<PROPERTY> <file>)?" for the
+# targets defined so far whose OUTPUT_NAME, RUNTIME_OUTPUT_NAME or
+# LIBRARY_OUTPUT_NAME is <file>, or to "" when there are none.
+function(_container_image_output_name_hint out file)
+  set(matches "")
+  set(directories "${CMAKE_SOURCE_DIR}")
+  while(NOT "${directories}" STREQUAL "")
+    list(POP_FRONT directories directory)
+    get_property(subdirectories DIRECTORY "${directory}"
+      PROPERTY SUBDIRECTORIES)
+    list(APPEND directories ${subdirectories})
+    get_property(built DIRECTORY "${directory}" PROPERTY BUILDSYSTEM_TARGETS)
+    get_property(imported DIRECTORY "${directory}" PROPERTY IMPORTED_TARGETS)
+    foreach(target IN LISTS built imported)
+      # An imported target of another directory may not be visible here.
+      if(NOT TARGET "${target}")
+        continue()
+      endif()
+      foreach(property IN ITEMS OUTPUT_NAME RUNTIME_OUTPUT_NAME
+          LIBRARY_OUTPUT_NAME)
+        get_property(value TARGET "${target}" PROPERTY ${property})
+        if("${value}" STREQUAL "${file}")
+          list(APPEND matches "${target} (${property} ${file})")
+          break()
+        endif()
+      endforeach()
+    endforeach()
+  endwhile()
+  set(hint "")
+  if(NOT "${matches}" STREQUAL "")
+    list(JOIN matches " or " matches)
+    set(hint "; did you mean ${matches}?")
+  endif()
+  set(${out} "${hint}" PARENT_SCOPE)
+endfunction()
+
+# Moves the RUNTIME_LIBRARIES entries that are library targets (a target's
+# name, or exactly $<TARGET_FILE:target>) from runtime_libraries to
+# runtime_library_files, as $<TARGET_FILE:target>, and sets <out> to those
+# targets. Fails on an entry that is a target of another type, on
+# $<TARGET_FILE:> of no target, and on a name that is no target but a
+# target's output name. Here, not at the call: targets may come later.
+function(_container_image_runtime_library_targets out ctx)
+  set(libraries "")
+  set(library_files "")
+  set(library_targets "")
+  foreach(entry IN LISTS runtime_libraries)
+    set(what "RUNTIME_LIBRARIES \"${entry}\"")
+    if("${entry}" MATCHES "^\\$<TARGET_FILE:([^<>]+)>$")
+      set(target "${CMAKE_MATCH_1}")
+      _container_image_check_defined("${ctx}" "${what}" "${target}")
+    elseif(TARGET "${entry}")
+      set(target "${entry}")
+    else()
+      # A file name or path: unless a target has that output name.
+      _container_image_output_name_hint(hint "${entry}")
+      if(NOT "${hint}" STREQUAL "")
+        _container_image_fail("${ctx}" "${what} is not a target${hint}")
+      endif()
+      list(APPEND libraries "${entry}")
+      continue()
+    endif()
+    get_property(type TARGET "${target}" PROPERTY TYPE)
+    if(NOT "${type}" MATCHES "^(SHARED|MODULE)_LIBRARY$")
+      _container_image_fail("${ctx}" "${what} is a ${type}; a target there "
+        "must be a shared or module library")
+    endif()
+    list(APPEND library_files "$<TARGET_FILE:${target}>")
+    list(APPEND library_targets "${target}")
+  endforeach()
+  list(REMOVE_DUPLICATES library_files)
+  list(REMOVE_DUPLICATES library_targets)
+  set(runtime_libraries "${libraries}" PARENT_SCOPE)
+  set(runtime_library_files "${library_files}" PARENT_SCOPE)
+  set(${out} "${library_targets}" PARENT_SCOPE)
 endfunction()
 
 # Sets BUILD_RPATH_USE_ORIGIN on the <targets> and on the project's shared
@@ -902,10 +1254,15 @@ function(_container_image_spec out name)
   string(APPEND spec "  \"config\": {\n${config}  },\n")
   _container_image_json_array(json "${annotations}")
   string(APPEND spec "  \"annotations\": ${json},\n")
+  _container_image_spec_users(users "${name}")
+  string(APPEND spec "  \"users\": ${users},\n")
   _container_image_spec_runtime(runtime)
   string(APPEND spec "  \"runtime_dependencies\": ${runtime},\n")
+  if(NOT dlopen_note)
+    string(APPEND spec "  \"dlopen_note\": false,\n")
+  endif()
   _container_image_spec_added_layer(added "${name}")
-  _container_image_spec_targets_layer(from_targets)
+  _container_image_spec_targets_layer(from_targets "${name}")
   if(NOT "${added}" STREQUAL "" AND NOT "${from_targets}" STREQUAL "")
     string(APPEND added ",\n")
   endif()
@@ -978,6 +1335,8 @@ function(_container_image_spec_runtime out)
   endif()
   _container_image_json_array(json "${runtime_libraries}")
   string(APPEND runtime ", \"libraries\": ${json}")
+  _container_image_json_array(json "${runtime_library_files}")
+  string(APPEND runtime ", \"library_files\": ${json}")
   # Origins of build outputs are written relative to it, never by the
   # build directory's path, which would change the bytes with it.
   _container_image_json_string(json "${CMAKE_BINARY_DIR}")
@@ -987,15 +1346,17 @@ endfunction()
 # Sets <out> to the layer of the files, directories and symbolic links added
 # to image <name>: one layer, in call order; "" when none was added.
 function(_container_image_spec_added_layer out name)
-  set(files_keys source destination)
-  set(directories_keys path)
+  set(files_keys source destination name:optional mode:optional
+    owner:optional)
+  set(directories_keys path mode:optional owner:optional)
   set(symlinks_keys path target)
   set(added FALSE)
   string(CONCAT layer "    {\n"
     "      \"created_by\": \"ocipack: container_image_add_files\",\n")
   set(separator ",\n")
   foreach(kind IN ITEMS files directories symlinks)
-    _container_image_json_entries(entries "${name}" ${kind} ${${kind}_keys})
+    _container_image_json_entries(entries "${name}" ${kind} "        "
+      ${${kind}_keys})
     if(kind STREQUAL "symlinks")
       set(separator "\n")
     endif()
@@ -1014,34 +1375,73 @@ function(_container_image_spec_added_layer out name)
   set(${out} "${layer}" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to the layer of the TARGETS, each an ELF file copied to the
-# destination; "" when there are none.
-function(_container_image_spec_targets_layer out)
-  set(${out} "" PARENT_SCOPE)
-  if("${targets}" STREQUAL "")
+# Sets <out> to the layer of the TARGETS of image <name> and the targets of
+# its container_image_add_targets() calls, in call order, each an ELF file
+# copied to its destination; "" when there are none.
+function(_container_image_spec_targets_layer out name)
+  set(files "")
+  set(created_by "")
+  if(NOT "${targets}" STREQUAL "")
+    list(JOIN targets " " target_names)
+    list(APPEND created_by "add_container_image TARGETS ${target_names}")
+    _container_image_json_target_files(files "${targets}" "${destination}")
+  endif()
+  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  foreach(i IN LISTS calls)
+    _container_image_get_entry("${name}" ADDED_TARGETS ${i}
+      TARGETS call_targets DESTINATION to)
+    list(JOIN call_targets " " target_names)
+    list(APPEND created_by
+      "container_image_add_targets ${target_names} -> ${to}")
+    _container_image_json_target_files(call_files "${call_targets}" "${to}")
+    if(NOT "${files}" STREQUAL "")
+      string(APPEND files ",\n")
+    endif()
+    string(APPEND files "${call_files}")
+  endforeach()
+  if("${files}" STREQUAL "")
+    set(${out} "" PARENT_SCOPE)
     return()
   endif()
-  list(JOIN targets " " target_names)
-  _container_image_json_string(json
-    "ocipack: add_container_image TARGETS ${target_names}")
-  set(layer "    {\n      \"created_by\": ${json},\n      \"files\": [\n")
+  list(JOIN created_by "; " created_by)
+  _container_image_json_string(json "ocipack: ${created_by}")
+  string(CONCAT layer "    {\n      \"created_by\": ${json},\n"
+    "      \"files\": [\n${files}\n      ],\n"
+    "      \"directories\": [],\n      \"symlinks\": []\n    }")
+  set(${out} "${layer}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the JSON objects, one a line, that copy the files of the
+# <targets> to the in-image directory <destination> as ELF files.
+function(_container_image_json_target_files out targets destination)
   _container_image_json_string(to "${destination}")
+  set(files "")
   set(separator "")
   foreach(target IN LISTS targets)
-    string(APPEND layer "${separator}        {\"source\": "
+    string(APPEND files "${separator}        {\"source\": "
       "\"$<TARGET_FILE:${target}>\", \"destination\": ${to}, \"elf\": true}")
     set(separator ",\n")
   endforeach()
-  string(APPEND layer "\n      ],\n"
-    "      \"directories\": [],\n      \"symlinks\": []\n    }")
-  set(${out} "${layer}" PARENT_SCOPE)
+  set(${out} "${files}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "users" array: the users added to image <name>,
+# in call order, with the members given (the tool fills in the others).
+function(_container_image_spec_users out name)
+  _container_image_json_entries(entries "${name}" users "    " name
+    uid:number gid:number group:optional home:optional shell:optional)
+  if("${entries}" STREQUAL "")
+    set(${out} "[]" PARENT_SCOPE)
+  else()
+    set(${out} "[\n${entries}\n  ]" PARENT_SCOPE)
+  endif()
 endfunction()
 
 # ---- Files and the build rule ----
 
 # Writes <spec_json>, the spec of image <name>, with file(GENERATE) and adds
-# the custom command that builds the tarball from it; reads the settings
-# targets and base_depend from the caller's scope.
+# the custom command that builds the tarball from it; reads image_targets
+# and the setting base_depend from the caller's scope.
 function(_container_image_add_build_rule name spec_json)
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
@@ -1072,7 +1472,7 @@ function(_container_image_add_build_rule name spec_json)
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
             --cache-dir "${cache_dir}"
-    DEPENDS "${spec}" ocipack::ocipack ${targets} ${base_depend}
+    DEPENDS "${spec}" ocipack::ocipack ${image_targets} ${base_depend}
             ${files_depends}
     ${depfile_option}
     COMMENT "Packing container image ${name}"
@@ -1147,7 +1547,8 @@ function(add_container_image_index)
     DEPENDS ocipack::ocipack ${inputs}
     COMMENT "Packing multi-platform image ${name}"
     VERBATIM)
-  _container_image_add_targets("${name}" "${output}" "${arg_EXCLUDE_FROM_ALL}")
+  _container_image_define_targets("${name}" "${output}"
+    "${arg_EXCLUDE_FROM_ALL}")
   if(image_targets)
     add_dependencies("${name}" ${image_targets})
   endif()
@@ -1221,7 +1622,7 @@ endfunction()
 
 # Adds the target <name> that builds tarball <output> (with "all" unless
 # <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
-function(_container_image_add_targets name output exclude_from_all)
+function(_container_image_define_targets name output exclude_from_all)
   set(all ALL)
   if(exclude_from_all)
     set(all "")
@@ -1374,6 +1775,33 @@ function(_container_image_mode_owner mode_out owner_out ctx prefix)
   set(${owner_out} "${owner}" PARENT_SCOPE)
 endfunction()
 
+# Sets <out> to the RENAME parsed with <prefix> ("" when not given); fails
+# unless it is a file name and the <prefix>_UNPARSED_ARGUMENTS (the paths)
+# are one path that names a file or directory, not a directory's contents.
+function(_container_image_rename out ctx prefix)
+  set(${out} "" PARENT_SCOPE)
+  if(NOT DEFINED ${prefix}_RENAME)
+    return()
+  endif()
+  set(rename "${${prefix}_RENAME}")
+  if("${rename}" MATCHES "/" OR "${rename}" MATCHES "^\\.\\.?$")
+    _container_image_fail("${ctx}" "RENAME \"${rename}\" is not a file name "
+      "(no '/', not \".\" or \"..\")")
+  endif()
+  list(LENGTH ${prefix}_UNPARSED_ARGUMENTS count)
+  if(count GREATER 1)
+    list(JOIN ${prefix}_UNPARSED_ARGUMENTS "\" \"" paths)
+    _container_image_fail("${ctx}" "RENAME \"${rename}\" is given with "
+      "${count} paths (\"${paths}\"); it renames a single file")
+  endif()
+  if("${${prefix}_UNPARSED_ARGUMENTS}" MATCHES "/$")
+    _container_image_fail("${ctx}" "RENAME \"${rename}\" is given with the "
+      "path \"${${prefix}_UNPARSED_ARGUMENTS}\", which ends in '/' (a "
+      "directory's contents); it renames a single file")
+  endif()
+  set(${out} "${rename}" PARENT_SCOPE)
+endfunction()
+
 # Sets <out> to the in-image path <value> of an entry of image <name> (a
 # <kind>, "directory" or "symbolic link"), normalized; fails unless it is
 # absolute, free of "." and ".." components, not "/", and not the path of an
@@ -1413,6 +1841,32 @@ function(_container_image_add_entry name kind)
   math(EXPR count "${count} + 1")
   set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT"
     ${count})
+endfunction()
+
+# Sets <out> to the indices of the entries of <kind> of image <name>, from 0,
+# as _container_image_add_entry() numbered them; "" when there are none.
+function(_container_image_entry_indices out name kind)
+  get_property(count TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT")
+  set(indices "")
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE 0 ${last})
+      list(APPEND indices ${i})
+    endforeach()
+  endif()
+  set(${out} "${indices}" PARENT_SCOPE)
+endfunction()
+
+# Sets, for each <key> <variable> pair that follows, <variable> to the <key>
+# of entry <index> of the <kind> of image <name>.
+function(_container_image_get_entry name kind index)
+  math(EXPR last "${ARGC} - 1")
+  foreach(key_at RANGE 3 ${last} 2)
+    math(EXPR variable_at "${key_at} + 1")
+    get_property(value TARGET "${name}" PROPERTY
+      "_CONTAINER_IMAGE_${kind}_${index}_${ARGV${key_at}}")
+    set(${ARGV${variable_at}} "${value}" PARENT_SCOPE)
+  endforeach()
 endfunction()
 
 # Parses the arguments of the calling function after the first (the name)
@@ -1728,34 +2182,35 @@ function(_container_image_json_string out value)
   set(${out} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to the JSON objects, one a line, of the entries of <kind>
-# (files, directories or symlinks) of image <name>: the members <key>..., then
-# "mode" and "owner" where they are set.
-function(_container_image_json_entries out name kind)
+# Sets <out> to the JSON objects, one a line, each after <indent>, of the
+# entries of <kind> (files, directories, symlinks or users) of image <name>:
+# the members <key>[:optional|:number]..., a string always, an optional
+# string or a number only where it is set.
+function(_container_image_json_entries out name kind indent)
   string(TOUPPER "${kind}" property_kind)
-  get_property(count TARGET "${name}"
-    PROPERTY "_CONTAINER_IMAGE_${property_kind}_COUNT")
   set(entries "")
   set(separator "")
-  if(count GREATER 0)
-    math(EXPR last "${count} - 1")
-    foreach(i RANGE 0 ${last})
-      set(members "")
-      foreach(key IN ITEMS ${ARGN} mode owner)
-        string(TOUPPER "${key}" property)
-        get_property(value TARGET "${name}"
-          PROPERTY "_CONTAINER_IMAGE_${property_kind}_${i}_${property}")
-        if("${value}" STREQUAL "" AND key MATCHES "^(mode|owner)$")
-          continue()
-        endif()
+  _container_image_entry_indices(indices "${name}" ${property_kind})
+  foreach(i IN LISTS indices)
+    set(members "")
+    foreach(member IN ITEMS ${ARGN})
+      string(REGEX REPLACE ":.*" "" key "${member}")
+      string(TOUPPER "${key}" property)
+      _container_image_get_entry("${name}" ${property_kind} ${i}
+        ${property} value)
+      if("${value}" STREQUAL "" AND member MATCHES ":")
+        continue()
+      endif()
+      set(json "${value}")
+      if(NOT member MATCHES ":number$")
         _container_image_json_string(json "${value}")
-        string(APPEND members ", \"${key}\": ${json}")
-      endforeach()
-      string(SUBSTRING "${members}" 2 -1 members)
-      string(APPEND entries "${separator}        {${members}}")
-      set(separator ",\n")
+      endif()
+      string(APPEND members ", \"${key}\": ${json}")
     endforeach()
-  endif()
+    string(SUBSTRING "${members}" 2 -1 members)
+    string(APPEND entries "${separator}${indent}{${members}}")
+    set(separator ",\n")
+  endforeach()
   set(${out} "${entries}" PARENT_SCOPE)
 endfunction()
 

@@ -80,6 +80,18 @@ function(expect_json_array json expected)
   endforeach()
 endfunction()
 
+# Fails unless the JSON array or object at <path>... of <json> has <expected>
+# elements.
+function(expect_json_length json expected)
+  string(JSON length ERROR_VARIABLE error LENGTH "${json}" ${ARGN})
+  if(error)
+    fail("${ARGN}: ${error}")
+  endif()
+  if(NOT length EQUAL expected)
+    fail("${ARGN} has ${length} elements, expected ${expected}")
+  endif()
+endfunction()
+
 # Fails if <json> has a member at <path>...
 function(expect_json_absent json)
   string(JSON actual ERROR_VARIABLE error GET "${json}" ${ARGN})

@@ -163,9 +163,11 @@ expect_json("${empty}" auto runtime_dependencies mode)
 read_spec(libs libs)
 expect_json("${libs}" auto runtime_dependencies mode)
 expect_json("${libs}" /opt/sysroot runtime_dependencies sysroot)
-expect_json_array("${libs}"
-  "libnss_dns.so.2;/usr/lib/x/libfoo.so;/opt/lib/plugin.so"
+expect_json_array("${libs}" "libnss_dns.so.2;/usr/lib/x/libfoo.so"
   runtime_dependencies libraries)
+# $<TARGET_FILE:> of a library target: a file of the project.
+expect_json_array("${libs}" "/opt/lib/plugin.so"
+  runtime_dependencies library_files)
 # The tool adds the libraries' layer itself: the spec's layers are unchanged.
 string(JSON layer_count LENGTH "${libs}" layers)
 if(NOT layer_count EQUAL 1)

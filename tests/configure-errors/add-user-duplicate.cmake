@@ -1,0 +1,3 @@
+add_container_image(img)
+container_image_add_user(img app)
+container_image_add_user(img app UID 2000)

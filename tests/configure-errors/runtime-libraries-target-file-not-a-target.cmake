@@ -1,0 +1,1 @@
+add_container_image(img RUNTIME_LIBRARIES "$<TARGET_FILE:plugn>")
