@@ -320,6 +320,7 @@ function(add_container_image)
   # The name is a valid target name, so it needs no quoting beyond [[ ]].
   cmake_language(EVAL CODE
     "cmake_language(DEFER CALL _container_image_finalize [[${name}]])")
+  _container_image_defer_rpath_use_origin()
 endfunction()
 
 # ---- Private: the steps of add_container_image() ----------------------------
@@ -1044,9 +1045,8 @@ function(_container_image_finalize name)
   _container_image_check_targets("${ctx}")
   _container_image_check_added_targets(added_targets "${name}")
   _container_image_runtime_library_targets(library_targets "${ctx}")
-  # Every target whose file goes into the image.
+  # Every target whose file goes into the image: the build rule depends on them.
   set(image_targets ${targets} ${added_targets} ${library_targets})
-  _container_image_rpath_use_origin("${image_targets}")
   _container_image_spec(spec_json "${name}")
   _container_image_add_build_rule("${name}" "${spec_json}")
 endfunction()
@@ -1127,34 +1127,48 @@ function(_container_image_check_defined ctx what target)
   endif()
 endfunction()
 
-# Sets <out> to "; did you mean <target> (<PROPERTY> <file>)?" for the
-# targets defined so far whose OUTPUT_NAME, RUNTIME_OUTPUT_NAME or
-# LIBRARY_OUTPUT_NAME is <file>, or to "" when there are none.
-function(_container_image_output_name_hint out file)
-  set(matches "")
+# Sets <built_out> to the targets that the directories of the project
+# processed so far (from CMAKE_SOURCE_DIR, through their subdirectories)
+# build, and <imported_out> to their IMPORTED targets visible here.
+function(_container_image_project_targets built_out imported_out)
+  set(built "")
+  set(imported "")
   set(directories "${CMAKE_SOURCE_DIR}")
   while(NOT "${directories}" STREQUAL "")
     list(POP_FRONT directories directory)
     get_property(subdirectories DIRECTORY "${directory}"
       PROPERTY SUBDIRECTORIES)
     list(APPEND directories ${subdirectories})
-    get_property(built DIRECTORY "${directory}" PROPERTY BUILDSYSTEM_TARGETS)
-    get_property(imported DIRECTORY "${directory}" PROPERTY IMPORTED_TARGETS)
-    foreach(target IN LISTS built imported)
+    get_property(targets DIRECTORY "${directory}" PROPERTY BUILDSYSTEM_TARGETS)
+    list(APPEND built ${targets})
+    get_property(targets DIRECTORY "${directory}" PROPERTY IMPORTED_TARGETS)
+    foreach(target IN LISTS targets)
       # An imported target of another directory may not be visible here.
-      if(NOT TARGET "${target}")
-        continue()
+      if(TARGET "${target}")
+        list(APPEND imported "${target}")
       endif()
-      foreach(property IN ITEMS OUTPUT_NAME RUNTIME_OUTPUT_NAME
-          LIBRARY_OUTPUT_NAME)
-        get_property(value TARGET "${target}" PROPERTY ${property})
-        if("${value}" STREQUAL "${file}")
-          list(APPEND matches "${target} (${property} ${file})")
-          break()
-        endif()
-      endforeach()
     endforeach()
   endwhile()
+  set(${built_out} "${built}" PARENT_SCOPE)
+  set(${imported_out} "${imported}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to "; did you mean <target> (<PROPERTY> <file>)?" for the
+# targets defined so far whose OUTPUT_NAME, RUNTIME_OUTPUT_NAME or
+# LIBRARY_OUTPUT_NAME is <file>, or to "" when there are none.
+function(_container_image_output_name_hint out file)
+  set(matches "")
+  _container_image_project_targets(built imported)
+  foreach(target IN LISTS built imported)
+    foreach(property IN ITEMS OUTPUT_NAME RUNTIME_OUTPUT_NAME
+        LIBRARY_OUTPUT_NAME)
+      get_property(value TARGET "${target}" PROPERTY ${property})
+      if("${value}" STREQUAL "${file}")
+        list(APPEND matches "${target} (${property} ${file})")
+        break()
+      endif()
+    endforeach()
+  endforeach()
   set(hint "")
   if(NOT "${matches}" STREQUAL "")
     list(JOIN matches " or " matches)
@@ -1204,44 +1218,37 @@ function(_container_image_runtime_library_targets out ctx)
   set(${out} "${library_targets}" PARENT_SCOPE)
 endfunction()
 
-# Sets BUILD_RPATH_USE_ORIGIN on the <targets> and on the project's shared
-# and module libraries that they link, directly or through other libraries,
-# unless the project set it on the target itself (or through
-# CMAKE_BUILD_RPATH_USE_ORIGIN). Why: CMake's build-tree RPATH names the
-# build directory, and the linker writes it into the binary (its .dynstr, so
-# every offset after it and the GNU build-id), so the same sources would give
-# other image bytes in another build directory; $ORIGIN-relative, they do not.
-function(_container_image_rpath_use_origin targets)
-  set(pending "${targets}")
-  set(seen "")
-  while(NOT "${pending}" STREQUAL "")
-    list(POP_FRONT pending target)
-    # $<LINK_ONLY:lib> (a static library's usage requirement) is lib; other
-    # generator expressions and the ::@(directory) markers name no target.
-    string(REGEX REPLACE "^\\$<LINK_ONLY:([^<>]*)>$" "\\1" target "${target}")
-    if(NOT TARGET "${target}" OR "${target}" IN_LIST seen)
-      continue()
-    endif()
-    list(APPEND seen "${target}")
-    get_property(aliased TARGET "${target}" PROPERTY ALIASED_TARGET)
-    if(aliased)
-      list(APPEND pending "${aliased}")
-      continue()
-    endif()
-    get_property(imported TARGET "${target}" PROPERTY IMPORTED)
-    if(imported)
-      continue()
-    endif()
+# Sets BUILD_RPATH_USE_ORIGIN on every executable, shared and module library
+# that the project builds, unless the project set it on the target itself
+# (or through CMAKE_BUILD_RPATH_USE_ORIGIN). Runs once, deferred to the end
+# of the top-level directory, when every target exists. Why: CMake's
+# build-tree RPATH names the build directory, and the linker writes it into
+# the binary (its .dynstr, so every offset after it and the GNU build-id),
+# so the same sources would give other image bytes in another build
+# directory; $ORIGIN-relative, they do not. All of them, not only the
+# images' TARGETS: a plugin may reach an image as an added file, or a
+# library through another library's RUNPATH.
+function(_container_image_rpath_use_origin)
+  _container_image_project_targets(built imported)
+  foreach(target IN LISTS built)
     get_property(type TARGET "${target}" PROPERTY TYPE)
     get_property(user_set TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN SET)
     if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$"
         AND NOT user_set)
       set_property(TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN ON)
     endif()
-    get_property(links TARGET "${target}" PROPERTY LINK_LIBRARIES)
-    get_property(interface TARGET "${target}" PROPERTY INTERFACE_LINK_LIBRARIES)
-    list(APPEND pending ${links} ${interface})
-  endwhile()
+  endforeach()
+endfunction()
+
+# Makes _container_image_rpath_use_origin() run at the end of the top-level
+# directory, once for the whole project.
+function(_container_image_defer_rpath_use_origin)
+  get_property(deferred GLOBAL PROPERTY _CONTAINER_IMAGE_RPATH_DEFERRED)
+  if(NOT deferred)
+    set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_RPATH_DEFERRED TRUE)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}"
+      CALL _container_image_rpath_use_origin)
+  endif()
 endfunction()
 
 # ---- The spec: the one input of the tool (schema version 1) ----
