@@ -266,8 +266,9 @@ set(_CONTAINER_IMAGE_SETTINGS
   ``NO_DLOPEN_NOTE``
     Print no build note when a binary the image takes from the project
     (its targets and added files, not the bundled system libraries)
-    imports ``dlopen`` and no ``RUNTIME_LIBRARIES`` is given.  Default: the
-    note is printed.
+    imports ``dlopen`` while the image has neither ``RUNTIME_LIBRARIES`` nor
+    a plugin (a library among its targets and added files that none of them
+    links).  Default: the note is printed.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")

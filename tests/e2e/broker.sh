@@ -11,6 +11,8 @@ rm -rf "$work" && mkdir -p "$work"
 cp -a "$OCIPACK_SOURCE_DIR/tests/projects/broker" "$work/src"
 build_project "$work/src" "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIX" | tee "$work/build.log"
 triplet=$(gcc -print-multiarch)
+# The daemon calls dlopen(), and the image has the plugin: no note.
+grep -q "ocipack: note" "$work/build.log" && fail "a dlopen note although the images have the plugin"
 
 files() { "$OCIPACK" inspect --json "$1" | jq -r '.[0].layers[].files[] | "\(.type) /\(.path)"'; }
 layers() { "$OCIPACK" inspect --json "$1" | jq -r '[.[0].layers[].created_by] | join(" | ")'; }

@@ -319,6 +319,21 @@ TEST_F(DepsTest, BinariesThatCallDlopenGetANoteUnlessRuntimeLibrariesAreGiven) {
   o.dlopen_note = true;
   o.libraries = {"libc.so.6"};
   EXPECT_TRUE(deps::resolve({daemon}, {}, o, inputs).notes.empty());
+  // A plugin in the image (a library that no binary links) is what the
+  // dlopen() call opens: no note. A library that a binary links is no plugin.
+  ElfSpec plugin;
+  plugin.soname = "libplug.so";
+  ocipack::testing::write(dir / "build/libplug.so", make_elf(plugin), 0755);
+  o.libraries.clear();
+  EXPECT_TRUE(
+      deps::resolve({daemon, {dir / "build/libplug.so", "/usr/lib/app/libplug.so"}}, {}, o, inputs).notes.empty());
+  EXPECT_TRUE(
+      deps::resolve({daemon}, {{dir / "build/libplug.so", "/usr/lib/app/libplug.so"}}, o, inputs).notes.empty());
+  lib("/usr/lib/x86_64-linux-gnu/libplug.so", {});
+  EXPECT_EQ(
+      deps::resolve({daemon, app({"libplug.so"}), {dir / "build/libplug.so", "/usr/lib/app/libplug.so"}}, {}, o, inputs)
+          .notes.size(),
+      1u);
   // A system library that calls dlopen() is its own business.
   ElfSpec loader;
   loader.soname = "libloader.so.1";

@@ -185,6 +185,11 @@ public:
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
     if (elf::imports_symbol(obj, "dlopen"))
       m_dlopen_callers.push_back(binary.image_path + " (" + binary.source.string() + ")");
+    // A library of the build, with no interpreter: a plugin unless some
+    // binary links it.
+    if (obj.interpreter.empty()) {
+      m_library_binaries.push_back({fs::path(binary.image_path).filename().string(), obj.soname});
+    }
     Node n{binary.source, binary.image_path, std::move(obj), {}};
     if (!n.object.runpath && n.object.rpath) n.rpaths.push_back(path_list(n, *n.object.rpath, "RPATH"));
     if (m_first_binary.host.empty()) m_first_binary = n;
@@ -247,7 +252,7 @@ public:
     for (auto& [path, e] : m_entries) c.entries.push_back(e);
     c.origins = m_origins;
     c.relocated = m_relocated;
-    if (m_options.dlopen_note && m_extra.empty() && m_extra_files.empty()) {
+    if (m_options.dlopen_note && m_extra.empty() && m_extra_files.empty() && !has_plugin()) {
       for (const auto& caller : m_dlopen_callers) {
         c.notes.push_back(caller +
                           " calls dlopen(): ocipack cannot see what it loads that way; put those libraries into the "
@@ -260,6 +265,14 @@ public:
   }
 
 private:
+  // Whether one of the binaries is a library that none of them links: what
+  // only dlopen() loads, so the image has what a dlopen() call opens.
+  bool has_plugin() const {
+    return std::any_of(m_library_binaries.begin(), m_library_binaries.end(), [&](const auto& names) {
+      return m_needed.count(names.first) == 0 && (names.second.empty() || m_needed.count(names.second) == 0);
+    });
+  }
+
   void drain() {
     while (!m_queue.empty()) {
       Node n = std::move(m_queue.front());
@@ -344,6 +357,7 @@ private:
   }
 
   void need(const Node& n, const std::string& name, const std::string& why) {
+    m_needed.insert(name);
     if (m_loaded.count(name)) return;
     if (name.find('/') != std::string::npos) {
       std::string real = walk(name[0] == '/' ? name : parent_of(n.image_path) + "/" + name, why);
@@ -549,6 +563,8 @@ private:
   std::vector<std::string> m_extra;           // RUNTIME_LIBRARIES
   std::vector<fs::path> m_extra_files;        // RUNTIME_LIBRARIES that the build made
   std::vector<std::string> m_dlopen_callers;  // binaries that import dlopen: "image path (host path)"
+  std::vector<std::pair<std::string, std::string>> m_library_binaries;  // file name and SONAME of each
+  std::set<std::string> m_needed;                                       // every DT_NEEDED name asked for
   std::vector<std::string> m_relocated;
   Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
