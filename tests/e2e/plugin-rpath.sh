@@ -41,4 +41,14 @@ for dir in "$a" "$b"; do
 done
 
 cmp "$a/demo-image.tar" "$b/demo-image.tar" || fail "demo-image.tar differs between $a and $b"
+
+# A binary that names the build directory in its RUNPATH (the project set
+# BUILD_RPATH_USE_ORIGIN OFF, as a prebuilt file would have it): the copy in
+# the image loses that entry, in place; the source file keeps it.
+cmake --build "$a" --target own-rpath-image >/dev/null
+expect_eq "files naming the build directory in own-rpath-image.tar" "$(leaks "$a/own-rpath-image.tar")" 0
+expect_eq "RUNPATH of own-rpath in the build tree, after the image" "$(runpath "$a/bin/own-rpath")" "$a/lib"
+extracted=$work/extract-$(basename "$a")/layers/own-rpath
+expect_eq "RUNPATH of own-rpath in the image" "$(runpath "$extracted")" ""
+expect_eq "size of own-rpath in the image" "$(stat -c %s "$extracted")" "$(stat -c %s "$a/bin/own-rpath")"
 echo "ok: demo-image.tar identical ($(sha256sum <"$a/demo-image.tar" | cut -c1-16)...)"

@@ -16,6 +16,7 @@ for src in "$OCIPACK_SOURCE_DIR"/tests/projects/*/; do
   a=$work/$project-build
   b=$work/x/$project/build-release-long-name
   for dir in "$a" "$b"; do
+    mkdir -p "$(dirname "$dir")"
     build_project "$work/$project" "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIX" \
       -DBASE_DIR="$base" >"$dir.log" 2>&1 || { cat "$dir.log"; fail "$project does not build in $dir"; }
   done

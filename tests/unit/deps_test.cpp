@@ -146,6 +146,10 @@ TEST_F(DepsTest, OriginsNameBuildOutputsRelativeToTheBuildDir) {
   // Outside the build tree (the sysroot): the path as it is.
   const std::string interpreter = "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
   EXPECT_EQ(c.origins.at(interpreter), (root / interpreter.substr(1)).string() + " (ELF interpreter of /app)");
+  // An absolute RUNPATH into the build tree is named by ${CMAKE_BINARY_DIR}.
+  c = resolve({app({"libproj.so.1"}, std::nullopt, (dir / "build/lib").string(), "build/app")}, {}, dir / "build");
+  EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libproj.so.1.0"),
+            "lib/libproj.so.1.0 (needed by /app, found in RUNPATH ${CMAKE_BINARY_DIR}/lib of /app)");
 }
 
 TEST_F(DepsTest, LibAndPlatformExpand) {

@@ -342,7 +342,7 @@ private:
     const fs::path origin = n.host.parent_path();
     for (const auto& entry : split(value, ':')) {
       if (entry.empty()) continue;
-      std::string why = kind + " " + entry + " of " + n.image_path;
+      std::string why = kind + " " + without_build_dir(entry) + " of " + n.image_path;
       bool has_origin = entry.find("$ORIGIN") != std::string::npos || entry.find("${ORIGIN}") != std::string::npos;
       std::string dir = expand(entry, origin);
       if (has_origin) {
@@ -510,6 +510,17 @@ private:
       throw Error(path + " (" + why + "): " + w.path + " is not a " + wanted);
     add_file(w.path, in_root(m_root, w.path), why);
     return w.path;
+  }
+
+  // An RPATH entry as the origins annotation names it: the build
+  // directory as ${CMAKE_BINARY_DIR}, since the annotation is in the image.
+  std::string without_build_dir(const std::string& entry) const {
+    const std::string dir = m_options.build_dir.lexically_normal().string();
+    if (dir.empty() || entry.compare(0, dir.size(), dir) != 0 ||
+        (entry.size() > dir.size() && entry[dir.size()] != '/')) {
+      return entry;
+    }
+    return "${CMAKE_BINARY_DIR}" + entry.substr(dir.size());
   }
 
   // "host (why)" for the origins annotation. A file of the build tree is
