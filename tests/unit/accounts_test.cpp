@@ -8,21 +8,11 @@ using namespace ocipack::testing;  // the helpers of test_util.hpp
 
 namespace {
 
-layer::Entry text_file(const std::string& path, const std::string& content) {
-  layer::Entry e;
-  e.path = path;
-  e.type = layer::Entry::Type::File;
-  e.mode = 0644;
-  e.size = content.size();
-  e.content = content;
-  return e;
-}
-
 // An image whose layers hold these account files ("" leaves one out).
 build::RootFs image_with(const std::string& passwd, const std::string& group) {
   std::vector<layer::Entry> entries;
-  if (!passwd.empty()) entries.push_back(text_file("etc/passwd", passwd));
-  if (!group.empty()) entries.push_back(text_file("etc/group", group));
+  if (!passwd.empty()) entries.push_back(layer::generated_file("etc/passwd", passwd));
+  if (!group.empty()) entries.push_back(layer::generated_file("etc/group", group));
   build::RootFs files;
   files.add(entries);
   return files;

@@ -10,15 +10,6 @@ namespace {
 
 const std::string kPasswd = "root:x:0:0:root:/root:/bin/sh\n";
 
-layer::Entry file_entry(const std::string& path, const std::string& content, unsigned mode = 0644) {
-  layer::Entry e;
-  e.path = path;
-  e.type = layer::Entry::Type::File;
-  e.mode = mode;
-  e.content = content;
-  return e;
-}
-
 layer::Entry symlink_entry(const std::string& path, const std::string& target) {
   layer::Entry e;
   e.path = path;
@@ -107,9 +98,9 @@ TEST_F(RootFsTest, ReadsFilesFromTheLayerThatHasThem) {
 
   // Ours over the base: generated content, and a file of the build machine.
   ocipack::testing::write(dir / "host.txt", "from the host");
-  layer::Entry host = file_entry("srv/host.txt", "");
+  layer::Entry host = layer::generated_file("srv/host.txt", "");
   host.source = dir / "host.txt";
-  files.add({file_entry("etc/passwd", "ours\n"), host});
+  files.add({layer::generated_file("etc/passwd", "ours\n"), host});
   EXPECT_EQ(files.read("/etc/alt", 1024), "ours\n");
   EXPECT_EQ(files.read("/srv/host.txt", 1024), "from the host");
   EXPECT_NE(error_of([&] { files.read("/srv/host.txt", 4); }).find("more than the 4"), std::string::npos);
@@ -122,7 +113,7 @@ TEST_F(RootFsTest, ReadsFilesFromTheLayerThatHasThem) {
 
 TEST(RootFs, WithoutABase) {
   build::RootFs files;
-  files.add({file_entry("app", "x", 0755), symlink_entry("usr/bin/app", "/app")});
+  files.add({layer::generated_file("app", "x", 0755), symlink_entry("usr/bin/app", "/app")});
   EXPECT_EQ(files.find("/usr/bin/app")->path, "app");
   EXPECT_EQ(files.find("/usr/bin"), nullptr);  // implied: a directory, but no entry
   EXPECT_EQ(files.read("/usr/bin/app", 1), "x");

@@ -76,16 +76,6 @@ struct Table {
   bool id_free(std::uint32_t id) const { return names.count(id) == 0; }
 };
 
-layer::Entry account_file(const char* path, const std::string& content) {
-  layer::Entry e;
-  e.path = path;
-  e.type = layer::Entry::Type::File;
-  e.mode = 0644;
-  e.size = content.size();
-  e.content = content;
-  return e;
-}
-
 }  // namespace
 
 std::vector<layer::Entry> add_users(const std::vector<spec::UserSpec>& users, const RootFs& files,
@@ -160,8 +150,8 @@ std::vector<layer::Entry> add_users(const std::vector<spec::UserSpec>& users, co
       }
     }
   }
-  entries.push_back(account_file("etc/passwd", passwd.text));
-  entries.push_back(account_file("etc/group", group.text));
+  entries.push_back(layer::generated_file("etc/passwd", passwd.text));
+  entries.push_back(layer::generated_file("etc/group", group.text));
   return entries;
 }
 

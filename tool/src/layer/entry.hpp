@@ -34,6 +34,17 @@ struct Entry {
   std::vector<Patch> patches;    // File: sorted by offset, not overlapping, inside `size`
 };
 
+// A file whose bytes ocipack makes (accounts, the skeleton), not copied.
+inline Entry generated_file(std::string path, std::string content, unsigned mode = 0644) {
+  Entry e;
+  e.path = std::move(path);
+  e.type = Entry::Type::File;
+  e.mode = mode;
+  e.size = content.size();
+  e.content = std::move(content);
+  return e;
+}
+
 // A build target of the layer: where it comes from and where it lands.
 struct ElfFile {
   std::filesystem::path source;

@@ -237,15 +237,6 @@ Plan skeleton() {
   // What a scratch image lacks for non-root users and temporary files: the
   // accounts of distroless images (root, nobody, nonroot 65532), their
   // groups, homes, and a world-writable sticky /tmp.
-  auto file = [](const char* path, std::string content) {
-    Entry e;
-    e.path = path;
-    e.type = Entry::Type::File;
-    e.mode = 0644;
-    e.size = content.size();
-    e.content = std::move(content);
-    return e;
-  };
   auto dir = [](const char* path, unsigned mode, unsigned owner) {
     Entry e;
     e.path = path;
@@ -256,11 +247,11 @@ Plan skeleton() {
   };
   Plan plan;
   plan.entries = {
-      file("etc/passwd",
-           "root:x:0:0:root:/root:/sbin/nologin\n"
-           "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
-           "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"),
-      file("etc/group", "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"),
+      generated_file("etc/passwd",
+                     "root:x:0:0:root:/root:/sbin/nologin\n"
+                     "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+                     "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"),
+      generated_file("etc/group", "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"),
       dir("home/nonroot", 0700, 65532),
       dir("root", 0700, 0),
       dir("tmp", 01777, 0),
