@@ -52,6 +52,7 @@ TEST_F(BuildTest, WritesAnImageThatReadsBack) {
   auto o = options(spec_for(R"({"source":")" + (dir / "in/data.txt").string() +
                             R"(","destination":"/etc"},{"source":"/proc/self/exe","destination":"/","elf":true})"));
   o.source_date_epoch = 86400;
+  o.source_date_epoch_given = true;
   build::run(o);
   EXPECT_EQ(out_files(), (std::vector<std::string>{"image.d", "image.tar"}));
   archive::ReadImage image = archive::read_image(o.output);
@@ -205,4 +206,29 @@ TEST_F(BuildTest, ReportSaysWhatTheCacheSaved) {
   build::Report third = build::run(o);
   EXPECT_EQ(third.reused, 1u);  // the first layer; the second was written again
   EXPECT_EQ(util::read_file(o.output), bytes);
+}
+
+TEST_F(BuildTest, CreatedComesFromTheSpecUnlessSourceDateEpochIsGiven) {
+  const std::string files = R"({"source":")" + (dir / "in/data.txt").string() + R"(","destination":"/etc"})";
+  auto created_with = [&](const std::string& created, std::optional<std::int64_t> epoch) {
+    std::string text = spec_for(files);
+    text.replace(text.find(R"("annotations")"), 0, R"("created":)" + created + ",");
+    auto o = options(text);
+    if (epoch) {
+      o.source_date_epoch = *epoch;
+      o.source_date_epoch_given = true;
+    }
+    build::run(o);
+    archive::ReadImage image = archive::read_image(o.output);
+    const auto& config = image.images[0].config;
+    EXPECT_EQ(config.history.at(0).created, config.created);
+    // File times stay the epoch (or SOURCE_DATE_EPOCH) whatever CREATED says.
+    for (const auto& f : image.layer_files.at(image.images[0].manifest.layers[0].digest)) {
+      EXPECT_EQ(f.mtime, epoch.value_or(0)) << f.path;
+    }
+    return config.created;
+  };
+  EXPECT_EQ(created_with("1700000000", std::nullopt), "2023-11-14T22:13:20Z");                           // CREATED GIT
+  EXPECT_EQ(created_with(R"("2026-11-30T09:00:00+01:00")", std::nullopt), "2026-11-30T09:00:00+01:00");  // as given
+  EXPECT_EQ(created_with("1700000000", 86400), "1970-01-02T00:00:00Z");  // SOURCE_DATE_EPOCH wins
 }

@@ -64,10 +64,14 @@ protected:
     }
     return "";
   }
+  // The paths of both layers, the project's marked "(project)".
   static std::vector<std::string> paths(const deps::Closure& c) {
     std::vector<std::string> out;
-    for (const auto& e : c.entries) {
-      out.push_back(e.path + (e.type == layer::Entry::Type::Symlink ? " -> " + e.link_target : ""));
+    for (const auto* part : {&c.entries, &c.project_entries}) {
+      for (const auto& e : *part) {
+        out.push_back(e.path + (e.type == layer::Entry::Type::Symlink ? " -> " + e.link_target : "") +
+                      (part == &c.project_entries ? " (project)" : ""));
+      }
     }
     return out;
   }
@@ -104,11 +108,12 @@ TEST_F(DepsTest, RpathIsInheritedRunpathIsNot) {
   lib("/opt/r/libB.so", {});
   auto c = resolve({app({"libA.so"}, std::string("/opt/r"))});
   // Found outside the default directories: moved into the first one, which
-  // the loader searches in the image (the RPATH directory does not exist there).
-  EXPECT_EQ(paths(c),
-            (std::vector<std::string>{"lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libA.so",
-                                      "lib/x86_64-linux-gnu/libB.so",
-                                      "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"}));
+  // the loader searches in the image (the RPATH directory does not exist
+  // there), in the project's layer.
+  EXPECT_EQ(paths(c), (std::vector<std::string>{
+                          "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                          "lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                          "lib/x86_64-linux-gnu/libA.so (project)", "lib/x86_64-linux-gnu/libB.so (project)"}));
 
   std::string err = error_of({app({"libA.so"}, std::nullopt, std::string("/opt/r"))});
   EXPECT_NE(err.find("needs libB.so, which is not found"), std::string::npos) << err;
@@ -127,9 +132,9 @@ TEST_F(DepsTest, RunpathWinsOverRpathAndOriginExpands) {
   ::symlink("libproj.so.1.0", (dir / "build/lib/libproj.so.1").c_str());
   auto c = resolve({app({"libproj.so.1"}, std::nullopt, std::string("$ORIGIN/lib:${ORIGIN}/../nowhere"), "build/app")});
   auto p = paths(c);
-  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1 -> libproj.so.1.0"), p.end());
-  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1.0"), p.end());
-  for (const auto& e : c.entries) {
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1 -> libproj.so.1.0 (project)"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libproj.so.1.0 (project)"), p.end());
+  for (const auto& e : c.project_entries) {
     if (e.path == "lib/x86_64-linux-gnu/libproj.so.1.0") EXPECT_EQ(e.source, dir / "build/lib/libproj.so.1.0");
   }
 }
@@ -267,8 +272,8 @@ TEST_F(DepsTest, LibrariesTheBuildMadeGoToTheLibraryDirectoryWithTheirSoname) {
   o.library_files = {dir / "build/lib/libplug.so.1.2"};
   deps::Closure c = deps::resolve({app({})}, {}, o, inputs);
   auto p = paths(c);
-  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1.2"), p.end());
-  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1 -> libplug.so.1.2"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1.2 (project)"), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), "lib/x86_64-linux-gnu/libplug.so.1 -> libplug.so.1.2 (project)"), p.end());
   EXPECT_NE(std::find(p.begin(), p.end(), "usr/lib/x86_64-linux-gnu/libz.so.1"), p.end());
   EXPECT_EQ(c.origins.at("/lib/x86_64-linux-gnu/libplug.so.1.2"), "lib/libplug.so.1.2 (RUNTIME_LIBRARIES)");
 

@@ -197,3 +197,19 @@ TEST(Spec, AccountNames) {
     EXPECT_FALSE(spec::is_account_name(bad)) << bad;
   }
 }
+
+TEST(Spec, CreatedAndStrip) {
+  auto created = [](const std::string& value) { return with("{}", R"(,"created":)" + value); };
+  EXPECT_EQ(*spec::parse(created("1700000000")).created_epoch, 1700000000);
+  EXPECT_EQ(spec::parse(created(R"("2026-11-30T09:00:00.25Z")")).created_text, "2026-11-30T09:00:00.25Z");
+  EXPECT_EQ(spec::parse(created(R"("2026-11-30T09:00:00-05:30")")).created_text, "2026-11-30T09:00:00-05:30");
+  for (const char* bad : {R"("2026-11-30")", R"("2026-11-30 09:00:00Z")", R"("2026-11-30T09:00:00")",
+                          R"("2026-11-30T09:00:00.Z")", R"("2026-11-30T09:00:00+0100")", "-1", "1.5", "true"}) {
+    EXPECT_NE(error_of(created(bad)).find("is neither seconds since 1970 nor an RFC 3339 time"), std::string::npos)
+        << bad;
+  }
+  EXPECT_EQ(spec::parse(with("{}", R"(,"strip":"/usr/bin/strip")")).strip, "/usr/bin/strip");
+  EXPECT_NE(error_of(with("{}", R"(,"strip":"strip")")).find("strip \"strip\" is not an absolute path"),
+            std::string::npos);
+  EXPECT_FALSE(spec::parse(with("{}")).created_epoch.has_value());
+}

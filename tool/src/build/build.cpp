@@ -73,9 +73,12 @@ struct LayerJob {
   std::map<std::string, std::string> annotations;
 };
 
-std::string origins_text(const std::map<std::string, std::string>& origins) {
+// The origins of the files of one layer, a line each.
+std::string origins_text(const std::map<std::string, std::string>& origins, const std::vector<layer::Entry>& entries) {
   std::string text;
-  for (const auto& [path, origin] : origins) text += path + " <- " + origin + "\n";
+  for (const auto& e : entries) {
+    if (auto it = origins.find("/" + e.path); it != origins.end()) text += it->first + " <- " + it->second + "\n";
+  }
   return text;
 }
 
@@ -130,7 +133,11 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
 
 Report run(const Options& options) {
   const spec::BuildSpec spec = spec::load(options.spec);
-  const std::string created = oci::rfc3339(options.source_date_epoch);
+  // SOURCE_DATE_EPOCH wins over every other choice; then CREATED.
+  const std::string created = options.source_date_epoch_given ? oci::rfc3339(options.source_date_epoch)
+                              : spec.created_epoch            ? oci::rfc3339(*spec.created_epoch)
+                              : !spec.created_text.empty()    ? spec.created_text
+                                                              : oci::rfc3339(0);
   fs::path scratch_dir = options.output.parent_path();
   if (scratch_dir.empty()) scratch_dir = ".";
   if (!fs::is_directory(scratch_dir)) {
@@ -216,17 +223,22 @@ Report run(const Options& options) {
         "runtime dependencies", [&] { return deps::resolve(elf_files, added_elf_files, deps_options, inputs); });
     report.notes.insert(report.notes.end(), closure.notes.begin(), closure.notes.end());
     for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
-    if (!closure.entries.empty()) {
-      // Below the files and the targets: a change to the program leaves
-      // this (usually largest) layer and its digest as they were.
-      LayerJob libs;
-      libs.plan.entries = std::move(closure.entries);
-      layer::finalize(libs.plan.entries);
-      libs.created_by = "ocipack: runtime dependencies";
-      libs.annotations[oci::annotation::kOrigins] = origins_text(closure.origins);
-      files.add(libs.plan.entries);
-      jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::move(libs));
+    // Below the files and the targets: a change to the program leaves
+    // these (usually largest) layers and their digests as they were; the
+    // system's libraries lowest, since a project library changes more often.
+    std::vector<LayerJob> libraries;
+    for (auto* part : {&closure.entries, &closure.project_entries}) {
+      if (part->empty()) continue;
+      LayerJob job;
+      job.plan.entries = std::move(*part);
+      layer::finalize(job.plan.entries);
+      job.created_by = part == &closure.entries ? "ocipack: runtime dependencies" : "ocipack: project libraries";
+      job.annotations[oci::annotation::kOrigins] = origins_text(closure.origins, job.plan.entries);
+      files.add(job.plan.entries);
+      libraries.push_back(std::move(job));
     }
+    jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::make_move_iterator(libraries.begin()),
+                std::make_move_iterator(libraries.end()));
   } else if (!spec.runtime.libraries.empty() || !spec.runtime.library_files.empty()) {
     throw Error("runtime libraries are given but runtime dependencies are off");
   }

@@ -17,6 +17,7 @@ struct Options {
   std::optional<std::filesystem::path> depfile;
   std::optional<std::filesystem::path> cache_dir;  // per-layer blobs kept between builds
   std::int64_t source_date_epoch = 0;              // SOURCE_DATE_EPOCH, or 0
+  bool source_date_epoch_given = false;            // it was set: it wins over the spec's `created`
   unsigned threads = 0;                            // OCIPACK_THREADS; 0: the hardware's concurrency
 };
 

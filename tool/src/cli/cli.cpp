@@ -90,7 +90,9 @@ int build_command(int argc, char** argv) {
   o.output = result["output"].as<std::string>();
   if (result.count("depfile")) o.depfile = result["depfile"].as<std::string>();
   if (result.count("cache-dir")) o.cache_dir = result["cache-dir"].as<std::string>();
-  o.source_date_epoch = source_date_epoch_from_env();
+  const std::optional<std::int64_t> epoch = source_date_epoch_from_env();
+  o.source_date_epoch = epoch.value_or(0);
+  o.source_date_epoch_given = epoch.has_value();
   o.threads = threads_from_env();
   print_report(build::run(o));
   return 0;
@@ -116,7 +118,7 @@ int index_command(int argc, char** argv) {
   if (result.count("images")) {
     for (const auto& i : result["images"].as<std::vector<std::string>>()) o.inputs.emplace_back(i);
   }
-  o.source_date_epoch = source_date_epoch_from_env();
+  o.source_date_epoch = source_date_epoch_from_env().value_or(0);
   build::run_index(o);
   return 0;
 }

@@ -9,9 +9,9 @@
 
 namespace ocipack::cli {
 
-std::int64_t source_date_epoch_from_env() {
+std::optional<std::int64_t> source_date_epoch_from_env() {
   const char* value = std::getenv("SOURCE_DATE_EPOCH");
-  if (value == nullptr || *value == '\0') return 0;
+  if (value == nullptr || *value == '\0') return std::nullopt;
   static const std::regex re("[0-9]{1,12}");
   if (!std::regex_match(value, re)) {
     throw Error(std::string("SOURCE_DATE_EPOCH \"") + value + "\" is not a non-negative number of seconds");

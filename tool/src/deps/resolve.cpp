@@ -154,7 +154,8 @@ namespace {
 struct SearchDir {
   fs::path host;
   std::string image_dir;
-  std::string why;  // "RUNPATH of /app", "default directory", ...
+  std::string why;      // "RUNPATH of /app", "default directory", ...
+  bool system = false;  // an ld.so.conf or default directory: the system's libraries
 };
 
 struct Node {
@@ -233,10 +234,14 @@ public:
     const std::string image_path = dir + "/" + file_name;
     add_file(image_path, host, why);
     m_relocated.push_back(image_path);
+    m_project.insert(image_path.substr(1));
     m_loaded.insert(file_name);
     enqueue(host, image_path, loader());
     const std::string soname = m_queue.back().object.soname;
-    if (!soname.empty() && soname != file_name) add_symlink(dir + "/" + soname, file_name, host, why);
+    if (!soname.empty() && soname != file_name) {
+      add_symlink(dir + "/" + soname, file_name, host, why);
+      m_project.insert(dir.substr(1) + "/" + soname);
+    }
   }
 
   const Node& loader() const { return m_first_executable.host.empty() ? m_first_binary : m_first_executable; }
@@ -249,7 +254,7 @@ public:
     for (const auto& name : m_extra) resolve_library(name);
     drain();
     Closure c;
-    for (auto& [path, e] : m_entries) c.entries.push_back(e);
+    for (auto& [path, e] : m_entries) (m_project.count(path) ? c.project_entries : c.entries).push_back(e);
     c.origins = m_origins;
     c.relocated = m_relocated;
     if (m_options.dlopen_note && m_extra.empty() && m_extra_files.empty() && !has_plugin()) {
@@ -382,8 +387,8 @@ private:
       auto own = path_list(n, *n.object.runpath, "RUNPATH");
       dirs.insert(dirs.end(), own.begin(), own.end());
     }
-    for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), d, "ld.so.conf directory " + d});
-    for (const auto& d : m_defaults) dirs.push_back({in_root(m_root, d), d, "default directory " + d});
+    for (const auto& d : m_conf) dirs.push_back({in_root(m_root, d), d, "ld.so.conf directory " + d, true});
+    for (const auto& d : m_defaults) dirs.push_back({in_root(m_root, d), d, "default directory " + d, true});
 
     // The same directory twice (an ld.so.conf entry that is also a default
     // directory) is searched once, at its first place.
@@ -421,7 +426,7 @@ private:
       if (std::string dir = default_dir_of(d); !dir.empty()) {
         image_path = walk(dir + "/" + name, why + ", found in " + d.why);
       } else {
-        image_path = relocate(candidate, name, why + ", found in " + d.why);
+        image_path = relocate(candidate, name, why + ", found in " + d.why, !d.system);
       }
       m_loaded.insert(name);
       enqueue(candidate, image_path, n);
@@ -459,7 +464,9 @@ private:
   // Puts a library found outside the default directories into the
   // relocation directory, keeping the symlinks from its name to its file
   // that sit in the same directory (libfoo.so.1 -> libfoo.so.1.2.3).
-  std::string relocate(const fs::path& found, const std::string& name, const std::string& why) {
+  // A library found through an RPATH or RUNPATH outside the system's
+  // directories is the project's (`project`): it goes into its own layer.
+  std::string relocate(const fs::path& found, const std::string& name, const std::string& why, bool project) {
     std::string dir = walk_directory(m_relocation_dir, why);
     fs::path current = found.parent_path() / name;
     std::string current_name = name;
@@ -473,11 +480,13 @@ private:
         break;
       }
       add_symlink(dir + "/" + current_name, target, current, why);
+      if (project) m_project.insert(dir.substr(1) + "/" + current_name);
       current = current.parent_path() / target;
       current_name = target;
     }
     add_file(dir + "/" + current_name, current, why);
     m_relocated.push_back(dir + "/" + current_name);
+    if (project) m_project.insert(dir.substr(1) + "/" + current_name);
     return dir + "/" + current_name;
   }
 
@@ -577,6 +586,7 @@ private:
   std::vector<std::pair<std::string, std::string>> m_library_binaries;  // file name and SONAME of each
   std::set<std::string> m_needed;                                       // every DT_NEEDED name asked for
   std::vector<std::string> m_relocated;
+  std::set<std::string> m_project;          // entries (paths without '/') of project_entries
   Node m_first_binary, m_first_executable;  // what RUNTIME_LIBRARIES are loaded by
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;

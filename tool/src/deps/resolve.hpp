@@ -34,7 +34,12 @@ struct Options {
 };
 
 struct Closure {
-  std::vector<layer::Entry> entries;  // files and symlinks, not yet finalized
+  std::vector<layer::Entry> entries;  // the system's libraries: files and symlinks, not yet finalized
+  // The project's libraries: found through an RPATH or RUNPATH outside the
+  // system's directories (the build tree, a prebuilt library's directory),
+  // and RUNTIME_LIBRARIES files; a layer of their own, so that changing one
+  // leaves the system's layer as it was.
+  std::vector<layer::Entry> project_entries;
   // image path -> "host path (why)", a path of the build tree relative to it
   std::map<std::string, std::string> origins;
   std::vector<std::string> notes;  // what the build should say: files left unresolved, dlopen() calls

@@ -226,6 +226,30 @@ std::uint32_t parse_id(const json& j, const char* name) {
   return static_cast<std::uint32_t>(j.get<std::uint64_t>());
 }
 
+// YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), by hand like validate_user.
+bool is_rfc3339(const std::string& t) {
+  auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > t.size()) return false;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+    }
+    return true;
+  };
+  if (t.size() < 20 || t.size() > 40 || !digits(0, 4) || t[4] != '-' || !digits(5, 2) || t[7] != '-' || !digits(8, 2) ||
+      (t[10] != 'T' && t[10] != 't') || !digits(11, 2) || t[13] != ':' || !digits(14, 2) || t[16] != ':' ||
+      !digits(17, 2)) {
+    return false;
+  }
+  std::size_t i = 19;
+  if (t[i] == '.') {
+    std::size_t start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
+  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) && t[i + 3] == ':' && digits(i + 4, 2);
+}
+
 UserSpec parse_user(const json& j) {
   if (!j.is_object()) throw Error("a user entry is not an object");
   UserSpec u;
@@ -356,6 +380,20 @@ BuildSpec parse(const std::string& text) {
         throw Error("user \"" + s.users.back().name + "\" is added twice");
       }
     }
+  }
+  if (auto it = j.find("created"); it != j.end()) {
+    if (it->is_number_integer() && it->get<long long>() >= 0 && it->get<long long>() <= 253402300799LL) {
+      s.created_epoch = it->get<std::int64_t>();
+    } else if (it->is_string() && is_rfc3339(it->get<std::string>())) {
+      s.created_text = it->get<std::string>();
+    } else {
+      throw Error("created " + it->dump() + " is neither seconds since 1970 nor an RFC 3339 time");
+    }
+  }
+  if (auto it = j.find("strip"); it != j.end()) {
+    const std::string strip = string_of(*it, "strip");
+    if (strip.empty() || strip[0] != '/') throw Error("strip \"" + strip + "\" is not an absolute path");
+    s.strip = strip;
   }
   if (auto it = j.find("dlopen_note"); it != j.end()) {
     if (!it->is_boolean()) throw Error("field \"dlopen_note\" is not a boolean");

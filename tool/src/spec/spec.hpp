@@ -95,6 +95,13 @@ struct BuildSpec {
   bool skeleton = false;  // SKELETON: /etc/passwd, /etc/group, /tmp
   std::vector<UserSpec> users;
   bool dlopen_note = true;  // false: NO_DLOPEN_NOTE
+  // CREATED: the image's time, as seconds (GIT: the commit's) or as an RFC
+  // 3339 text taken as given; neither: the epoch. SOURCE_DATE_EPOCH wins.
+  std::optional<std::int64_t> created_epoch;
+  std::string created_text;
+  // STRIP: the strip program (CMAKE_STRIP) that makes the layers' copies
+  // of the build's ELF files; empty: not stripped.
+  std::filesystem::path strip;
 };
 
 // Whether `name` is an account name as Debian's useradd takes it by default
