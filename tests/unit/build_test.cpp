@@ -232,3 +232,48 @@ TEST_F(BuildTest, CreatedComesFromTheSpecUnlessSourceDateEpochIsGiven) {
   EXPECT_EQ(created_with(R"("2026-11-30T09:00:00+01:00")", std::nullopt), "2026-11-30T09:00:00+01:00");  // as given
   EXPECT_EQ(created_with("1700000000", 86400), "1970-01-02T00:00:00Z");  // SOURCE_DATE_EPOCH wins
 }
+
+TEST_F(BuildTest, StripPutsStrippedCopiesIntoTheLayerAndReusesThem) {
+  if (!std::filesystem::exists("/usr/bin/strip")) GTEST_SKIP() << "no /usr/bin/strip (binutils)";
+  // A copy of this test binary (with its symbol table) as the target.
+  std::filesystem::copy_file("/proc/self/exe", dir / "in/app");
+  std::string text = spec_for(R"({"source":")" + (dir / "in/app").string() + R"(","destination":"/","elf":true})");
+  text.replace(text.find(R"("annotations")"), 0, R"("strip":"/usr/bin/strip",)");
+  auto o = options(text);
+  o.cache_dir = dir / "out/ocipack/t.layers";
+  build::run(o);
+  const auto file_size = [&] {
+    archive::ReadImage image = archive::read_image(o.output);
+    for (const auto& f : image.layer_files.at(image.images[0].manifest.layers[0].digest)) {
+      if (f.path == "app") return f.size;
+    }
+    return std::uint64_t{0};
+  };
+  const std::uint64_t source_size = std::filesystem::file_size(dir / "in/app");
+  const std::uint64_t stripped = file_size();
+  EXPECT_GT(stripped, 0u);
+  EXPECT_LT(stripped, source_size);
+  EXPECT_EQ(std::filesystem::file_size(dir / "in/app"), source_size);  // the build output is untouched
+  // The copy sits beside the layer cache and is reused while the source is unchanged.
+  std::vector<std::filesystem::path> copies;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "out/ocipack/t.stripped")) {
+    if (e.path().extension() != ".source") copies.push_back(e.path());
+  }
+  ASSERT_EQ(copies.size(), 1u);
+  const auto inode = [](const std::filesystem::path& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_ino;
+  };
+  const auto before = inode(copies[0]);
+  build::Report again = build::run(o);
+  EXPECT_EQ(inode(copies[0]), before);
+  EXPECT_EQ(again.reused, again.layers);  // so the layer comes from the cache
+  EXPECT_EQ(file_size(), stripped);
+
+  text.replace(text.find("/usr/bin/strip"), 14, "/bin/false");
+  o = options(text);
+  expect_error_contains([&] { build::run(o); }, "STRIP " + (dir / "in/app").string() + ": /bin/false --strip-all");
+  // Without a cache the copies live for one build only: nothing is left.
+  for (const auto& name : out_files()) EXPECT_EQ(name.find(".ocipack-strip"), std::string::npos) << name;
+}

@@ -7,6 +7,7 @@
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
 #include "build/search_paths.hpp"
+#include "build/strip.hpp"
 #include "deps/resolve.hpp"
 #include "elf/elf.hpp"
 #include "layer/plan.hpp"
@@ -243,11 +244,23 @@ Report run(const Options& options) {
     throw Error("runtime libraries are given but runtime dependencies are off");
   }
   if (jobs.empty() && !base) throw Error("image " + spec.image + " has no content: give it TARGETS or files");
+  // The build's ELF files: stripped (STRIP), then without the build
+  // machine's search paths, in the layers' copies only.
+  std::optional<Stripper> stripper;
+  if (!spec.strip.empty() && options.cache_dir) {
+    // Beside the layer cache (ocipack/<name>.layers -> <name>.stripped), so
+    // that a rebuild reuses them.
+    stripper.emplace(spec.strip, options.cache_dir->parent_path() / (options.cache_dir->stem().string() + ".stripped"));
+  } else if (!spec.strip.empty()) {
+    stripper.emplace(Stripper::for_this_build(spec.strip, scratch_dir));
+  }
   for (auto& job : jobs) {
     for (auto& entry : job.plan.entries) {
-      if (build_elf_files.count(entry.path) != 0) {
-        with_context("/" + entry.path, [&] { drop_foreign_search_paths(entry, files); });
-      }
+      if (build_elf_files.count(entry.path) == 0) continue;
+      with_context("/" + entry.path, [&] {
+        if (stripper) stripper->strip(entry);
+        drop_foreign_search_paths(entry, files);
+      });
     }
   }
 
