@@ -343,6 +343,19 @@ TEST_F(DepsTest, BinariesThatCallDlopenGetANoteUnlessRuntimeLibrariesAreGiven) {
       deps::resolve({daemon, app({"libplug.so"}), {dir / "build/libplug.so", "/usr/lib/app/libplug.so"}}, {}, o, inputs)
           .notes.size(),
       1u);
+  // iconv_open() gets its own note, when asked for (no ICONV).
+  ElfSpec converter = caller;
+  converter.symbols = {{"iconv_open", false}};
+  ocipack::testing::write(dir / "build/conv", make_elf(converter), 0755);
+  deps::Options iconv;
+  iconv.sysroot = root;
+  iconv.iconv_note = true;
+  c = deps::resolve({{dir / "build/conv", "/conv"}}, {}, iconv, inputs);
+  ASSERT_EQ(c.notes.size(), 1u);
+  EXPECT_NE(c.notes[0].find("/conv (" + (dir / "build/conv").string() + ") calls iconv_open()"), std::string::npos);
+  EXPECT_NE(c.notes[0].find("ICONV <charset>"), std::string::npos);
+  iconv.iconv_note = false;
+  EXPECT_TRUE(deps::resolve({{dir / "build/conv", "/conv"}}, {}, iconv, inputs).notes.empty());
   // A system library that calls dlopen() is its own business.
   ElfSpec loader;
   loader.soname = "libloader.so.1";

@@ -74,6 +74,22 @@ struct LayerJob {
   std::map<std::string, std::string> annotations;
 };
 
+// Where OpenSSL, GnuTLS and curl read the trust store on Debian.
+constexpr const char* kCaBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+// The first TLS library of the closure (libssl, libgnutls, libcurl), if any.
+std::optional<std::string> tls_library(const deps::Closure& closure) {
+  for (const auto* part : {&closure.entries, &closure.project_entries}) {
+    for (const auto& e : *part) {
+      const std::string name = fs::path(e.path).filename().string();
+      for (const char* prefix : {"libssl.so", "libgnutls.so", "libcurl.so", "libcurl-gnutls.so"}) {
+        if (e.type == layer::Entry::Type::File && name.rfind(prefix, 0) == 0) return "/" + e.path;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // The origins of the files of one layer, a line each.
 std::string origins_text(const std::map<std::string, std::string>& origins, const std::vector<layer::Entry>& entries) {
   std::string text;
@@ -223,6 +239,10 @@ Report run(const Options& options) {
     deps::Closure closure = with_context(
         "runtime dependencies", [&] { return deps::resolve(elf_files, added_elf_files, deps_options, inputs); });
     report.notes.insert(report.notes.end(), closure.notes.begin(), closure.notes.end());
+    if (std::optional<std::string> tls = tls_library(closure); tls && files.find(kCaBundle) == nullptr) {
+      report.notes.push_back("the image has " + *tls + " but no CA certificates (" + kCaBundle +
+                             "): TLS connections cannot verify their peers; add CA_CERTIFICATES");
+    }
     for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
     // Below the files and the targets: a change to the program leaves
     // these (usually largest) layers and their digests as they were; the

@@ -184,8 +184,9 @@ public:
     if (!obj.is_dynamic && obj.interpreter.empty()) return;  // static
     m_loaded.insert(fs::path(binary.image_path).filename().string());
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
-    if (elf::imports_symbol(obj, "dlopen"))
-      m_dlopen_callers.push_back(binary.image_path + " (" + binary.source.string() + ")");
+    const std::string who = binary.image_path + " (" + binary.source.string() + ")";
+    if (elf::imports_symbol(obj, "dlopen")) m_dlopen_callers.push_back(who);
+    if (elf::imports_symbol(obj, "iconv_open")) m_iconv_callers.push_back(who);
     // A library of the build, with no interpreter: a plugin unless some
     // binary links it.
     if (obj.interpreter.empty()) {
@@ -264,6 +265,14 @@ public:
                           "image with RUNTIME_LIBRARIES (a name such as libssl.so.3, or a library target), "
                           "container_image_add_targets() or container_image_add_files() (NO_DLOPEN_NOTE turns "
                           "this note off)");
+      }
+    }
+    if (m_options.iconv_note) {
+      for (const auto& caller : m_iconv_callers) {
+        c.notes.push_back(caller +
+                          " calls iconv_open(): glibc loads its character set converters (gconv modules) with "
+                          "dlopen(), and the image has none; name the character sets with ICONV <charset>... "
+                          "(or ICONV ALL)");
       }
     }
     return c;
@@ -583,6 +592,7 @@ private:
   std::vector<std::string> m_extra;           // RUNTIME_LIBRARIES
   std::vector<fs::path> m_extra_files;        // RUNTIME_LIBRARIES that the build made
   std::vector<std::string> m_dlopen_callers;  // binaries that import dlopen: "image path (host path)"
+  std::vector<std::string> m_iconv_callers;   // and iconv_open
   std::vector<std::pair<std::string, std::string>> m_library_binaries;  // file name and SONAME of each
   std::set<std::string> m_needed;                                       // every DT_NEEDED name asked for
   std::vector<std::string> m_relocated;

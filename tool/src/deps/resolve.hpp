@@ -31,6 +31,9 @@ struct Options {
   // A note for each binary that imports dlopen() while `libraries` and
   // `library_files` are empty (NO_DLOPEN_NOTE: false).
   bool dlopen_note = true;
+  // A note for each binary that imports iconv_open() (glibc dlopen()s the
+  // gconv modules): set when ICONV is not given.
+  bool iconv_note = false;
 };
 
 struct Closure {
