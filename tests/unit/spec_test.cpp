@@ -213,3 +213,44 @@ TEST(Spec, CreatedAndStrip) {
             std::string::npos);
   EXPECT_FALSE(spec::parse(with("{}")).created_epoch.has_value());
 }
+
+TEST(Spec, RuntimeData) {
+  spec::BuildSpec none = spec::parse(with("{}"));
+  EXPECT_FALSE(none.runtime_data.ca_certificates);
+  EXPECT_FALSE(none.runtime_data.tzdata);
+  EXPECT_TRUE(none.runtime_data.locales.empty() && none.runtime_data.iconv.empty());
+
+  const std::string data = R"(,"runtime_data":{"ca_certificates":true,"ca_files":["/etc/company.pem"],"tzdata":true,)"
+                           R"("locales":["C.UTF-8","de_DE.UTF-8"],"iconv":["UTF-16LE","latin1"]})";
+  spec::RuntimeDataSpec r = spec::parse(with("{}", data)).runtime_data;
+  EXPECT_TRUE(r.ca_certificates);
+  EXPECT_EQ(r.ca_files, (std::vector<std::filesystem::path>{"/etc/company.pem"}));
+  EXPECT_TRUE(r.tzdata);
+  EXPECT_EQ(r.locales, (std::vector<std::string>{"C.UTF-8", "de_DE.UTF-8"}));
+  EXPECT_EQ(r.iconv, (std::vector<std::string>{"UTF-16LE", "latin1"}));
+  EXPECT_EQ(spec::parse(with("{}", R"(,"runtime_data":{"iconv":["ALL"]})")).runtime_data.iconv,
+            (std::vector<std::string>{"ALL"}));
+
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = data;
+    t.replace(t.find(from), from.size(), to);
+    return error_of(with("{}", t));
+  };
+  EXPECT_NE(replaced(R"("/etc/company.pem")", R"("company.pem")")
+                .find("runtime_data: ca_files entry \"company.pem\" is not an absolute path"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("ca_certificates":true)", R"("ca_certificates":false)")
+                .find("ca_files \"/etc/company.pem\" is given but ca_certificates is false"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("tzdata":true)", R"("tzdata":"yes")").find("field \"tzdata\" is not a boolean"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("de_DE.UTF-8")", R"("de/DE")").find("locales entry \"de/DE\" is not a name"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("latin1")", R"("latin 1")").find("iconv entry \"latin 1\" is not a name"), std::string::npos);
+  EXPECT_NE(replaced(R"("latin1")", R"("ALL")").find("iconv entry \"ALL\" is given with other charsets"),
+            std::string::npos);
+  EXPECT_NE(replaced(R"("iconv":["UTF-16LE","latin1"])", R"("iconv":"ALL")").find("field \"iconv\" is not an array"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"runtime_data":[])")).find("field \"runtime_data\" is not an object"),
+            std::string::npos);
+}

@@ -307,6 +307,46 @@ RuntimeDependencies parse_runtime(const json& j) {
   return r;
 }
 
+// A name given to LOCALES or ICONV: printable, no blanks, no '/' (it
+// becomes a file name or a lookup key).
+void validate_data_name(const std::string& name, const char* field) {
+  const bool valid = !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) > ' ' && c != '\x7f' && c != '/';
+  });
+  if (!valid) throw Error(std::string(field) + " entry \"" + printable(name) + "\" is not a name");
+}
+
+bool boolean_of(const json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end()) return false;
+  if (!it->is_boolean()) throw Error(std::string("field \"") + name + "\" is not a boolean");
+  return it->get<bool>();
+}
+
+RuntimeDataSpec parse_runtime_data(const json& j) {
+  if (!j.is_object()) throw Error("field \"runtime_data\" is not an object");
+  RuntimeDataSpec r;
+  r.ca_certificates = boolean_of(j, "ca_certificates");
+  r.tzdata = boolean_of(j, "tzdata");
+  if (auto it = j.find("ca_files"); it != j.end()) {
+    for (const auto& file : strings_of(*it, "ca_files")) {
+      if (file.empty() || file[0] != '/') throw Error("ca_files entry \"" + file + "\" is not an absolute path");
+      r.ca_files.push_back(file);
+    }
+  }
+  if (!r.ca_files.empty() && !r.ca_certificates) {
+    throw Error("ca_files \"" + r.ca_files.front().string() + "\" is given but ca_certificates is false");
+  }
+  if (auto it = j.find("locales"); it != j.end()) r.locales = strings_of(*it, "locales");
+  for (const auto& l : r.locales) validate_data_name(l, "locales");
+  if (auto it = j.find("iconv"); it != j.end()) r.iconv = strings_of(*it, "iconv");
+  for (const auto& c : r.iconv) {
+    validate_data_name(c, "iconv");
+    if (c == "ALL" && r.iconv.size() > 1) throw Error("iconv entry \"ALL\" is given with other charsets");
+  }
+  return r;
+}
+
 }  // namespace
 
 BuildSpec parse(const std::string& text) {
@@ -398,6 +438,9 @@ BuildSpec parse(const std::string& text) {
   if (auto it = j.find("dlopen_note"); it != j.end()) {
     if (!it->is_boolean()) throw Error("field \"dlopen_note\" is not a boolean");
     s.dlopen_note = it->get<bool>();
+  }
+  if (auto it = j.find("runtime_data"); it != j.end()) {
+    s.runtime_data = with_context("runtime_data", [&] { return parse_runtime_data(*it); });
   }
 
   const json& layers = require(j, "layers");

@@ -82,6 +82,16 @@ struct UserSpec {
   std::string shell;  // absolute; empty: /usr/sbin/nologin
 };
 
+// CA_CERTIFICATES, TZDATA, LOCALES and ICONV: data programs read at run
+// time, copied from the sysroot.
+struct RuntimeDataSpec {
+  bool ca_certificates = false;                 // the sysroot's CA bundle
+  std::vector<std::filesystem::path> ca_files;  // PEM files appended to it (absolute host paths)
+  bool tzdata = false;                          // /usr/share/zoneinfo
+  std::vector<std::string> locales;             // "C.UTF-8", "de_DE.UTF-8", ...
+  std::vector<std::string> iconv;               // charset names, or the single entry "ALL"
+};
+
 struct BuildSpec {
   std::string image;
   std::vector<oci::Reference> tags;    // in the order given; at least one
@@ -102,6 +112,7 @@ struct BuildSpec {
   // STRIP: the strip program (CMAKE_STRIP) that makes the layers' copies
   // of the build's ELF files; empty: not stripped.
   std::filesystem::path strip;
+  RuntimeDataSpec runtime_data;
 };
 
 // Whether `name` is an account name as Debian's useradd takes it by default
