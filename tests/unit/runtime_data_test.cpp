@@ -268,3 +268,16 @@ TEST(RuntimeData, ThisMachine) {
   EXPECT_EQ(names, (std::vector<std::string>{"EUC-JP.so", "UTF-16.so"}));
   EXPECT_TRUE(data.notes.empty());
 }
+
+TEST(RuntimeData, DebianCrossSysroot) {
+  // Debian's libc6-arm64-cross: a libc naming /usr/lib/aarch64-linux-gnu/gconv, and no gconv modules.
+  const fs::path root = "/usr/aarch64-linux-gnu";
+  if (!fs::exists(root / "lib/libc.so.6") || fs::exists(root / "usr/lib/aarch64-linux-gnu/gconv")) {
+    GTEST_SKIP() << "no Debian aarch64 cross libc here";
+  }
+  spec::RuntimeDataSpec spec;
+  spec.iconv = {"UTF-16LE"};
+  std::set<fs::path> inputs;
+  expect_error_contains([&] { build::collect_runtime_data(spec, root, kAarch64, inputs); },
+                        "ICONV: the sysroot's glibc loads gconv modules from /usr/lib/aarch64-linux-gnu/gconv, but");
+}

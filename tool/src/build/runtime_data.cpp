@@ -117,8 +117,9 @@ private:
 
 void Collector::certificates(const spec::RuntimeDataSpec& spec) {
   fs::path bundle = independent(kBundle, false, "CA_CERTIFICATES");
-  if (bundle.empty())
+  if (bundle.empty()) {
     throw Error("CA_CERTIFICATES: " + missing(std::string("CA bundle ") + kBundle, "ca-certificates"));
+  }
   m_inputs.insert(bundle);
   std::string content = util::read_file(bundle);
   for (const auto& file : spec.ca_files) {
