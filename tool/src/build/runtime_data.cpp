@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 
@@ -25,20 +24,6 @@ const char* const kLocaleDir = "/usr/lib/locale";
 // machine's compiled locales are written in.
 constexpr bool kHostLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 constexpr bool kHost64 = sizeof(void*) == 8;
-
-fs::path in_root(const fs::path& root, const std::string& image_path) {
-  return root / fs::path(image_path).relative_path();
-}
-
-bool directory_at(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool file_at(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 std::string upper(std::string s) {
   // glibc compares charset names upper-cased in the C locale: ASCII only.
@@ -90,9 +75,9 @@ private:
   // sysroot, else (a cross sysroot: Debian's cross packages carry none) the
   // build machine, with a note. Empty when neither has it.
   fs::path independent(const std::string& image_path, bool directory, const char* keyword) {
-    auto present = [&](const fs::path& p) { return directory ? directory_at(p) : file_at(p); };
-    if (fs::path p = in_root(m_root, image_path); present(p)) return p;
-    if (fs::path p = in_root(m_build_root, image_path); m_cross && present(p)) {
+    auto present = [&](const fs::path& p) { return directory ? util::is_dir(p) : util::is_file(p); };
+    if (fs::path p = util::in_root(m_root, image_path); present(p)) return p;
+    if (fs::path p = util::in_root(m_build_root, image_path); m_cross && present(p)) {
       m_out.notes.push_back(std::string(keyword) + ": the sysroot " + m_root.string() + " has no " + image_path +
                             "; taken from the build machine (the same on every architecture)");
       return p;
@@ -149,18 +134,18 @@ void Collector::locale(const std::string& name) {
   const std::string normalized = normalize_locale(name);
   if (!m_locales.insert(normalized).second) return;  // another spelling of one already copied
   const std::string image_dir = std::string(kLocaleDir) + "/" + normalized;
-  if (fs::path dir = in_root(m_root, image_dir); directory_at(dir)) return copy_tree(dir, image_dir);
+  if (fs::path dir = util::in_root(m_root, image_dir); util::is_dir(dir)) return copy_tree(dir, image_dir);
 
   // Compiled locale files are in the byte order and word size of the
   // machine that compiled them.
   const bool host_fits = m_target.little_endian == kHostLittleEndian && m_target.is_64 == kHost64;
-  if (fs::path host = in_root(m_build_root, image_dir); m_cross && host_fits && directory_at(host)) {
+  if (fs::path host = util::in_root(m_build_root, image_dir); m_cross && host_fits && util::is_dir(host)) {
     m_out.notes.push_back("LOCALES " + name + ": the sysroot " + m_root.string() + " has no " + image_dir +
                           "; taken from the build machine (same byte order and word size as the target)");
     return copy_tree(host, image_dir);
   }
   std::string why = "no compiled locale directory " + image_dir + " in the sysroot " + m_root.string();
-  if (file_at(in_root(m_root, std::string(kLocaleDir) + "/locale-archive"))) {
+  if (util::is_file(util::in_root(m_root, std::string(kLocaleDir) + "/locale-archive"))) {
     why += " (only a locale-archive, which ocipack does not unpack)";
   }
   if (m_cross && !host_fits) why += " (the build machine's locales do not fit the target's byte order or word size)";
@@ -226,8 +211,8 @@ void parse_gconv_file(const std::string& text, const std::string& image_dir, Gco
 
 GconvConfig read_gconv_config(const fs::path& host_dir, const std::string& image_dir) {
   GconvConfig config;
-  if (file_at(host_dir / "gconv-modules")) config.files.push_back(host_dir / "gconv-modules");
-  if (directory_at(host_dir / "gconv-modules.d")) {
+  if (util::is_file(host_dir / "gconv-modules")) config.files.push_back(host_dir / "gconv-modules");
+  if (util::is_dir(host_dir / "gconv-modules.d")) {
     std::vector<fs::path> confs;
     for (const auto& e : fs::directory_iterator(host_dir / "gconv-modules.d")) {
       const std::string name = e.path().filename().string();
@@ -261,9 +246,9 @@ void Collector::iconv(const std::vector<std::string>& charsets) {
   fs::path libc;
   std::string searched;
   for (const auto& d : deps::default_directories(m_target)) {
-    fs::path candidate = in_root(m_root, d) / "libc.so.6";
+    fs::path candidate = util::in_root(m_root, d) / "libc.so.6";
     searched += (searched.empty() ? "" : ", ") + d;
-    if (file_at(candidate) && same_arch(elf::read_header(candidate), m_target)) {
+    if (util::is_file(candidate) && same_arch(elf::read_header(candidate), m_target)) {
       libc = candidate;
       break;
     }
@@ -275,7 +260,7 @@ void Collector::iconv(const std::vector<std::string>& charsets) {
   const std::string found = gconv_path_in(util::read_file(libc));
   if (found.empty()) throw Error("ICONV: " + libc.string() + " names no gconv directory");
   const std::string image_dir = spec::normalize_image_dir(found, "gconv directory");
-  const fs::path host_dir = in_root(m_root, image_dir);
+  const fs::path host_dir = util::in_root(m_root, image_dir);
 
   GconvConfig config = read_gconv_config(host_dir, image_dir);
   if (config.files.empty()) {
@@ -308,13 +293,13 @@ void Collector::iconv(const std::vector<std::string>& charsets) {
 
   // The text configuration, not gconv-modules.cache: the cache describes
   // every module of the sysroot, and without it glibc reads the text files.
-  if (file_at(host_dir / "gconv-modules")) copy_file(host_dir / "gconv-modules", image_dir + "/gconv-modules");
-  if (directory_at(host_dir / "gconv-modules.d")) {
+  if (util::is_file(host_dir / "gconv-modules")) copy_file(host_dir / "gconv-modules", image_dir + "/gconv-modules");
+  if (util::is_dir(host_dir / "gconv-modules.d")) {
     copy_tree(host_dir / "gconv-modules.d", image_dir + "/gconv-modules.d");
   }
   for (const auto& image_path : chosen) {
-    fs::path host = in_root(m_root, image_path);
-    if (!file_at(host)) {
+    fs::path host = util::in_root(m_root, image_path);
+    if (!util::is_file(host)) {
       throw Error("ICONV: the module " + image_path + " of the gconv configuration is not in the sysroot " +
                   m_root.string());
     }

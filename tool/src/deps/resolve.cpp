@@ -2,6 +2,7 @@
 
 #include "elf/dynamic.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/path_walk.hpp"
 
 #include <algorithm>
@@ -61,20 +62,9 @@ std::string parent_of(const std::string& path) {  // "/a/b" -> "/a", "/a" -> ""
   return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
-// A host path inside the sysroot for an in-root absolute path.
-fs::path in_root(const fs::path& root, const std::string& path) {
-  return root == "/" ? fs::path(path) : fs::path(root.string() + path);
-}
-
-bool is_dir(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const fs::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
+using util::in_root;
+using util::is_dir;
+using util::is_file;
 
 // What a host path is, symlinks not followed.
 util::PathNode host_node(const fs::path& p) {

@@ -249,6 +249,20 @@ void ScratchFile::persist(const fs::path& path) {
   copy.commit();
 }
 
+fs::path in_root(const fs::path& root, const std::string& path) {
+  return root == "/" ? fs::path(path) : fs::path(root.string() + path);
+}
+
+bool is_dir(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::string read_file(const fs::path& path) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw_errno("cannot open " + path.string());

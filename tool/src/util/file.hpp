@@ -100,6 +100,13 @@ void ScratchFile::read_all(Sink&& sink) {
   }
 }
 
+// A host path inside the sysroot `root` for an in-root absolute path.
+std::filesystem::path in_root(const std::filesystem::path& root, const std::string& path);
+
+// Whether `p` is a directory / a regular file, symlinks followed.
+bool is_dir(const std::filesystem::path& p);
+bool is_file(const std::filesystem::path& p);
+
 // Reads a whole (small) file; errors name the path.
 std::string read_file(const std::filesystem::path& path);
 
