@@ -30,7 +30,7 @@ libs=$("$OCIPACK" inspect --json "$image" | jq -r '.[0].layers[0].files[] | "/\(
 grep -q '/libssl.so.3$' <<<"$libs" || fail "libssl.so.3 is not in the image"
 grep -q '/libcrypto.so.3$' <<<"$libs" || fail "libcrypto.so.3 (libssl's own library) is not in the image"
 
-# A certificate of its own, mounted read-only.
+# A certificate of its own.
 mkdir -p "$work/certs"
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
   -keyout "$work/certs/key.pem" -out "$work/certs/cert.pem" 2>/dev/null
@@ -40,8 +40,12 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 docker_load "$image"
 name=ocipack-e2e-tlsd-$$
 on_exit docker rm -f "$name"
-docker run -d --name "$name" --network host -v "$work/certs:/certs:ro" tlsd-image:latest \
+# Copied in through the client rather than bind-mounted: the daemon may not
+# see this machine's paths (the fresh-root CI run talks to the host's one).
+docker create --name "$name" --network host tlsd-image:latest \
   /tlsd "$port" /certs/cert.pem /certs/key.pem 1 >/dev/null
+docker cp "$work/certs" "$name:/certs"
+docker start "$name" >/dev/null
 for _ in $(seq 50); do  # at most 10 s for it to listen
   docker logs "$name" 2>&1 | grep -q "listening on 127.0.0.1:$port" && break
   sleep 0.2

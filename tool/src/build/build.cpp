@@ -6,6 +6,7 @@
 #include "build/cache.hpp"
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
+#include "build/runtime_data.hpp"
 #include "build/search_paths.hpp"
 #include "build/strip.hpp"
 #include "deps/resolve.hpp"
@@ -187,6 +188,24 @@ Report run(const Options& options) {
     target_platform = image_platform({added_elf_files.front()});
   }
 
+  // ---- What the programs read at run time: the lowest of our layers, it
+  // changes least ----
+  RuntimeData data;
+  if (spec.runtime_data.wanted()) {
+    const fs::path first = !elf_files.empty()         ? elf_files.front().source
+                           : !added_elf_files.empty() ? added_elf_files.front().source
+                                                      : fs::path("/proc/self/exe");  // this machine's
+    data = with_context("run-time data", [&] {
+      return collect_runtime_data(spec.runtime_data, spec.runtime.sysroot, elf::read_header(first), inputs);
+    });
+    LayerJob job;
+    job.plan.entries = std::move(data.entries);
+    layer::finalize(job.plan.entries);
+    job.created_by = "ocipack: run-time data";
+    jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::move(job));
+    if (targets_job != std::string::npos) ++targets_job;
+  }
+
   // ---- The base, checked blob by blob ----
   std::optional<archive::BaseImage> base;
   RootFs files;
@@ -217,6 +236,7 @@ Report run(const Options& options) {
     jobs.insert(targets_job == std::string::npos ? jobs.end() : jobs.begin() + targets_job, std::move(accounts));
   }
   Report report;
+  report.notes = data.notes;
 
   // ---- Runtime dependencies: what the base or the layers lack ----
   // The ELF files that are the build's, not the system's (in-image paths
@@ -232,6 +252,8 @@ Report run(const Options& options) {
     deps_options.library_files = spec.runtime.library_files;
     deps_options.build_dir = spec.runtime.build_dir;
     deps_options.dlopen_note = spec.dlopen_note;
+    deps_options.iconv_note = spec.runtime_data.iconv.empty();
+    deps_options.data_objects = data.modules;
     deps_options.provided = [&files](const std::string& path) {
       const layer::Entry* e = files.find(path);
       return e != nullptr && e->type == layer::Entry::Type::File;
@@ -258,7 +280,8 @@ Report run(const Options& options) {
       files.add(job.plan.entries);
       libraries.push_back(std::move(job));
     }
-    jobs.insert(jobs.begin() + (spec.skeleton ? 1 : 0), std::make_move_iterator(libraries.begin()),
+    const std::size_t below = (spec.skeleton ? 1 : 0) + (spec.runtime_data.wanted() ? 1 : 0);
+    jobs.insert(jobs.begin() + below, std::make_move_iterator(libraries.begin()),
                 std::make_move_iterator(libraries.end()));
   } else if (!spec.runtime.libraries.empty() || !spec.runtime.library_files.empty()) {
     throw Error("runtime libraries are given but runtime dependencies are off");

@@ -169,11 +169,17 @@ public:
     m_relocation_dir = m_defaults.empty() ? "/usr/lib" : m_defaults.front();
   }
 
-  void add_binary(const layer::ElfFile& binary) {
+  // `data`: one of the run-time data's objects (a gconv module), the
+  // system's: resolved, but neither noted nor a plugin.
+  void add_binary(const layer::ElfFile& binary, bool data = false) {
     elf::Object obj = elf::read_object(binary.source);
     if (!obj.is_dynamic && obj.interpreter.empty()) return;  // static
     m_loaded.insert(fs::path(binary.image_path).filename().string());
     if (!obj.soname.empty()) m_loaded.insert(obj.soname);
+    if (data) {
+      m_queue.push_back({binary.source, binary.image_path, std::move(obj), {}});
+      return;
+    }
     const std::string who = binary.image_path + " (" + binary.source.string() + ")";
     if (elf::imports_symbol(obj, "dlopen")) m_dlopen_callers.push_back(who);
     if (elf::imports_symbol(obj, "iconv_open")) m_iconv_callers.push_back(who);
@@ -619,6 +625,9 @@ Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<l
       continue;
     }
     with_context("added file " + a.image_path + " (" + a.source.string() + ")", [&] { r.add_binary(a); });
+  }
+  for (const auto& d : options.data_objects) {
+    with_context(d.image_path + " (" + d.source.string() + ")", [&] { r.add_binary(d, true); });
   }
   if (!r.has_binaries()) {
     if (!options.libraries.empty() || !options.library_files.empty()) {

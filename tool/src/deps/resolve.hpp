@@ -34,6 +34,10 @@ struct Options {
   // A note for each binary that imports iconv_open() (glibc dlopen()s the
   // gconv modules): set when ICONV is not given.
   bool iconv_note = false;
+  // ELF objects the run-time data puts into the image (gconv modules, at
+  // their own paths): their libraries are resolved too; they are the
+  // system's, so no notes and no plugins.
+  std::vector<layer::ElfFile> data_objects;
 };
 
 struct Closure {

@@ -16,6 +16,7 @@ void MemorySource::read(std::uint64_t offset, void* out, std::size_t n) const {
     throw Error("truncated ELF file (read of " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
                 " past the end)");
   }
+  if (n == 0) return;  // `out` may be null then (an empty table's buffer)
   std::memcpy(out, m_bytes.data() + offset, n);
 }
 

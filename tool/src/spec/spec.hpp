@@ -90,6 +90,7 @@ struct RuntimeDataSpec {
   bool tzdata = false;                          // /usr/share/zoneinfo
   std::vector<std::string> locales;             // "C.UTF-8", "de_DE.UTF-8", ...
   std::vector<std::string> iconv;               // charset names, or the single entry "ALL"
+  bool wanted() const { return ca_certificates || tzdata || !locales.empty() || !iconv.empty(); }
 };
 
 struct BuildSpec {
