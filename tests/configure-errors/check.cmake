@@ -92,6 +92,18 @@ function(expect_json_length json expected)
   endif()
 endfunction()
 
+# Fails unless the JSON value at <path>... of <json> is of <type> (NUMBER,
+# STRING, BOOLEAN, ...), as string(JSON TYPE) names it.
+function(expect_json_type json type)
+  string(JSON actual ERROR_VARIABLE error TYPE "${json}" ${ARGN})
+  if(error)
+    fail("${ARGN}: ${error}")
+  endif()
+  if(NOT actual STREQUAL type)
+    fail("${ARGN} is a ${actual}, expected a ${type}")
+  endif()
+endfunction()
+
 # Fails if <json> has a member at <path>...
 function(expect_json_absent json)
   string(JSON actual ERROR_VARIABLE error GET "${json}" ${ARGN})
