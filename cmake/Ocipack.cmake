@@ -87,7 +87,13 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [RUNTIME_DEPENDENCIES AUTO|NONE]
                         [SYSROOT <dir>]
                         [RUNTIME_LIBRARIES <name-path-or-target>...]
-                        [NO_DLOPEN_NOTE])
+                        [NO_DLOPEN_NOTE]
+                        [CA_CERTIFICATES [<pem file>...]]
+                        [TZDATA]
+                        [LOCALES <name>...]
+                        [ICONV <charset>...|ALL]
+                        [STRIP]
+                        [CREATED EPOCH|GIT|<time>])
 
   The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
   Its layers are, from the bottom: the layers of the ``BASE`` (if any),
@@ -270,6 +276,71 @@ set(_CONTAINER_IMAGE_SETTINGS
     imports ``dlopen`` while the image has neither ``RUNTIME_LIBRARIES`` nor
     a plugin (a library among its targets and added files that none of them
     links).  Default: the note is printed.
+
+  The next four add what programs read at run time to the image, from
+  the ``SYSROOT`` (``/`` by default).  When a
+  cross ``SYSROOT`` lacks the certificates, time zones or locales (data of
+  no architecture, which Debian's cross packages do not carry), they are
+  taken from the build machine, with a build note.
+
+  ``CA_CERTIFICATES [<pem file>...]``
+    The sysroot's CA bundle (``/etc/ssl/certs/ca-certificates.crt``, from
+    Debian's ``ca-certificates`` package), plus the PEM files given (a
+    company's CA), as ``/etc/ssl/certs/ca-certificates.crt``, which
+    OpenSSL, GnuTLS and curl read on Debian, and as OpenSSL's own
+    ``/usr/lib/ssl/cert.pem`` and ``/usr/lib/ssl/certs`` (links to it).
+    The files are relative to :variable:`CMAKE_CURRENT_SOURCE_DIR` unless
+    absolute, generator expressions are allowed, duplicates are dropped,
+    and the image is rebuilt when one changes.  The keyword alone takes
+    the bundle only.  A sysroot without the bundle fails the build, naming
+    ``ca-certificates``.  Default: no certificates (a build note when
+    libssl, libgnutls or libcurl is in the image).
+
+  ``TZDATA``
+    The sysroot's time zones, ``/usr/share/zoneinfo`` (Debian's ``tzdata``
+    package; the build fails, naming it, when it is absent), so that
+    ``TZ=Europe/Paris`` works.  Default: no time zones (UTC only).
+
+  ``LOCALES <name>...``
+    The sysroot's compiled locales: ``C.UTF-8`` from
+    ``/usr/lib/locale/C.utf8``, others from ``/usr/lib/locale/<name>/``,
+    so that ``std::locale("C.UTF-8")`` and ``setlocale()`` find them.
+    Names have glibc's form ``language[_territory][.codeset][@modifier]``,
+    such as ``de_DE.UTF-8``; ``C`` and ``POSIX`` are built into the C
+    library and refused; duplicates are dropped.  A locale the sysroot
+    lacks, or has only inside ``locale-archive``, fails the build, saying
+    how to compile it (``localedef``, the ``locales`` package).
+    Default: none.
+
+  ``ICONV <charset>...|ALL``
+    The gconv modules that ``iconv_open()`` loads (with ``dlopen``) for
+    these charsets, such as ``UTF-16LE`` or ``ISO-8859-1``, or every
+    module with ``ALL`` (alone), with ``gconv-modules`` and
+    ``gconv-modules.d``; never modules of another architecture.  Names as
+    iconv takes them: letters, digits and ``- _ . : ( ) + /``.
+    Default: none (a build note when a binary of the project imports
+    ``iconv_open``).
+
+  ``STRIP``
+    Put stripped copies of the project's ELF files into the image: the
+    targets, the added ELF files and the project's libraries, stripped
+    with :variable:`CMAKE_STRIP` in the build tree; the build outputs are
+    untouched, and shared objects and modules keep their dynamic symbols.
+    A Release image is typically 10-30% smaller.  Refused when
+    ``CMAKE_STRIP`` is empty or not found.  Default: the files as built.
+
+  ``CREATED EPOCH|GIT|<time>``
+    The creation time of the image, which ``docker images`` shows.
+    ``EPOCH``: 1970-01-01 ("56 years ago").  ``GIT``: the commit time of
+    the ``HEAD`` of the git work tree that holds
+    :variable:`CMAKE_CURRENT_SOURCE_DIR`, read at configure time (a new
+    commit re-runs the configure step): meaningful to a person and the
+    same for every build of one commit; an error when there is no work
+    tree, no commit or no git.  ``<time>``: an RFC 3339 time
+    ``YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)``, such as
+    ``2024-05-01T12:00:00Z``, written as given.  ``SOURCE_DATE_EPOCH``
+    in the environment of the build wins over all three.  The times of
+    the files in the layers do not change.  Default: ``EPOCH``.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
