@@ -1546,23 +1546,10 @@ endfunction()
 # Sets <out> to the members of the spec's "config", one a line; a string
 # that is not set is left out, an array is always there.
 function(_container_image_spec_config out)
-  set(config "")
-  foreach(member IN ITEMS entrypoint:array cmd:array env:always workdir:string
-      user:string exposed_ports:always volumes:always stop_signal:string
-      labels:always)
-    string(REGEX REPLACE ":.*" "" key "${member}")
-    if("${${key}}" STREQUAL "" AND NOT member MATCHES ":always$")
-      continue()
-    endif()
-    if(member MATCHES ":string$")
-      _container_image_json_string(json "${${key}}")
-    else()
-      _container_image_json_array(json "${${key}}")
-    endif()
-    string(APPEND config ",\n    \"${key}\": ${json}")
-  endforeach()
-  string(SUBSTRING "${config}" 2 -1 config)
-  set(${out} "${config}\n" PARENT_SCOPE)
+  _container_image_json_members(config ",\n    " entrypoint:array cmd:array
+    env:always workdir:string user:string exposed_ports:always
+    volumes:always stop_signal:string labels:always)
+  set(${out} "    ${config}\n" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the spec's "runtime_dependencies" object. The tool adds the
@@ -1587,20 +1574,8 @@ endfunction()
 # Sets <out> to the spec's "runtime_data" object: what the tool takes from
 # the sysroot for programs to read at run time, every member always there.
 function(_container_image_spec_runtime_data out)
-  set(members "")
-  foreach(member IN ITEMS ca_certificates:bool ca_files tzdata:bool locales
-      iconv)
-    string(REGEX REPLACE ":.*" "" key "${member}")
-    if(NOT member MATCHES ":bool$")
-      _container_image_json_array(json "${${key}}")
-    elseif(${key})
-      set(json true)
-    else()
-      set(json false)
-    endif()
-    string(APPEND members ", \"${key}\": ${json}")
-  endforeach()
-  string(SUBSTRING "${members}" 2 -1 members)
+  _container_image_json_members(members ", " ca_certificates:bool
+    ca_files:always tzdata:bool locales:always iconv:always)
   set(${out} "{${members}}" PARENT_SCOPE)
 endfunction()
 
@@ -2507,6 +2482,33 @@ function(_container_image_json_entries out name kind indent)
     set(separator ",\n")
   endforeach()
   set(${out} "${entries}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the JSON members "<key>": <value>, joined by <separator>, of
+# the variables named by the <key>:<type>s that follow: a string, or an
+# array of strings, left out when empty; an array (always) or a boolean
+# (bool), always there.
+function(_container_image_json_members out separator)
+  set(members "")
+  foreach(member IN ITEMS ${ARGN})
+    string(REGEX REPLACE ":.*" "" key "${member}")
+    if("${${key}}" STREQUAL "" AND member MATCHES ":(string|array)$")
+      continue()
+    endif()
+    if(member MATCHES ":string$")
+      _container_image_json_string(json "${${key}}")
+    elseif(NOT member MATCHES ":bool$")
+      _container_image_json_array(json "${${key}}")
+    elseif(${key})
+      set(json true)
+    else()
+      set(json false)
+    endif()
+    string(APPEND members "${separator}\"${key}\": ${json}")
+  endforeach()
+  string(LENGTH "${separator}" length)
+  string(SUBSTRING "${members}" ${length} -1 members)
+  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the CMake list <items> as a JSON array of strings. Pass the
