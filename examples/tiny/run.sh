@@ -6,13 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build/example
 
-"$root/tests/setup-machine.sh" --example
-
-(cd "$root" && cmake --preset release && cmake --build --preset release)
-cmake --install "$root/build/release" --prefix "$build/prefix"
-
-cmake -S "$root/examples/tiny" -B "$build/tiny" -G Ninja -DCMAKE_PREFIX_PATH="$build/prefix"
-cmake --build "$build/tiny"
+"$root/examples/build.sh" tiny
 
 echo "the program: $(stat -c %s "$build/tiny/tiny") bytes"
 docker load -i "$build/tiny/tiny-image.tar"
