@@ -13,7 +13,7 @@ build_project "$work/src" "$work/build" -DCMAKE_PREFIX_PATH="$PREFIX"
 tarball=$work/build/tiny-image.tar
 
 json=$("$OCIPACK" inspect --json "$tarball")
-expect_eq "files in the image" "$(jq -r '[.[0].layers[].files[] | "\(.type) \(.path)"] | join(",")' <<<"$json")" "f tiny"
+expect_eq "files in the image" "$(jq -r '[.[0].layers[].files[] | "\(.type) \(.path)"] | join(",")' <<<"$json")" "- tiny"
 total=$(jq '[.[0].layers[].files[].size] | add' <<<"$json")
 echo "the layers' files: $total bytes; the tarball: $(stat -c %s "$tarball") bytes"
 [ "$total" -le 1840 ] || fail "the layers' files total $total bytes, more than hello-world's first 1,840"
