@@ -53,7 +53,8 @@ set(_CONTAINER_IMAGE_SETTINGS
   targets destination compression compression_level tags workdir
   exposed_ports volumes stop_signal annotations base base_tag base_depend
   skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
-  env user labels call_file
+  env user labels call_file ca_certificates ca_files tzdata locales iconv
+  strip created
   CACHE INTERNAL "The settings that add_container_image() stores")
 
 #[=======================================================================[.rst:
@@ -86,7 +87,13 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [RUNTIME_DEPENDENCIES AUTO|NONE]
                         [SYSROOT <dir>]
                         [RUNTIME_LIBRARIES <name-path-or-target>...]
-                        [NO_DLOPEN_NOTE])
+                        [NO_DLOPEN_NOTE]
+                        [CA_CERTIFICATES [<pem file>...]]
+                        [TZDATA]
+                        [LOCALES <name>...]
+                        [ICONV <charset>...|ALL]
+                        [STRIP]
+                        [CREATED EPOCH|GIT|<time>])
 
   The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
   Its layers are, from the bottom: the layers of the ``BASE`` (if any),
@@ -269,25 +276,94 @@ set(_CONTAINER_IMAGE_SETTINGS
     imports ``dlopen`` while the image has neither ``RUNTIME_LIBRARIES`` nor
     a plugin (a library among its targets and added files that none of them
     links).  Default: the note is printed.
+
+  The next four add what programs read at run time to the image, from
+  the ``SYSROOT`` (``/`` by default).  When a
+  cross ``SYSROOT`` lacks the certificates, time zones or locales (data of
+  no architecture, which Debian's cross packages do not carry), they are
+  taken from the build machine, with a build note.
+
+  ``CA_CERTIFICATES [<pem file>...]``
+    The sysroot's CA bundle (``/etc/ssl/certs/ca-certificates.crt``, from
+    Debian's ``ca-certificates`` package), plus the PEM files given (a
+    company's CA), as ``/etc/ssl/certs/ca-certificates.crt``, which
+    OpenSSL, GnuTLS and curl read on Debian, and as OpenSSL's own
+    ``/usr/lib/ssl/cert.pem`` and ``/usr/lib/ssl/certs`` (links to it).
+    The files are relative to :variable:`CMAKE_CURRENT_SOURCE_DIR` unless
+    absolute, generator expressions are allowed, duplicates are dropped,
+    and the image is rebuilt when one changes.  The keyword alone takes
+    the bundle only.  A sysroot without the bundle fails the build, naming
+    ``ca-certificates``.  Default: no certificates (a build note when
+    libssl, libgnutls or libcurl is in the image).
+
+  ``TZDATA``
+    The sysroot's time zones, ``/usr/share/zoneinfo`` (Debian's ``tzdata``
+    package; the build fails, naming it, when it is absent), so that
+    ``TZ=Europe/Paris`` works.  Default: no time zones (UTC only).
+
+  ``LOCALES <name>...``
+    The sysroot's compiled locales: ``C.UTF-8`` from
+    ``/usr/lib/locale/C.utf8``, others from ``/usr/lib/locale/<name>/``,
+    so that ``std::locale("C.UTF-8")`` and ``setlocale()`` find them.
+    Names have glibc's form ``language[_territory][.codeset][@modifier]``,
+    such as ``de_DE.UTF-8``; ``C`` and ``POSIX`` are built into the C
+    library and refused; duplicates are dropped.  A locale the sysroot
+    lacks, or has only inside ``locale-archive``, fails the build, saying
+    how to compile it (``localedef``, the ``locales`` package).
+    Default: none.
+
+  ``ICONV <charset>...|ALL``
+    The gconv modules that ``iconv_open()`` loads (with ``dlopen``) for
+    these charsets, such as ``UTF-16LE`` or ``ISO-8859-1``, or every
+    module with ``ALL`` (alone), with ``gconv-modules`` and
+    ``gconv-modules.d``; never modules of another architecture.  Names as
+    iconv takes them: letters, digits and ``- _ . : ( ) + /``.
+    Default: none (a build note when a binary of the project imports
+    ``iconv_open``).
+
+  ``STRIP``
+    Put stripped copies of the project's ELF files into the image: the
+    targets, the added ELF files and the project's libraries, stripped
+    with :variable:`CMAKE_STRIP` in the build tree; the build outputs are
+    untouched, and shared objects and modules keep their dynamic symbols.
+    A Release image is typically 10-30% smaller.  Refused when
+    ``CMAKE_STRIP`` is empty or not found.  Default: the files as built.
+
+  ``CREATED EPOCH|GIT|<time>``
+    The creation time of the image, which ``docker images`` shows.
+    ``EPOCH``: 1970-01-01 ("56 years ago").  ``GIT``: the commit time of
+    the ``HEAD`` of the git work tree that holds
+    :variable:`CMAKE_CURRENT_SOURCE_DIR`, read at configure time (a new
+    commit re-runs the configure step): meaningful to a person and the
+    same for every build of one commit; an error when there is no work
+    tree, no commit or no git.  ``<time>``: an RFC 3339 time
+    ``YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)``, such as
+    ``2024-05-01T12:00:00Z``, written as given.  ``SOURCE_DATE_EPOCH``
+    in the environment of the build wins over all three.  The times of
+    the files in the layers do not change.  Default: ``EPOCH``.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE)
+  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP)
   set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
-    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT)
+    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
-    TAGS RUNTIME_LIBRARIES)
+    TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV)
   _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
     "${options};${one_value};${multi_value}")
   _container_image_check_name("${ctx}" "${name}")
   _container_image_check_load_name("${ctx}" "${name}")
+  # CA_CERTIFICATES alone takes the sysroot's bundle and no file of ours.
   _container_image_parse(arg "${ctx}"
-    "${options}" "${one_value}" "${multi_value}")
+    "${options}" "${one_value}" "${multi_value}" MAY_BE_EMPTY CA_CERTIFICATES)
 
   # Each step checks its keywords and sets the settings it names.
   _container_image_base_settings("${ctx}" arg)
   _container_image_compression_settings("${ctx}" arg)
   _container_image_runtime_settings("${ctx}" arg)
+  _container_image_runtime_data_settings("${ctx}" arg)
+  _container_image_strip_setting("${ctx}" arg)
+  _container_image_created_setting("${ctx}" arg)
   _container_image_path_settings("${ctx}" arg)
   _container_image_command_settings("${ctx}" arg)
   _container_image_label_settings("${ctx}" arg)
@@ -360,10 +436,8 @@ function(_container_image_base_settings ctx prefix)
   set(base "")
   set(base_depend "")
   if(DEFINED ${prefix}_BASE)
-    set(base "${${prefix}_BASE}")
+    _container_image_source_path(base "${${prefix}_BASE}")
     if(NOT "${base}" MATCHES "\\$<")
-      cmake_path(ABSOLUTE_PATH base
-        BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
       string(REGEX REPLACE "(.)/+$" "\\1" base "${base}")
     endif()
     set(base_depend "${base}")
@@ -475,6 +549,155 @@ function(_container_image_runtime_settings ctx prefix)
   endforeach()
   list(REMOVE_DUPLICATES runtime_libraries)
   _container_image_set_in_parent(runtime_mode sysroot runtime_libraries)
+endfunction()
+
+# Sets ca_certificates, ca_files, tzdata, locales and iconv from
+# CA_CERTIFICATES, TZDATA, LOCALES and ICONV: what programs read at run time,
+# which the tool takes from the sysroot.
+function(_container_image_runtime_data_settings ctx prefix)
+  set(ca_certificates "${${prefix}_GIVEN_CA_CERTIFICATES}")
+  set(ca_files "")
+  foreach(file IN LISTS ${prefix}_CA_CERTIFICATES)
+    if("${file}" STREQUAL "")
+      _container_image_fail("${ctx}" "a CA_CERTIFICATES path is empty")
+    endif()
+    _container_image_source_path(file "${file}")
+    list(APPEND ca_files "${file}")
+  endforeach()
+  list(REMOVE_DUPLICATES ca_files)
+  set(tzdata "${${prefix}_TZDATA}")
+
+  set(locales "")
+  foreach(locale IN LISTS ${prefix}_LOCALES)
+    # glibc answers these itself, without a file.
+    if("${locale}" MATCHES "^(C|POSIX)$")
+      _container_image_fail("${ctx}" "LOCALES value \"${locale}\" is built "
+        "into the C library and needs nothing in the image; drop it (C.UTF-8 "
+        "is not built in)")
+    endif()
+    # glibc's form: language[_territory][.codeset][@modifier].
+    set(form "^[A-Za-z]+(_[A-Za-z0-9]+)?([.][A-Za-z0-9_-]+)?(@[A-Za-z0-9_-]+)?$")
+    if(NOT "${locale}" MATCHES "${form}")
+      _container_image_fail("${ctx}" "LOCALES value \"${locale}\" is not a "
+        "locale name language[_territory][.codeset][@modifier], such as "
+        "C.UTF-8 or de_DE.UTF-8")
+    endif()
+    list(APPEND locales "${locale}")
+  endforeach()
+  list(REMOVE_DUPLICATES locales)
+
+  set(iconv "${${prefix}_ICONV}")
+  list(REMOVE_DUPLICATES iconv)
+  list(LENGTH iconv count)
+  if("ALL" IN_LIST iconv AND count GREATER 1)
+    list(REMOVE_ITEM iconv ALL)
+    list(JOIN iconv "\" \"" others)
+    _container_image_fail("${ctx}" "ICONV ALL (every gconv module) is given "
+      "with the charsets \"${others}\"; drop one or the other")
+  endif()
+  foreach(charset IN LISTS iconv)
+    if(NOT "${charset}" MATCHES "^[A-Za-z0-9._:()+/-]+$")
+      _container_image_fail("${ctx}" "ICONV value \"${charset}\" is not a "
+        "charset name (letters, digits and - _ . : ( ) + /, such as UTF-16LE) "
+        "or ALL")
+    endif()
+  endforeach()
+  _container_image_set_in_parent(ca_certificates ca_files tzdata locales iconv)
+endfunction()
+
+# Sets strip to CMAKE_STRIP with STRIP, else to "": the tool runs it on
+# copies of the project's ELF files in the build tree.
+function(_container_image_strip_setting ctx prefix)
+  set(strip "")
+  if(${prefix}_STRIP)
+    set(strip "${CMAKE_STRIP}")
+    if("${strip}" STREQUAL "")
+      _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP is "
+        "empty: enable the C or CXX language (project(), enable_language()), "
+        "which finds it, or set CMAKE_STRIP to the strip program")
+    endif()
+    if(NOT IS_ABSOLUTE "${strip}" OR NOT EXISTS "${strip}"
+       OR IS_DIRECTORY "${strip}")
+      _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP "
+        "\"${strip}\" is not found (it must be the absolute path of the strip "
+        "program)")
+    endif()
+  endif()
+  _container_image_set_in_parent(strip)
+endfunction()
+
+# Sets created from CREATED: "" for EPOCH (the tool's default: 1970, or
+# SOURCE_DATE_EPOCH), the commit time of HEAD in seconds for GIT, or the
+# RFC 3339 time given.
+function(_container_image_created_setting ctx prefix)
+  set(created "")
+  set(value "${${prefix}_CREATED}")
+  if("${value}" STREQUAL "GIT")
+    _container_image_git_head(git)
+    if(NOT "${git_error}" STREQUAL "")
+      _container_image_fail("${ctx}" "CREATED GIT: ${git_error}")
+    endif()
+    set(created "${git_time}")
+  elseif(DEFINED ${prefix}_CREATED AND NOT "${value}" STREQUAL "EPOCH")
+    _container_image_rfc3339_error(error "${value}")
+    if(NOT "${error}" STREQUAL "")
+      _container_image_fail("${ctx}" "CREATED \"${value}\" is neither EPOCH, "
+        "GIT nor an RFC 3339 time YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) "
+        "such as 2024-05-01T12:00:00Z: ${error}")
+    endif()
+    set(created "${value}")
+  endif()
+  _container_image_set_in_parent(created)
+endfunction()
+
+# Sets <out> to "" when <value> is an RFC 3339 time of the form
+# YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) naming a day of its month,
+# otherwise to what is wrong. No leap second: Docker's parser refuses :60.
+function(_container_image_rfc3339_error out value)
+  set(${out} "" PARENT_SCOPE)
+  set(d "[0-9][0-9]")
+  # CMake's regular expressions have at most 9 groups: the offset apart.
+  if(NOT "${value}" MATCHES
+     "^(${d}${d})-(${d})-(${d})T(${d}):(${d}):(${d})([.][0-9]+)?(Z|[+-]${d}:${d})$")
+    set(${out} "it is not of that form" PARENT_SCOPE)
+    return()
+  endif()
+  set(index 1)
+  foreach(name IN ITEMS year month day hour minute second)
+    set(${name} "${CMAKE_MATCH_${index}}")
+    math(EXPR index "${index} + 1")
+  endforeach()
+  set(offset_hour "")
+  set(offset_minute "")
+  if("${CMAKE_MATCH_8}" MATCHES "^[+-](${d}):(${d})$")
+    set(offset_hour "${CMAKE_MATCH_1}")
+    set(offset_minute "${CMAKE_MATCH_2}")
+  endif()
+  math(EXPR by_4 "${year} % 4")
+  math(EXPR by_100 "${year} % 100")
+  math(EXPR by_400 "${year} % 400")
+  set(february 28)
+  if(by_4 EQUAL 0 AND (NOT by_100 EQUAL 0 OR by_400 EQUAL 0))
+    set(february 29)
+  endif()
+  set(days 31 ${february} 31 30 31 30 31 31 30 31 30 31)
+  foreach(check IN ITEMS "month:1:12" "hour:0:23" "minute:0:59"
+      "second:0:59" "offset_hour:0:23" "offset_minute:0:59")
+    string(REPLACE ":" ";" check "${check}")
+    list(GET check 0 name)
+    list(GET check 1 low)
+    list(GET check 2 high)
+    if(NOT "${${name}}" STREQUAL "" AND (${name} LESS low OR ${name} GREATER high))
+      string(REPLACE "_" " " what "${name}")
+      set(${out} "the ${what} ${${name}} is not ${low} to ${high}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  math(EXPR month_index "${month} - 1")
+  list(GET days ${month_index} last_day)
+  if(day LESS 1 OR day GREATER last_day)
+    set(${out} "month ${month} of ${year} has no day ${day}" PARENT_SCOPE)
+  endif()
 endfunction()
 
 # Sets destination, workdir and volumes, the in-image directories of
@@ -595,7 +818,8 @@ function(_container_image_annotation_settings prefix)
   endforeach()
   set(revision "")
   if(NOT "org.opencontainers.image.revision" IN_LIST user_keys)
-    _container_image_git_revision(revision)
+    _container_image_git_head(git)
+    set(revision "${git_revision}")
   endif()
   foreach(pair IN ITEMS "version=PROJECT_VERSION"
       "description=PROJECT_DESCRIPTION" "url=PROJECT_HOMEPAGE_URL"
@@ -698,12 +922,8 @@ function(container_image_add_files)
     if("${path}" STREQUAL "")
       _container_image_fail("${ctx}" "a path is empty")
     endif()
-    # A generator expression is resolved by file(GENERATE), as given. A plain
-    # path is made absolute; NORMALIZE keeps a trailing "/" (contents only).
-    if(NOT "${path}" MATCHES "\\$<")
-      cmake_path(ABSOLUTE_PATH path
-        BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-    endif()
+    # A trailing "/" (contents only) is kept.
+    _container_image_source_path(path "${path}")
     _container_image_add_entry("${name}" FILES SOURCE "${path}"
       DESTINATION "${destination}" NAME "${rename}" MODE "${mode}"
       OWNER "${owner}")
@@ -1266,6 +1486,8 @@ function(_container_image_spec out name)
   string(APPEND spec "  \"users\": ${users},\n")
   _container_image_spec_runtime(runtime)
   string(APPEND spec "  \"runtime_dependencies\": ${runtime},\n")
+  _container_image_spec_runtime_data(runtime_data)
+  string(APPEND spec "  \"runtime_data\": ${runtime_data},\n")
   if(NOT dlopen_note)
     string(APPEND spec "  \"dlopen_note\": false,\n")
   endif()
@@ -1284,12 +1506,19 @@ function(_container_image_spec out name)
 endfunction()
 
 # Sets <out> to the members of the spec before "config": the image, its tags,
-# compression, base and skeleton.
+# its creation time, compression, base, skeleton and strip program.
 function(_container_image_spec_image out name)
   _container_image_json_string(json "${name}")
   set(members "  \"image\": ${json},\n")
   _container_image_json_array(json "${tags}")
   string(APPEND members "  \"tags\": ${json},\n")
+  # CREATED GIT gives seconds (a JSON number), a time given stays a string.
+  if("${created}" MATCHES "^[0-9]+$")
+    string(APPEND members "  \"created\": ${created},\n")
+  elseif(NOT "${created}" STREQUAL "")
+    _container_image_json_string(json "${created}")
+    string(APPEND members "  \"created\": ${json},\n")
+  endif()
   _container_image_json_string(json "${compression}")
   string(APPEND members "  \"compression\": ${json},\n")
   if(NOT "${compression_level}" STREQUAL "")
@@ -1307,29 +1536,20 @@ function(_container_image_spec_image out name)
   if(skeleton)
     string(APPEND members "  \"skeleton\": true,\n")
   endif()
+  if(NOT "${strip}" STREQUAL "")
+    _container_image_json_string(json "${strip}")
+    string(APPEND members "  \"strip\": ${json},\n")
+  endif()
   set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the members of the spec's "config", one a line; a string
 # that is not set is left out, an array is always there.
 function(_container_image_spec_config out)
-  set(config "")
-  foreach(member IN ITEMS entrypoint:array cmd:array env:always workdir:string
-      user:string exposed_ports:always volumes:always stop_signal:string
-      labels:always)
-    string(REGEX REPLACE ":.*" "" key "${member}")
-    if("${${key}}" STREQUAL "" AND NOT member MATCHES ":always$")
-      continue()
-    endif()
-    if(member MATCHES ":string$")
-      _container_image_json_string(json "${${key}}")
-    else()
-      _container_image_json_array(json "${${key}}")
-    endif()
-    string(APPEND config ",\n    \"${key}\": ${json}")
-  endforeach()
-  string(SUBSTRING "${config}" 2 -1 config)
-  set(${out} "${config}\n" PARENT_SCOPE)
+  _container_image_json_members(config ",\n    " entrypoint:array cmd:array
+    env:always workdir:string user:string exposed_ports:always
+    volumes:always stop_signal:string labels:always)
+  set(${out} "    ${config}\n" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the spec's "runtime_dependencies" object. The tool adds the
@@ -1349,6 +1569,14 @@ function(_container_image_spec_runtime out)
   # build directory's path, which would change the bytes with it.
   _container_image_json_string(json "${CMAKE_BINARY_DIR}")
   set(${out} "${runtime}, \"build_dir\": ${json}}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "runtime_data" object: what the tool takes from
+# the sysroot for programs to read at run time, every member always there.
+function(_container_image_spec_runtime_data out)
+  _container_image_json_members(members ", " ca_certificates:bool
+    ca_files:always tzdata:bool locales:always iconv:always)
+  set(${out} "{${members}}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the layer of the files, directories and symbolic links added
@@ -1449,7 +1677,7 @@ endfunction()
 
 # Writes <spec_json>, the spec of image <name>, with file(GENERATE) and adds
 # the custom command that builds the tarball from it; reads image_targets
-# and the setting base_depend from the caller's scope.
+# and the settings base_depend and ca_files from the caller's scope.
 function(_container_image_add_build_rule name spec_json)
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
@@ -1481,7 +1709,7 @@ function(_container_image_add_build_rule name spec_json)
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
             --cache-dir "${cache_dir}"
     DEPENDS "${spec}" ocipack::ocipack ${image_targets} ${base_depend}
-            ${files_depends}
+            ${files_depends} ${ca_files}
     ${depfile_option}
     COMMENT "Packing container image ${name}"
     VERBATIM)
@@ -1578,10 +1806,7 @@ function(_container_image_index_inputs inputs_out targets_out ctx images)
       list(APPEND inputs "${file}")
       list(APPEND image_targets "${image}")
     else()
-      if(NOT "${image}" MATCHES "\\$<")
-        cmake_path(ABSOLUTE_PATH image
-          BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-      endif()
+      _container_image_source_path(image "${image}")
       list(APPEND inputs "${image}")
     endif()
   endforeach()
@@ -1881,8 +2106,10 @@ endfunction()
 # with cmake_parse_arguments(PARSE_ARGV), setting <prefix>_<keyword>, and
 # fails, naming <ctx>, on a keyword given without a value or with only an
 # empty string, and on an argument that is no keyword, unless ARGUMENTS
-# follows (they are then in <prefix>_UNPARSED_ARGUMENTS). A macro, because
-# PARSE_ARGV reads the arguments of the function it runs in.
+# follows (they are then in <prefix>_UNPARSED_ARGUMENTS). The keywords after
+# MAY_BE_EMPTY may be given without values (<prefix>_GIVEN_<keyword> tells
+# they were). A macro, because PARSE_ARGV reads the arguments of the
+# function it runs in.
 macro(_container_image_parse prefix ctx options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 ${prefix}
     "${options}" "${one_value}" "${multi_value}")
@@ -1896,15 +2123,22 @@ endmacro()
 
 # The checks of _container_image_parse() on what it parsed with <prefix>.
 function(_container_image_check_parsed ctx prefix options value_keywords)
+  cmake_parse_arguments(check "ARGUMENTS" "" "MAY_BE_EMPTY" ${ARGN})
   foreach(keyword IN LISTS ${prefix}_KEYWORDS_MISSING_VALUES)
-    _container_image_fail("${ctx}" "${keyword} is given without a value")
+    if(NOT keyword IN_LIST check_MAY_BE_EMPTY)
+      _container_image_fail("${ctx}" "${keyword} is given without a value")
+    endif()
   endforeach()
   foreach(keyword IN LISTS value_keywords)
+    # Undefined when given without values; "" when given an empty string.
+    if(keyword IN_LIST check_MAY_BE_EMPTY AND NOT DEFINED ${prefix}_${keyword})
+      continue()
+    endif()
     if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
       _container_image_fail("${ctx}" "${keyword} is given without a value")
     endif()
   endforeach()
-  if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND NOT "ARGUMENTS" IN_LIST ARGN)
+  if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND NOT check_ARGUMENTS)
     set(unknown "")
     foreach(argument IN LISTS ${prefix}_UNPARSED_ARGUMENTS)
       string(APPEND unknown " \"${argument}\"")
@@ -1914,6 +2148,17 @@ function(_container_image_check_parsed ctx prefix options value_keywords)
     _container_image_fail("${ctx}" "unknown argument(s)${unknown} (the "
       "keywords are ${known})")
   endif()
+endfunction()
+
+# Sets <out> to the build host's path <value>, made absolute relative to
+# CMAKE_CURRENT_SOURCE_DIR and normalized (a trailing "/" kept), or as given
+# when it holds a generator expression, which file(GENERATE) resolves.
+function(_container_image_source_path out value)
+  if(NOT "${value}" MATCHES "\\$<")
+    cmake_path(ABSOLUTE_PATH value
+      BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the in-image directory <value> without repeated or trailing
@@ -2101,38 +2346,53 @@ function(_container_image_add_load_target name output)
 endfunction()
 
 # Sets <out_var> to the output of "git <arg>..." run in <source_dir>, or to ""
-# when it fails.
+# when it fails; git_stderr to what it printed there.
 macro(_container_image_git_output out_var)
   execute_process(COMMAND "${GIT_EXECUTABLE}" ${ARGN}
     WORKING_DIRECTORY "${source_dir}"
-    RESULT_VARIABLE result OUTPUT_VARIABLE ${out_var} ERROR_QUIET
-    OUTPUT_STRIP_TRAILING_WHITESPACE)
+    RESULT_VARIABLE result OUTPUT_VARIABLE ${out_var}
+    ERROR_VARIABLE git_stderr
+    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_STRIP_TRAILING_WHITESPACE)
   if(NOT result EQUAL 0)
     set(${out_var} "")
   endif()
 endmacro()
 
-# Sets <out> to the commit checked out in the git work tree that holds
-# CMAKE_CURRENT_SOURCE_DIR, or to "" when there is none or git is not found;
-# makes a change of that commit re-run the configure step.
-function(_container_image_git_revision out)
-  set(${out} "" PARENT_SCOPE)
+# Sets <prefix>_revision and <prefix>_time to the commit checked out in the
+# git work tree that holds CMAKE_CURRENT_SOURCE_DIR and its commit time
+# (seconds since 1970), and <prefix>_error to "", or <prefix>_error to why
+# there is none; makes a change of that commit re-run the configure step.
+function(_container_image_git_head prefix)
   set(source_dir "${CMAKE_CURRENT_SOURCE_DIR}")
   # Once per directory and configure run: every image of it has the same.
-  get_property(known GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}" SET)
-  if(known)
-    get_property(revision GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}")
-    set(${out} "${revision}" PARENT_SCOPE)
-    return()
+  set(key "_CONTAINER_IMAGE_GIT:${source_dir}")
+  get_property(known GLOBAL PROPERTY "${key}:error" SET)
+  if(NOT known)
+    _container_image_read_git_head()
+    foreach(part IN ITEMS revision time error)
+      set_property(GLOBAL PROPERTY "${key}:${part}" "${${part}}")
+    endforeach()
   endif()
-  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}" "")
+  foreach(part IN ITEMS revision time error)
+    get_property(value GLOBAL PROPERTY "${key}:${part}")
+    set(${prefix}_${part} "${value}" PARENT_SCOPE)
+  endforeach()
+endfunction()
 
+# The reading of _container_image_git_head(): sets revision, time and error
+# in the caller's scope, which sets source_dir.
+function(_container_image_read_git_head)
+  set(revision "" PARENT_SCOPE)
+  set(time "" PARENT_SCOPE)
+  set(error "git is not found (find_package(Git))" PARENT_SCOPE)
   find_package(Git QUIET)
   if(NOT GIT_EXECUTABLE)
     return()
   endif()
   _container_image_git_output(git_dir rev-parse --git-dir)
   if("${git_dir}" STREQUAL "")
+    set(error "${source_dir} is not in a git work tree (${git_stderr})"
+      PARENT_SCOPE)
     return()
   endif()
   # Re-configure when HEAD moves: HEAD itself (a checkout), the branch it is
@@ -2154,14 +2414,16 @@ function(_container_image_git_revision out)
     endif()
   endforeach()
 
-  _container_image_git_output(revision
-    rev-parse --verify --quiet "HEAD^{commit}")
-  if(NOT "${revision}" MATCHES "^[0-9a-f]+$")
+  _container_image_git_output(head rev-parse --verify --quiet "HEAD^{commit}")
+  _container_image_git_output(seconds log -1 --format=%ct "HEAD^{commit}")
+  if(NOT "${head}" MATCHES "^[0-9a-f]+$" OR NOT "${seconds}" MATCHES "^[0-9]+$")
+    set(error "the git work tree of ${source_dir} has no commit checked out"
+      PARENT_SCOPE)
     return()
   endif()
-  set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_GIT:${source_dir}"
-    "${revision}")
-  set(${out} "${revision}" PARENT_SCOPE)
+  set(revision "${head}" PARENT_SCOPE)
+  set(time "${seconds}" PARENT_SCOPE)
+  set(error "" PARENT_SCOPE)
 endfunction()
 
 # ---- Private: JSON -----------------------------------------------------------
@@ -2220,6 +2482,33 @@ function(_container_image_json_entries out name kind indent)
     set(separator ",\n")
   endforeach()
   set(${out} "${entries}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the JSON members "<key>": <value>, joined by <separator>, of
+# the variables named by the <key>:<type>s that follow: a string, or an
+# array of strings, left out when empty; an array (always) or a boolean
+# (bool), always there.
+function(_container_image_json_members out separator)
+  set(members "")
+  foreach(member IN ITEMS ${ARGN})
+    string(REGEX REPLACE ":.*" "" key "${member}")
+    if("${${key}}" STREQUAL "" AND member MATCHES ":(string|array)$")
+      continue()
+    endif()
+    if(member MATCHES ":string$")
+      _container_image_json_string(json "${${key}}")
+    elseif(NOT member MATCHES ":bool$")
+      _container_image_json_array(json "${${key}}")
+    elseif(${key})
+      set(json true)
+    else()
+      set(json false)
+    endif()
+    string(APPEND members "${separator}\"${key}\": ${json}")
+  endforeach()
+  string(LENGTH "${separator}" length)
+  string(SUBSTRING "${members}" ${length} -1 members)
+  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the CMake list <items> as a JSON array of strings. Pass the

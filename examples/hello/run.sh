@@ -5,13 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build/example
 
-"$root/tests/setup-machine.sh" --example
-
-(cd "$root" && cmake --preset release && cmake --build --preset release)
-cmake --install "$root/build/release" --prefix "$build/prefix"
-
-cmake -S "$root/examples/hello" -B "$build/hello" -G Ninja -DCMAKE_PREFIX_PATH="$build/prefix"
-cmake --build "$build/hello"
+"$root/examples/build.sh" hello
 
 docker load -i "$build/hello/hello-image.tar"
 docker run --rm hello-image:latest

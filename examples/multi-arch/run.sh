@@ -6,13 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build/example
 
-"$root/tests/setup-machine.sh" --cross
-
-(cd "$root" && cmake --preset release && cmake --build --preset release)
-cmake --install "$root/build/release" --prefix "$build/prefix"
-
-cmake -S "$root/examples/multi-arch" -B "$build/multi-arch" -G Ninja -DCMAKE_PREFIX_PATH="$build/prefix"
-cmake --build "$build/multi-arch"
+"$root/examples/build.sh" multi-arch --cross
 
 "$build/prefix/bin/ocipack" inspect "$build/multi-arch/hello-arch.tar" | grep -E "^(tags|platform)"
 docker load -i "$build/multi-arch/hello-arch.tar"

@@ -46,12 +46,19 @@ function(read_spec out name)
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 
-# Fails unless the JSON value at <path>... of <json> is <expected>.
-function(expect_json json expected)
-  string(JSON actual ERROR_VARIABLE error GET "${json}" ${ARGN})
+# Sets <out> to string(JSON <mode>) of the value at <path>... of <json>;
+# fails when there is none.
+function(json_query out mode json)
+  string(JSON value ERROR_VARIABLE error ${mode} "${json}" ${ARGN})
   if(error)
     fail("${ARGN}: ${error}")
   endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# Fails unless the JSON value at <path>... of <json> is <expected>.
+function(expect_json json expected)
+  json_query(actual GET "${json}" ${ARGN})
   if(NOT actual STREQUAL expected)
     fail("${ARGN} is \"${actual}\", expected \"${expected}\"")
   endif()
@@ -83,12 +90,18 @@ endfunction()
 # Fails unless the JSON array or object at <path>... of <json> has <expected>
 # elements.
 function(expect_json_length json expected)
-  string(JSON length ERROR_VARIABLE error LENGTH "${json}" ${ARGN})
-  if(error)
-    fail("${ARGN}: ${error}")
-  endif()
+  json_query(length LENGTH "${json}" ${ARGN})
   if(NOT length EQUAL expected)
     fail("${ARGN} has ${length} elements, expected ${expected}")
+  endif()
+endfunction()
+
+# Fails unless the JSON value at <path>... of <json> is of <type> (NUMBER,
+# STRING, BOOLEAN, ...), as string(JSON TYPE) names it.
+function(expect_json_type json type)
+  json_query(actual TYPE "${json}" ${ARGN})
+  if(NOT actual STREQUAL type)
+    fail("${ARGN} is a ${actual}, expected a ${type}")
   endif()
 endfunction()
 
@@ -113,6 +126,17 @@ function(read_build_rules out)
     string(APPEND text "${content}")
   endforeach()
   set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# Fails unless the build rules of <rules> (read_build_rules()) name each
+# <path>... (Ninja names files of the build tree relative to it).
+function(expect_rules_depend rules)
+  foreach(path IN LISTS ARGN)
+    string(FIND "${rules}" "${path}" at)
+    if(at EQUAL -1)
+      fail("no build rule depends on ${path}")
+    endif()
+  endforeach()
 endfunction()
 
 # ---- Configure the case ------------------------------------------------------

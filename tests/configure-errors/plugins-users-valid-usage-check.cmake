@@ -61,10 +61,6 @@ expect_json("${plugins_only}" /opt/lib/plugin.so layers 0 files 0 source)
 # (Ninja and Makefiles; other generators are not checked).
 read_build_rules(rules)
 if(NOT rules STREQUAL "")
-  foreach(depend IN ITEMS /opt/bin/tool /opt/lib/plugin.so /opt/lib/libstore.so)
-    string(FIND "${rules}" "${depend}" at)
-    if(at EQUAL -1)
-      fail("no build rule depends on ${depend}")
-    endif()
-  endforeach()
+  expect_rules_depend("${rules}" /opt/bin/tool /opt/lib/plugin.so
+    /opt/lib/libstore.so)
 endif()

@@ -1,0 +1,2 @@
+set(CMAKE_STRIP /nonexistent/strip)
+add_container_image(img STRIP)
