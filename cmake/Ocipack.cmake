@@ -326,7 +326,9 @@ set(_CONTAINER_IMAGE_SETTINGS
     targets, the added ELF files and the project's libraries, stripped
     with :variable:`CMAKE_STRIP` in the build tree; the build outputs are
     untouched, and shared objects and modules keep their dynamic symbols.
-    A Release image is typically 10-30% smaller.  Refused when
+    How much it saves depends on the program: ``tests/projects/runtime-data``'s
+    small C++ program in Release loses 17% (17,816 to 14,720 bytes); the
+    system libraries, already stripped, do not change.  Refused when
     ``CMAKE_STRIP`` is empty or not found.  Default: the files as built.
 
   ``CREATED EPOCH|GIT|<time>``
