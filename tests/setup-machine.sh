@@ -27,7 +27,8 @@ build_packages=(cmake g++ make ninja-build pkg-config libarchive-dev libssl-dev 
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
                python3                      # tests: sockets, xz bombs, deep JSON, checks of gzip members
-               openssl                      # e2e.tls-server: a certificate of its own
+               openssl                      # e2e.tls-server, e2e.runtime-data: certificates of their own
+               tzdata ca-certificates       # e2e.runtime-data: TZDATA and CA_CERTIFICATES read them
                clang-format-14              # the format test: the code follows .clang-format
                clang-14 libclang-rt-14-dev) # the fuzzers (tests/fuzz, tests/run.sh --fuzz)
 
