@@ -60,4 +60,9 @@ echo "text: $plain bytes, stripped: $stripped bytes"
 expect_eq "the build output is untouched" "$(stat -c %s "$work/build/text")" "$plain"
 docker_load "$work/build/stripped-image.tar"
 expect_eq "stripped-image" "$(docker run --rm stripped-image:latest)" "$(docker run --rm text-image:latest)"
+# iconv_open() without ICONV: a note naming the program and the keyword.
+grep -q "calls iconv_open" "$work/build.log" && fail "an iconv note although ICONV is given"
+cmake --build "$work/build" --target text-noted-image | tee "$work/noted.log"
+grep -Eq "ocipack: note: /text \(.*\) calls iconv_open\(\).*ICONV <charset>" "$work/noted.log" \
+  || fail "no iconv_open note for text-noted-image"
 echo "ok: runtime-data"
