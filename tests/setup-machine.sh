@@ -27,7 +27,9 @@ build_packages=(cmake g++ make ninja-build pkg-config libarchive-dev libssl-dev 
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
                python3                      # tests: sockets, xz bombs, deep JSON, checks of gzip members
-               openssl                      # e2e.tls-server, e2e.runtime-data: certificates of their own
+               openssl                      # e2e.tls-server, e2e.runtime-data, registry.sh: certificates of their own
+               docker-registry              # registry.sh: real registries (distribution 2.8) for the push tests
+               apache2-utils                # registry.sh: htpasswd -B, the registries' bcrypt passwords
                tzdata ca-certificates       # e2e.runtime-data: TZDATA and CA_CERTIFICATES read them
                clang-format-14              # the format test: the code follows .clang-format
                clang-14 libclang-rt-14-dev) # the fuzzers (tests/fuzz, tests/run.sh --fuzz)
@@ -50,14 +52,53 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+apt_install() {
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "$@" >/dev/null
+}
+# docker-registry's postinst starts a registry on port 5000 on every
+# interface; the tests start their own, on 127.0.0.1 only. So it installs
+# under a policy-rc.d that lets no service start (invoke-rc.d and
+# deb-systemd-invoke ask it), and the one there before, if any (tests/fresh
+# has one), is put back.
+policy=/usr/sbin/policy-rc.d
+apt_install_no_service() {
+  local saved rc=0
+  saved=$(mktemp)
+  if [ -e "$policy" ]; then "${sudo_cmd[@]}" cp -p "$policy" "$saved"; else rm -f "$saved"; fi
+  printf '#!/bin/sh\n# tests/setup-machine.sh: no service starts while it installs\nexit 101\n' |
+    "${sudo_cmd[@]}" sh -c "cat > $policy && chmod 755 $policy"
+  apt_install "$@" || rc=$?
+  if [ -e "$saved" ]; then "${sudo_cmd[@]}" mv "$saved" "$policy"; else "${sudo_cmd[@]}" rm -f "$policy"; fi
+  return "$rc"
+}
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-machine: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  no_service=() others=()
+  for p in "${missing[@]}"; do
+    if [ "$p" = docker-registry ]; then no_service+=("$p"); else others+=("$p"); fi
+  done
+  [ ${#others[@]} -eq 0 ] || apt_install "${others[@]}"
+  [ ${#no_service[@]} -eq 0 ] || apt_install_no_service "${no_service[@]}"
 fi
 
 [ "$mode" = --build ] && exit 0
+
+# The docker-registry service never runs, now or at boot (installed earlier
+# by hand, or by an older version of this script, it may).
+if dpkg-query -W -f='${Status}\n' docker-registry 2>/dev/null | grep -q "install ok installed"; then
+  if [ -d /run/systemd/system ]; then # systemd is the init (the postinst's own test)
+    "${sudo_cmd[@]}" systemctl disable --now --quiet docker-registry.service
+  else
+    "${sudo_cmd[@]}" update-rc.d docker-registry disable >/dev/null 2>&1 || true
+    pidfile=/var/run/docker-registry.pid
+    if [ -s "$pidfile" ] && "${sudo_cmd[@]}" kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "setup-machine: stopping the docker-registry service (the tests run their own registries)"
+      "${sudo_cmd[@]}" /etc/init.d/docker-registry stop >/dev/null
+    fi
+  fi
+fi
 
 # Docker: the daemon is a service; start one when none answers.
 if ! docker info >/dev/null 2>&1; then
