@@ -58,34 +58,29 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def body(self, limit=None):
-        """The request body in pieces (Content-Length or chunked), at most limit bytes."""
+        """The request body in pieces, at most about limit bytes."""
         sent = 0
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            while True:
-                size = int(self.rfile.readline().split(b";")[0], 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
+        for left in self.chunk_sizes():
+            while left:
+                piece = self.rfile.read(min(CHUNK, left))
+                if not piece:
                     return
-                left = size
-                while left:
-                    piece = self.rfile.read(min(CHUNK, left))
-                    if not piece:
-                        return
-                    left -= len(piece)
-                    sent += len(piece)
-                    yield piece
-                    if limit is not None and sent >= limit:
-                        return
-                self.rfile.readline()
-        left = int(self.headers.get("Content-Length", "0"))
-        while left and (limit is None or sent < limit):
-            piece = self.rfile.read(min(CHUNK, left))
-            if not piece:
-                return
-            left -= len(piece)
-            sent += len(piece)
-            yield piece
+                left -= len(piece)
+                sent += len(piece)
+                yield piece
+                if limit is not None and sent >= limit:
+                    return
+
+    def chunk_sizes(self):
+        """The body's size (Content-Length), or each chunk's (chunked)."""
+        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+            yield int(self.headers.get("Content-Length", "0") or 0)
+            return
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            yield size
+            self.rfile.readline()  # the CRLF after the chunk
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass  # trailers
 
     def handle_any(self):
         action = fault(self.command, self.path)
