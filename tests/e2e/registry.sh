@@ -235,7 +235,7 @@ EOF
   esac
 }
 
-# _registry_serve DIR SCHEME: starts the registry of DIR/config.yml and waits
+# _registry_serve DIR SCHEME PORT: starts the registry of DIR/config.yml and waits
 # for /v2/ (200, or 401 with auth); returns 1 when its port was taken.
 _registry_serve() {
   local d=$1 scheme=$2 port=$3 code _ tls_args=() v _registry_unset=()
@@ -258,7 +258,7 @@ _registry_serve() {
 }
 
 start_registry() {
-  local name=$1 mode=${2:-anonymous} tls= grant=all opt port scheme=http attempt realm= var
+  local name=$1 mode=${2:-anonymous} tls='' grant=all opt port scheme=http attempt realm='' var
   [[ $name =~ ^[a-z][a-z0-9_]*$ ]] || fail "start_registry: the name [$name] is not [a-z][a-z0-9_]*"
   case $mode in anonymous | htpasswd | token) ;; *) fail "start_registry $name: unknown mode $mode" ;; esac
   for opt in "${@:3}"; do
