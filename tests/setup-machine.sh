@@ -21,9 +21,10 @@ case $mode in
 esac
 
 # make: CMake's default generator on Linux is Unix Makefiles (a user's own
-# project, the incremental.make test); ninja-build: the presets use Ninja.
+# project, the incremental.make test); ninja-build: the presets use Ninja;
+# libcurl4-openssl-dev: `ocipack push` speaks HTTP and TLS through libcurl (the same OpenSSL).
 build_packages=(cmake g++ make ninja-build pkg-config libarchive-dev libssl-dev libdeflate-dev libzstd-dev
-                zlib1g-dev nlohmann-json3-dev libcxxopts-dev)
+                zlib1g-dev nlohmann-json3-dev libcxxopts-dev libcurl4-openssl-dev)
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
                python3                      # tests: sockets, xz bombs, deep JSON, checks of gzip members

@@ -4,10 +4,13 @@
 #include "build/index.hpp"
 #include "cli/environment.hpp"
 #include "cli/inspect.hpp"
+#include "registry/push.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "version.hpp"
 
 #include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
 
 #include <clocale>
 #include <cstdio>
@@ -26,6 +29,7 @@ const char* const kUsage = "ocipack " OCIPACK_VERSION
                            "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
                            "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
                            "  ocipack inspect [--json] IMAGE.tar\n"
+                           "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] IMAGE [REF...]\n"
                            "  ocipack --help | --version\n"
                            "\n"
                            "Commands:\n"
@@ -34,6 +38,7 @@ const char* const kUsage = "ocipack " OCIPACK_VERSION
                            "  index    combine single-platform image tarballs into one multi-platform\n"
                            "           image tarball (an OCI image index)\n"
                            "  inspect  show the tags, platform, config and layers of an image tarball\n"
+                           "  push     push an image tarball (or OCI layout) to a registry, no daemon\n"
                            "\n"
                            "Run 'ocipack COMMAND --help' for the options of a command.\n"
                            "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
@@ -139,6 +144,48 @@ int inspect_command(int argc, char** argv) {
   return 0;
 }
 
+int push_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack push",
+                           "Push an image to registry references (default: $OCIPACK_PUSH_TAGS, "
+                           "else the image's own tags).");
+  options.positional_help("IMAGE [REF...]");
+  options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
+      "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
+      cxxopts::value<std::vector<std::string>>())(
+      "digest-file", "write the pushed references and digests here (JSON, atomically)", cxxopts::value<std::string>())(
+      "args", "image and references", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
+  options.parse_positional({"args"});
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  std::vector<std::string> args;
+  if (result.count("args")) args = result["args"].as<std::vector<std::string>>();
+  if (args.empty()) throw Error("push: an image tarball is required");
+  registry::PushOptions o;
+  o.image = args[0];
+  o.references.assign(args.begin() + 1, args.end());
+  if (o.references.empty()) o.references = push_tags_from_env().value_or(std::vector<std::string>{});
+  o.insecure = result.count("insecure") > 0;
+  o.certs_d = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
+  if (result.count("cert-dir")) {
+    for (const auto& d : result["cert-dir"].as<std::vector<std::string>>()) o.cert_dirs.emplace_back(d);
+  }
+  o.credentials = credential_sources_from_env();
+  const std::vector<registry::PushReport> reports = registry::push(o);
+  nlohmann::json pushed = nlohmann::json::array();
+  for (const auto& r : reports) {
+    std::cout << r.reference << "@" << r.digest.str() << ": " << r.uploaded << " blob(s) uploaded, " << r.present
+              << " already there, " << r.mounted << " mounted, " << r.bytes << " bytes\n";
+    pushed.push_back({{"reference", r.reference}, {"digest", r.digest.str()}});
+  }
+  if (result.count("digest-file")) {
+    util::write_file_atomically(result["digest-file"].as<std::string>(), pushed.dump(2) + "\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -159,6 +206,7 @@ int run(int argc, char** argv) {
     if (args[0] == "build") return build_command(argc - 1, argv + 1);
     if (args[0] == "inspect") return inspect_command(argc - 1, argv + 1);
     if (args[0] == "index") return index_command(argc - 1, argv + 1);
+    if (args[0] == "push") return push_command(argc - 1, argv + 1);
     throw Error("unknown command \"" + args[0] + "\" (see 'ocipack --help')");
   } catch (const Error& e) {
     std::cerr << "ocipack: error: " << e.what() << "\n";

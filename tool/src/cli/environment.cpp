@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
+#include <sstream>
 #include <string>
 
 namespace ocipack::cli {
@@ -28,6 +29,40 @@ unsigned threads_from_env() {
   const unsigned n = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
   if (n == 0) throw Error("OCIPACK_THREADS must be a number from 1, not \"" + text + "\"");
   return n;
+}
+
+std::optional<std::vector<std::string>> push_tags_from_env() {
+  const char* value = std::getenv("OCIPACK_PUSH_TAGS");
+  if (value == nullptr) return std::nullopt;
+  std::istringstream words(value);
+  std::vector<std::string> tags;
+  for (std::string w; words >> w;) tags.push_back(w);
+  if (tags.empty()) return std::nullopt;
+  return tags;
+}
+
+namespace {
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : value;
+}
+}  // namespace
+
+registry::CredentialSources credential_sources_from_env() {
+  registry::CredentialSources s;
+  const std::string home = env("HOME");
+  if (!env("DOCKER_CONFIG").empty()) {
+    s.docker_config = std::filesystem::path(env("DOCKER_CONFIG")) / "config.json";
+  } else if (!home.empty()) {
+    s.docker_config = std::filesystem::path(home) / ".docker/config.json";
+  }
+  if (!env("REGISTRY_AUTH_FILE").empty()) s.auth_files.emplace_back(env("REGISTRY_AUTH_FILE"));
+  if (!env("XDG_RUNTIME_DIR").empty()) {
+    s.auth_files.push_back(std::filesystem::path(env("XDG_RUNTIME_DIR")) / "containers/auth.json");
+  }
+  if (!home.empty()) s.auth_files.push_back(std::filesystem::path(home) / ".config/containers/auth.json");
+  s.helper_path = env("PATH");
+  return s;
 }
 
 }  // namespace ocipack::cli

@@ -1,0 +1,254 @@
+#include "registry/http.hpp"
+
+#include "util/error.hpp"
+
+#include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace ocipack::registry {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialize libcurl");
+  });
+}
+
+struct Call {
+  const Request* request;
+  Response* response;
+  std::uint64_t sent = 0;
+  std::string read_error;  // the body reader's Error, rethrown after curl returns
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  Response& r = *static_cast<Call*>(user)->response;
+  const std::size_t len = size * n;
+  if (r.body.size() < kMaxBody) r.body.append(data, std::min(len, kMaxBody - r.body.size()));
+  return len;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  Response& r = *static_cast<Call*>(user)->response;
+  const std::string_view line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    r.headers.clear();  // a new response (a redirect followed, 100 Continue)
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    r.headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
+  Call& call = *static_cast<Call*>(user);
+  const std::uint64_t left = call.request->body_size - call.sent;
+  if (left == 0) return 0;
+  try {
+    const std::size_t got =
+        call.request->body_reader->read(buffer, static_cast<std::size_t>(std::min<std::uint64_t>(size * n, left)));
+    if (got == 0) throw Error("the blob ended " + std::to_string(left) + " bytes early");
+    call.sent += got;
+    return got;
+  } catch (const Error& e) {
+    call.read_error = e.what();
+    return CURL_READFUNC_ABORT;
+  }
+}
+
+// Adds the registry's own CAs to the store that holds the system's.
+CURLcode add_cas(CURL*, void* ssl_ctx, void* user) {
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  for (const auto& file : static_cast<const Tls*>(user)->ca_files) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(file.c_str(), "r"), BIO_free);
+    if (!bio) return CURLE_SSL_CACERT_BADFILE;
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+      X509_STORE_add_cert(store, cert);  // a certificate already there is no error worth stopping for
+      X509_free(cert);
+    }
+  }
+  return CURLE_OK;
+}
+
+Failure failure_of(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT: return Failure::Unreachable;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: return Failure::Dropped;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE: return Failure::Certificate;
+    case CURLE_SSL_CONNECT_ERROR: return Failure::Tls;
+    default: return Failure::Other;
+  }
+}
+
+template <typename T>
+void set(CURL* curl, CURLoption option, T value) {
+  if (curl_easy_setopt(curl, option, value) != CURLE_OK) throw Error("libcurl refused an option");
+}
+
+}  // namespace
+
+Tls tls_for(const std::string& host, const std::vector<fs::path>& certs_d, const std::vector<fs::path>& cert_dirs,
+            bool insecure) {
+  Tls tls;
+  tls.insecure = insecure;
+  std::vector<fs::path> dirs;
+  for (const auto& d : certs_d) dirs.push_back(d / host);
+  dirs.insert(dirs.end(), cert_dirs.begin(), cert_dirs.end());
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    std::vector<fs::path> cas;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (e.path().extension() == ".crt") cas.push_back(e.path());
+    }
+    std::sort(cas.begin(), cas.end());
+    tls.ca_files.insert(tls.ca_files.end(), cas.begin(), cas.end());
+    if (tls.client_cert.empty() && fs::exists(dir / "client.cert", ec) && fs::exists(dir / "client.key", ec)) {
+      tls.client_cert = dir / "client.cert";
+      tls.client_key = dir / "client.key";
+    }
+  }
+  return tls;
+}
+
+std::string Response::header(std::string_view name) const {
+  const std::string key = lower(name);
+  for (const auto& [k, v] : headers) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+std::vector<std::string> Response::headers_named(std::string_view name) const {
+  const std::string key = lower(name);
+  std::vector<std::string> out;
+  for (const auto& [k, v] : headers) {
+    if (k == key) out.push_back(v);
+  }
+  return out;
+}
+
+Http::Http(Tls tls) : m_curl(nullptr), m_tls(std::move(tls)) {
+  global_init();
+  m_curl = curl_easy_init();
+  if (m_curl == nullptr) throw Error("cannot create a libcurl handle");
+}
+
+Http::~Http() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+
+Response Http::send(const Request& request) {
+  CURL* curl = static_cast<CURL*>(m_curl);
+  curl_easy_reset(curl);
+  Response response;
+  Call call{&request, &response, 0, {}};
+  set(curl, CURLOPT_URL, request.url.c_str());
+  set(curl, CURLOPT_NOSIGNAL, 1L);
+  set(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  set(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  set(curl, CURLOPT_MAXREDIRS, 5L);
+  set(curl, CURLOPT_USERAGENT, "ocipack");
+  // Bounded waits: a registry that stops answering fails the step, to be retried.
+  set(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+  set(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  set(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  set(curl, CURLOPT_WRITEFUNCTION, on_body);
+  set(curl, CURLOPT_WRITEDATA, &call);
+  set(curl, CURLOPT_HEADERFUNCTION, on_header);
+  set(curl, CURLOPT_HEADERDATA, &call);
+  if (m_tls.insecure) {
+    set(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    set(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!m_tls.ca_files.empty()) {
+    set(curl, CURLOPT_SSL_CTX_FUNCTION, add_cas);
+    set(curl, CURLOPT_SSL_CTX_DATA, &m_tls);
+  }
+  if (!m_tls.client_cert.empty()) {
+    set(curl, CURLOPT_SSLCERT, m_tls.client_cert.c_str());
+    set(curl, CURLOPT_SSLKEY, m_tls.client_key.c_str());
+  }
+
+  if (request.method == "HEAD") {
+    set(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.body_reader != nullptr) {
+    set(curl, CURLOPT_UPLOAD, 1L);
+    set(curl, CURLOPT_READFUNCTION, on_read);
+    set(curl, CURLOPT_READDATA, &call);
+    set(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+    set(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method != "GET") {
+    set(curl, CURLOPT_POSTFIELDS, request.body.data());
+    set(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    set(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  curl_slist* headers = nullptr;
+  // No "Expect: 100-continue" wait before a body: registries answer at once.
+  std::vector<std::string> lines = request.headers;
+  lines.push_back("Expect:");
+  if (request.method != "GET" && request.method != "HEAD" && request.body_reader == nullptr &&
+      std::none_of(lines.begin(), lines.end(),
+                   [](const std::string& h) { return lower(h).rfind("content-type:", 0) == 0; })) {
+    lines.push_back("Content-Type:");  // not curl's default of a form
+  }
+  for (const auto& h : lines) headers = curl_slist_append(headers, h.c_str());
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl_slist_free_all);
+  set(curl, CURLOPT_HTTPHEADER, headers);
+
+  const CURLcode code = curl_easy_perform(curl);
+  if (!call.read_error.empty()) throw Error(call.read_error);
+  if (code != CURLE_OK) {
+    response.failure = failure_of(code);
+    response.error = curl_easy_strerror(code);
+    return response;
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+std::string url_encode(std::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+}  // namespace ocipack::registry
