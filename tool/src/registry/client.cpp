@@ -129,8 +129,9 @@ bool retryable(const Response& r) {
 std::chrono::milliseconds backoff(int retry) { return std::chrono::milliseconds(500) * (1 << std::min(retry, 4)); }
 
 bool is_loopback(const std::string& host) {
-  const std::string name = host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
-  return name == "localhost" || name.rfind("127.", 0) == 0;
+  const std::string name = host.substr(0, host.rfind(':'));
+  const bool ipv4 = std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(c) || c == '.'; });
+  return name == "localhost" || (ipv4 && name.rfind("127.", 0) == 0);
 }
 
 Client::Client(ClientOptions options) : Client(std::move(options), std::string(), Auth{}) {}
