@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `ocipack push` to a real registry (Debian's docker-registry, distribution
+# 2.8) of the test's own on 127.0.0.1 and a free port, anonymous over plain
+# HTTP: skopeo reads back the local digest; a second push sends nothing; a
+# push to another repository mounts every blob; --digest-file; an image
+# index (ocipack index) pushed to its own tag; a tag without a registry
+# host is refused.
+source "$(dirname "$0")/lib.sh"
+need docker-registry
+need skopeo
+need jq
+need python3
+need curl
+
+work=$E2E_WORK/push-basic
+rm -rf "$work"
+mkdir -p "$work/docker"
+# Nothing of the user's or the machine's: no proxy, no credentials.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+export DOCKER_CONFIG=$work/docker XDG_RUNTIME_DIR=$work
+unset OCIPACK_PUSH_TAGS REGISTRY_AUTH_FILE
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+registry=127.0.0.1:$port
+cat >"$work/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $work/storage
+http:
+  addr: $registry
+YAML
+# (The registry reads REGISTRY_* variables as configuration: none is set.)
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+on_exit kill "$!"
+for _ in $(seq 50); do
+  curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://$registry/v2/" >/dev/null || { cat "$work/registry.log"; fail "the registry did not start"; }
+
+image=$BUILD_INSTALLED/plain-image.tar
+digest=$("$OCIPACK" inspect --json "$image" | jq -r '.[0].manifest.digest')
+blobs=$(("$("$OCIPACK" inspect --json "$image" | jq '.[0].layers | length')" + 1))
+remote_digest() { skopeo inspect --tls-verify=false "docker://$1" | jq -r .Digest; }
+
+out=$("$OCIPACK" push "$image" "$registry/team/plain:1" --digest-file "$work/pushed.json")
+echo "$out"
+expect_eq "first push" "$out" "$registry/team/plain:1@$digest: $blobs blob(s) uploaded, 0 already there, 0 mounted, $(
+  "$OCIPACK" inspect --json "$image" | jq '([.[0].layers[].size] | add) + .[0].config_descriptor.size') bytes"
+expect_eq "pushed digest" "$(remote_digest "$registry/team/plain:1")" "$digest"
+expect_eq "digest file" "$(jq -c . "$work/pushed.json")" "[{\"digest\":\"$digest\",\"reference\":\"$registry/team/plain:1\"}]"
+
+out=$("$OCIPACK" push "$image" "$registry/team/plain:1")
+expect_eq "second push" "$out" "$registry/team/plain:1@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"
+
+out=$(OCIPACK_PUSH_TAGS="$registry/team/plain:2 $registry/other/plain:1" "$OCIPACK" push "$image")
+expect_eq "a new tag, then another repository" "$out" \
+  "$registry/team/plain:2@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes
+$registry/other/plain:1@$digest: 0 blob(s) uploaded, 0 already there, $blobs mounted, 0 bytes"
+expect_eq "mounted digest" "$(remote_digest "$registry/other/plain:1")" "$digest"
+
+"$OCIPACK" index --output "$work/index.tar" --tag "$registry/team/plain:multi" "$image"
+index_digest=$(tar -xOf "$work/index.tar" index.json | jq -r '.manifests[0].digest')
+out=$("$OCIPACK" push "$work/index.tar")
+expect_eq "index push (its own tag)" "$out" \
+  "$registry/team/plain:multi@$index_digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"
+expect_eq "index read back" "$(remote_digest "$registry/team/plain:multi")" "$index_digest"
+expect_eq "index media type" "$(skopeo inspect --raw --tls-verify=false "docker://$registry/team/plain:multi" | jq -r .mediaType)" \
+  application/vnd.oci.image.index.v1+json
+
+if err=$("$OCIPACK" push "$image" plain:1 2>&1); then fail "a tag without a registry host was pushed"; fi
+grep -F 'write docker.io/library/plain:1 if Docker Hub is meant' <<<"$err" >/dev/null || fail "no-host message: $err"
+echo "ok: push-basic"
