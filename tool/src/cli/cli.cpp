@@ -173,6 +173,7 @@ int push_command(int argc, char** argv) {
     for (const auto& d : result["cert-dir"].as<std::vector<std::string>>()) o.cert_dirs.emplace_back(d);
   }
   o.credentials = credential_sources_from_env();
+  o.warn = [](const std::string& w) { std::cerr << "ocipack: warning: " << w << "\n"; };
   const std::vector<registry::PushReport> reports = registry::push(o);
   nlohmann::json pushed = nlohmann::json::array();
   for (const auto& r : reports) {

@@ -56,6 +56,16 @@ std::string registry_errors(const Response& r, std::vector<std::string>& codes) 
   return printable(out.substr(0, 300));
 }
 
+// A 401 that says the token was good but grants too little: denied, not unauthorized.
+bool insufficient_scope(const Response& r) {
+  if (r.status != 401) return false;
+  for (const auto& c : parse_challenges(r.header("www-authenticate"))) {
+    auto it = c.params.find("error");
+    if (it != c.params.end() && it->second == "insufficient_scope") return true;
+  }
+  return false;
+}
+
 bool has(const std::vector<std::string>& codes, const char* code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
@@ -168,6 +178,9 @@ void Client::ping() {
     ping.url = m_base + "/v2/";
     r = with_retries([&] { return m_http->send(ping); });
     if (r.failure != Failure::Tls) break;  // a TLS handshake that failed: maybe plain HTTP
+  }
+  if (m_base.rfind("http:", 0) == 0 && !is_loopback(host) && !m_options.credential.anonymous() && m_options.warn) {
+    m_options.warn("the credentials for " + host + " go over plain HTTP (--insecure): anyone on the way can read them");
   }
   if (r.status == 401) {
     learn(r);
@@ -347,13 +360,13 @@ void Client::fail(const Response& r, const std::string& repo, const std::string&
   std::vector<std::string> codes;
   const std::string detail = registry_errors(r, codes);
   const std::string said = detail.empty() ? "" : " (" + detail + ")";
-  if (r.status == 401) {
+  if (r.status == 401 && !insufficient_scope(r)) {
     throw Error(where + "unauthorized" + said + ": " +
                 (m_options.credential.anonymous()
                      ? "no credentials for " + host + "; run `docker login " + host + "`"
                      : "the credentials for " + host + " were refused; run `docker login " + host + "` again"));
   }
-  if (r.status == 403 || has(codes, "DENIED")) {
+  if (r.status == 403 || has(codes, "DENIED") || insufficient_scope(r)) {
     throw Error(where + "denied" + said + ": these credentials may not push to " + host + "/" + repo +
                 "; ask for push access, or push elsewhere");
   }

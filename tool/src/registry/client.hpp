@@ -49,6 +49,8 @@ struct ClientOptions {
   std::string host;  // "host[:port]"
   Credential credential;
   Tls tls;  // tls.insecure also allows plain HTTP
+  // Told before credentials go over plain HTTP to a host that is not loopback.
+  std::function<void(const std::string&)> warn;
 };
 
 class Client {

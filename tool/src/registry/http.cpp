@@ -226,11 +226,14 @@ Response Http::send(const Request& request) {
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl_slist_free_all);
   set(curl, CURLOPT_HTTPHEADER, headers);
 
+  char detail[CURL_ERROR_SIZE] = "";
+  set(curl, CURLOPT_ERRORBUFFER, detail);
   const CURLcode code = curl_easy_perform(curl);
   if (!call.read_error.empty()) throw Error(call.read_error);
   if (code != CURLE_OK) {
     response.failure = failure_of(code);
-    response.error = curl_easy_strerror(code);
+    // curl's detail ("unable to get local issuer certificate") names no credential.
+    response.error = *detail != '\0' ? detail : curl_easy_strerror(code);
     return response;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

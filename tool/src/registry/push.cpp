@@ -118,6 +118,7 @@ private:
     o.host = host;
     o.credential = find_credential(m_options.credentials, host);
     o.tls = tls_for(host, m_options.certs_d, m_options.cert_dirs, m_options.insecure);
+    o.warn = m_options.warn;
     auto client = std::make_unique<Client>(std::move(o));
     client->ping();
     return *m_clients.emplace(host, std::move(client)).first->second;

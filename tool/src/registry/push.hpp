@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct PushOptions {
   std::vector<std::filesystem::path> cert_dirs;  // --cert-dir: ca.crt, client.cert, client.key for any registry
   CredentialSources credentials;
   unsigned parallel = 3;  // blob uploads at a time
+  // Warnings for the user (credentials over plain HTTP), before the step they are about.
+  std::function<void(const std::string&)> warn;
 };
 
 // What one reference got.
