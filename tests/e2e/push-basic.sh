@@ -73,4 +73,7 @@ expect_eq "index media type" "$(skopeo inspect --raw --tls-verify=false "docker:
 
 if err=$("$OCIPACK" push "$image" plain:1 2>&1); then fail "a tag without a registry host was pushed"; fi
 grep -F 'write docker.io/library/plain:1 if Docker Hub is meant' <<<"$err" >/dev/null || fail "no-host message: $err"
+# Its own tag, docker.io/library/plain-image:latest, may mean Docker Hub only by default.
+if err=$("$OCIPACK" push "$image" 2>&1); then fail "an image tagged without a registry host was pushed"; fi
+grep -F 'may mean Docker Hub only by default' <<<"$err" >/dev/null || fail "own-tag message: $err"
 echo "ok: push-basic"

@@ -173,7 +173,8 @@ void Client::ping() {
   if (is_loopback(host) || m_options.tls.insecure) schemes.push_back("http");
   Response r;
   for (const auto& scheme : schemes) {
-    m_base = scheme + "://" + host;
+    // Docker Hub's registry API is not served at docker.io itself.
+    m_base = scheme + "://" + (host == "docker.io" ? "registry-1.docker.io" : host);
     Request ping;
     ping.url = m_base + "/v2/";
     r = with_retries([&] { return m_http->send(ping); });
