@@ -2,9 +2,10 @@
 # `ocipack push` to a real registry (Debian's docker-registry, distribution
 # 2.8) of the test's own on 127.0.0.1 and a free port, anonymous over plain
 # HTTP: skopeo reads back the local digest; a second push sends nothing; a
-# push to another repository mounts every blob; --digest-file; an image
-# index (ocipack index) pushed to its own tag; a tag without a registry
-# host is refused.
+# push to another repository mounts every blob, and so does a new run for
+# an image whose manifest names its base there; --digest-file; an OCI
+# layout directory; an image index (ocipack index) pushed to its own tag; a
+# tag without a registry host is refused.
 source "$(dirname "$0")/lib.sh"
 need docker-registry
 need skopeo
@@ -70,6 +71,23 @@ expect_eq "index push (its own tag)" "$out" \
 expect_eq "index read back" "$(remote_digest "$registry/team/plain:multi")" "$index_digest"
 expect_eq "index media type" "$(skopeo inspect --raw --tls-verify=false "docker://$registry/team/plain:multi" | jq -r .mediaType)" \
   application/vnd.oci.image.index.v1+json
+
+# An OCI layout directory whose manifest names its base image on this
+# registry: a new run mounts the blobs from there.
+layout=$work/derived
+mkdir -p "$layout"
+tar -xf "$image" -C "$layout"
+old=$(jq -r '.manifests[0].digest' "$layout/index.json")
+jq -c --arg base "$registry/team/plain:1" '.annotations["org.opencontainers.image.base.name"] = $base' \
+  "$layout/blobs/sha256/${old#sha256:}" | tr -d '\n' >"$work/manifest.json"
+new=sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)
+cp "$work/manifest.json" "$layout/blobs/sha256/${new#sha256:}"
+jq -c --arg d "$new" --argjson n "$(stat -c %s "$work/manifest.json")" '.manifests[].digest = $d | .manifests[].size = $n' \
+  "$layout/index.json" >"$work/index.json"
+mv "$work/index.json" "$layout/index.json"
+out=$("$OCIPACK" push "$layout" "$registry/derived:1")
+expect_eq "mounted from the base" "$out" "$registry/derived:1@$new: 0 blob(s) uploaded, 0 already there, $blobs mounted, 0 bytes"
+expect_eq "derived read back" "$(remote_digest "$registry/derived:1")" "$new"
 
 if err=$("$OCIPACK" push "$image" plain:1 2>&1); then fail "a tag without a registry host was pushed"; fi
 grep -F 'write docker.io/library/plain:1 if Docker Hub is meant' <<<"$err" >/dev/null || fail "no-host message: $err"

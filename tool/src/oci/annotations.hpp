@@ -9,6 +9,9 @@ inline constexpr const char* kImageName = "io.containerd.image.name";
 // Index entry: the tag, "1" (the OCI image layout's name of the manifest;
 // skopeo, umoci and oci-image-tool pick the image by it).
 inline constexpr const char* kRefName = "org.opencontainers.image.ref.name";
+// Manifest: the base image's name ("registry.example/base:1"), as image
+// builders record it; a push mounts the blobs from there when it can.
+inline constexpr const char* kBaseName = "org.opencontainers.image.base.name";
 // Layer descriptor: where each file of the runtime dependencies layer came
 // from ("<image path> <- <host path> (<why>)", one per line).
 inline constexpr const char* kOrigins = "dev.ocipack.origins";

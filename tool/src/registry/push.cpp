@@ -31,8 +31,13 @@ struct Document {
 
 // What an image is in a registry: its blobs, then its documents, the top
 // one (the tag's) last.
+struct Blob {
+  oci::Descriptor descriptor;
+  std::string base;  // the manifest's base image name, if it gives one: where to mount from
+};
+
 struct Image {
-  std::vector<oci::Descriptor> blobs;
+  std::vector<Blob> blobs;
   std::vector<Document> documents;
 };
 
@@ -48,10 +53,11 @@ void collect(const archive::Layout& layout, const oci::Descriptor& d, int depth,
   const oci::Manifest manifest = layout.manifest(d);
   std::vector<oci::Descriptor> blobs{manifest.config};
   blobs.insert(blobs.end(), manifest.layers.begin(), manifest.layers.end());
+  const auto base = manifest.annotations.find(oci::annotation::kBaseName);
   for (const auto& b : blobs) {
     if (!seen.insert(b.digest.hex).second) continue;
     layout.check_present(b, b.digest == manifest.config.digest ? "config" : "layer");
-    image.blobs.push_back(b);
+    image.blobs.push_back({b, base == manifest.annotations.end() ? std::string() : base->second});
   }
   image.documents.push_back({d, layout.document(d, "manifest")});
 }
@@ -98,7 +104,7 @@ public:
     // An image already under this tag: nothing to send.
     if (client.manifest_digest(ref.path, ref.tag, top.descriptor.media_type) == top.descriptor.digest) {
       report.present = static_cast<unsigned>(m_image.blobs.size());
-      for (const auto& b : m_image.blobs) m_where.note(ref.domain, b.digest, ref.path);
+      for (const auto& b : m_image.blobs) m_where.note(ref.domain, b.descriptor.digest, ref.path);
       return report;
     }
     push_blobs(client, ref.path, report);
@@ -125,13 +131,13 @@ private:
   }
 
   // One blob: there already, mounted from another repository, or uploaded.
-  void push_blob(Client& client, const std::string& repo, const oci::Descriptor& b, PushReport& report,
-                 std::mutex& mutex) {
+  void push_blob(Client& client, const std::string& repo, const Blob& blob, PushReport& report, std::mutex& mutex) {
+    const oci::Descriptor& b = blob.descriptor;
     if (client.blob_exists(repo, b.digest)) {
       std::lock_guard<std::mutex> lock(mutex);
       ++report.present;
     } else {
-      const std::string from = m_where.elsewhere(client.host(), b.digest, repo);
+      const std::string from = mount_source(client.host(), repo, blob);
       const bool mounted =
           client.push_blob(repo, b, from, [&] { return m_layout.source().open(archive::blob_path(b.digest)); });
       std::lock_guard<std::mutex> lock(mutex);
@@ -143,6 +149,21 @@ private:
       }
     }
     m_where.note(client.host(), b.digest, repo);
+  }
+
+  // Where to mount a blob from: a repository of this registry it went to in
+  // this run, else the base image's when it is on this registry (a mount of
+  // a blob it lacks starts a plain upload: nothing lost).
+  std::string mount_source(const std::string& host, const std::string& repo, const Blob& blob) const {
+    std::string from = m_where.elsewhere(host, blob.descriptor.digest, repo);
+    if (!from.empty() || blob.base.empty()) return from;
+    try {
+      const oci::Reference base = oci::Reference::parse_push(blob.base);
+      if (base.explicit_domain && base.domain == host && base.path != repo) from = base.path;
+    } catch (const Error&) {
+      // A base name we cannot read names nowhere to mount from.
+    }
+    return from;
   }
 
   // The blobs, m_options.parallel at a time, each thread with its own
