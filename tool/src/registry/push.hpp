@@ -3,7 +3,8 @@
 // every blob first (configs and layers, 2-4 at a time), then the manifests,
 // then a multi-platform image's index, the tag last: nothing half-pushed
 // is tagged. A blob pushed to another repository of the same registry in
-// the same run is mounted, not sent again.
+// the same run, or in the base image the manifest names there, is mounted,
+// not sent again.
 #pragma once
 
 #include "archive/layout.hpp"
