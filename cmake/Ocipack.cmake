@@ -346,7 +346,7 @@ set(_CONTAINER_IMAGE_SETTINGS
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP)
+  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP PUSH_INSECURE)
   set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
     BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
@@ -392,7 +392,7 @@ function(add_container_image)
   # container_image_add_files() and the like may still add to the image, and
   # TARGETS may still be defined, until the end of this directory.
   _container_image_define_targets("${name}" "${output}"
-    "${arg_EXCLUDE_FROM_ALL}")
+    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}")
   _container_image_store_settings("${name}")
   # EVAL so that the name is expanded now: the arguments of a deferred call
   # are otherwise evaluated when it runs, where ${name} no longer exists.
@@ -1754,7 +1754,7 @@ endfunction()
 #]=======================================================================]
 function(add_container_image_index)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL)
+  set(options EXCLUDE_FROM_ALL PUSH_INSECURE)
   set(one_value OUTPUT)
   set(multi_value IMAGES TAGS)
   _container_image_name(name ctx add_container_image_index ${ARGC} "${ARGV0}"
@@ -1786,7 +1786,7 @@ function(add_container_image_index)
     COMMENT "Packing multi-platform image ${name}"
     VERBATIM)
   _container_image_define_targets("${name}" "${output}"
-    "${arg_EXCLUDE_FROM_ALL}")
+    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}")
   if(image_targets)
     add_dependencies("${name}" ${image_targets})
   endif()
@@ -1857,7 +1857,7 @@ endfunction()
 
 # Adds the target <name> that builds tarball <output> (with "all" unless
 # <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
-function(_container_image_define_targets name output exclude_from_all)
+function(_container_image_define_targets name output exclude_from_all insecure)
   set(all ALL)
   if(exclude_from_all)
     set(all "")
@@ -1865,6 +1865,26 @@ function(_container_image_define_targets name output exclude_from_all)
   add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
   _container_image_add_load_target("${name}" "${output}")
+  _container_image_add_push_target("${name}" "${output}" "${insecure}")
+endfunction()
+
+# Adds <name>-push, not built by all: builds the image, then pushes the
+# tarball to its tags (or to the references in OCIPACK_PUSH_TAGS, read by
+# the tool when the target runs, so that a CI job can pick a tag without
+# configuring again), and writes what it pushed to
+# ocipack/<name>.pushed.json.
+function(_container_image_add_push_target name output insecure)
+  set(flags "")
+  if(insecure)
+    set(flags --insecure)
+  endif()
+  add_custom_target("${name}-push"
+    COMMAND ocipack::ocipack push "${output}"
+            --digest-file "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.pushed.json"
+            ${flags}
+    COMMENT "Pushing container image ${name}"
+    VERBATIM)
+  add_dependencies("${name}-push" "${name}")
 endfunction()
 
 # ---- Private: checks ---------------------------------------------------------
@@ -1921,10 +1941,13 @@ endfunction()
 # Fails when the target <name>-load, which an image <name> defines to load
 # it, exists already.
 function(_container_image_check_load_name ctx name)
-  if(TARGET "${name}-load")
-    _container_image_fail("${ctx}" "the target \"${name}-load\" already "
-      "exists; ${ctx} defines it to load the image (rename one of them)")
-  endif()
+  foreach(suffix IN ITEMS load push)
+    if(TARGET "${name}-${suffix}")
+      _container_image_fail("${ctx}" "the target \"${name}-${suffix}\" already "
+        "exists; ${ctx} defines it to ${suffix} the image (rename one of "
+        "them)")
+    endif()
+  endforeach()
 endfunction()
 
 # Fails unless the target ocipack::ocipack, the tool, is defined here.

@@ -1,0 +1,2 @@
+add_custom_target(img-push)
+add_container_image(img)
