@@ -392,7 +392,7 @@ function(add_container_image)
   # container_image_add_files() and the like may still add to the image, and
   # TARGETS may still be defined, until the end of this directory.
   _container_image_define_targets("${name}" "${output}"
-    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}")
+    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}" "${tags}")
   _container_image_store_settings("${name}")
   # EVAL so that the name is expanded now: the arguments of a deferred call
   # are otherwise evaluated when it runs, where ${name} no longer exists.
@@ -1785,8 +1785,13 @@ function(add_container_image_index)
     DEPENDS ocipack::ocipack ${inputs}
     COMMENT "Packing multi-platform image ${name}"
     VERBATIM)
+  # Without TAGS, the index's names are the first image's: the tool reads them.
+  set(push_tags "")
+  if(DEFINED arg_TAGS)
+    set(push_tags "${tags}")
+  endif()
   _container_image_define_targets("${name}" "${output}"
-    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}")
+    "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}" "${push_tags}")
   if(image_targets)
     add_dependencies("${name}" ${image_targets})
   endif()
@@ -1857,7 +1862,7 @@ endfunction()
 
 # Adds the target <name> that builds tarball <output> (with "all" unless
 # <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
-function(_container_image_define_targets name output exclude_from_all insecure)
+function(_container_image_define_targets name output exclude_from_all insecure tags)
   set(all ALL)
   if(exclude_from_all)
     set(all "")
@@ -1865,7 +1870,7 @@ function(_container_image_define_targets name output exclude_from_all insecure)
   add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
   _container_image_add_load_target("${name}" "${output}")
-  _container_image_add_push_target("${name}" "${output}" "${insecure}")
+  _container_image_add_push_target("${name}" "${output}" "${insecure}" "${tags}")
 endfunction()
 
 # Adds <name>-push, not built by all: builds the image, then pushes the
@@ -1873,15 +1878,18 @@ endfunction()
 # the tool when the target runs, so that a CI job can pick a tag without
 # configuring again), and writes what it pushed to
 # ocipack/<name>.pushed.json.
-function(_container_image_add_push_target name output insecure)
+function(_container_image_add_push_target name output insecure tags)
   set(flags "")
   if(insecure)
     set(flags --insecure)
   endif()
+  # The TAGS as written: the tarball's own names spell docker.io out, so the
+  # tool could not tell "app:1" (refused: say docker.io/...) from a Docker
+  # Hub name written in full.
   add_custom_target("${name}-push"
-    COMMAND ocipack::ocipack push "${output}"
+    COMMAND ocipack::ocipack push
             --digest-file "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.pushed.json"
-            ${flags}
+            ${flags} "${output}" ${tags}
     COMMENT "Pushing container image ${name}"
     VERBATIM)
   add_dependencies("${name}-push" "${name}")

@@ -2,8 +2,8 @@
 read_build_rules(rules)
 if(NOT "${rules}" STREQUAL "")
   foreach(expected IN ITEMS
-      "push ${BUILD_DIR}/img.tar --digest-file ${BUILD_DIR}/ocipack/img.pushed.json --insecure"
-      "push ${BUILD_DIR}/secure.tar --digest-file ${BUILD_DIR}/ocipack/secure.pushed.json")
+      "push --digest-file ${BUILD_DIR}/ocipack/img.pushed.json --insecure ${BUILD_DIR}/img.tar img:latest"
+      "push --digest-file ${BUILD_DIR}/ocipack/secure.pushed.json ${BUILD_DIR}/secure.tar registry.example.com/team/secure:1")
     string(FIND "${rules}" "${expected}" at)
     if(at EQUAL -1)
       fail("the build rules do not run \"ocipack ${expected}\"")

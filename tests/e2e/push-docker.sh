@@ -20,7 +20,10 @@ out=$(docker run --rm "$ref")
 grep -qx "arg0=/probe" <<<"$out" || fail "the pulled image does not run the program: $out"
 echo "ok: docker pull + run"
 
-# The -push target of the project, to a tag given when it runs.
+# The -push target of the project, to a tag given when it runs (its own,
+# plain-image:latest, would mean Docker Hub: refused).
+if err=$(cmake --build "$BUILD_INSTALLED" --target plain-image-push 2>&1); then fail "plain-image-push pushed plain-image:latest"; fi
+grep -q "docker.io/library/plain-image:latest" <<<"$err" || fail "plain-image-push: no hint to write docker.io/...: $err"
 OCIPACK_PUSH_TAGS="$REGISTRY_PLAIN/team/probe:from-cmake" cmake --build "$BUILD_INSTALLED" --target plain-image-push \
   | tee "$REGISTRY_WORK/push-target.log"
 grep -q "$REGISTRY_PLAIN/team/probe:from-cmake@$digest" "$REGISTRY_WORK/push-target.log" || fail "plain-image-push did not push"
@@ -28,5 +31,6 @@ expect_eq "the target's digest file" "$(jq -r '.[0].digest' "$BUILD_INSTALLED/oc
 docker_cleanup "$REGISTRY_PLAIN/team/probe:from-cmake"
 docker pull -q "$REGISTRY_PLAIN/team/probe:from-cmake"
 grep -qx "arg0=/probe" <<<"$(docker run --rm "$REGISTRY_PLAIN/team/probe:from-cmake")" || fail "from-cmake does not run"
+registry_stop_all
 assert_registries_gone
 echo "ok: push-docker"

@@ -146,8 +146,8 @@ int inspect_command(int argc, char** argv) {
 
 int push_command(int argc, char** argv) {
   cxxopts::Options options("ocipack push",
-                           "Push an image to registry references (default: $OCIPACK_PUSH_TAGS, "
-                           "else the image's own tags).");
+                           "Push an image to registry references: the REFs, replaced by "
+                           "$OCIPACK_PUSH_TAGS when it is set; without either, the image's own tags.");
   options.positional_help("IMAGE [REF...]");
   options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
       "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
@@ -166,7 +166,9 @@ int push_command(int argc, char** argv) {
   registry::PushOptions o;
   o.image = args[0];
   o.references.assign(args.begin() + 1, args.end());
-  if (o.references.empty()) o.references = push_tags_from_env().value_or(std::vector<std::string>{});
+  // The environment wins: a CI job picks the tag of a -push target (whose
+  // command names the TAGS) when it runs, without configuring again.
+  if (std::optional<std::vector<std::string>> from_env = push_tags_from_env()) o.references = *from_env;
   o.insecure = result.count("insecure") > 0;
   o.certs_d = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
   if (result.count("cert-dir")) {
