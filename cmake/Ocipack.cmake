@@ -88,6 +88,7 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [SYSROOT <dir>]
                         [RUNTIME_LIBRARIES <name-path-or-target>...]
                         [NO_DLOPEN_NOTE]
+                        [PUSH_INSECURE]
                         [CA_CERTIFICATES [<pem file>...]]
                         [TZDATA]
                         [LOCALES <name>...]
@@ -111,12 +112,22 @@ set(_CONTAINER_IMAGE_SETTINGS
 
   ``<name>``
     The name of the custom target that builds the tarball.  It must be a
-    valid target name that is not used yet, and so must ``<name>-load``.
+    valid target name that is not used yet, and so must ``<name>-load`` and
+    ``<name>-push``.
     The target's property ``CONTAINER_IMAGE_FILE`` holds the absolute path
     of the tarball.  The tarball is rebuilt when the spec, the tool, the
     ``BASE``, a target or an added file changes; the build keeps the layers
     it made in ``${CMAKE_CURRENT_BINARY_DIR}/ocipack/<name>.layers``, so
     that a rebuild compresses again only the layers that changed.
+
+  ``<name>-push``
+    Not a keyword: a custom target, not built by ``all``, that builds
+    ``<name>`` and pushes the tarball to its ``TAGS`` with ``ocipack push``
+    (no daemon; credentials and TLS as Docker reads them), or to the
+    references in the environment variable ``OCIPACK_PUSH_TAGS``
+    (space-separated) when it is set where the target runs; what it pushed
+    goes to ``${CMAKE_CURRENT_BINARY_DIR}/ocipack/<name>.pushed.json``.  A
+    tag without a registry host (``app:1``, Docker Hub) is refused.
 
   ``<name>-load``
     Not a keyword: a second custom target, not built by ``all``, that builds
@@ -276,6 +287,11 @@ set(_CONTAINER_IMAGE_SETTINGS
     imports ``dlopen`` while the image has neither ``RUNTIME_LIBRARIES`` nor
     a plugin (a library among its targets and added files that none of them
     links).  Default: the note is printed.
+
+  ``PUSH_INSECURE``
+    Let ``<name>-push`` use plain HTTP and accept an unverified
+    certificate (``ocipack push --insecure``).  Default: TLS verified, plain
+    HTTP only to a loopback registry that does not speak TLS.
 
   The next four add what programs read at run time to the image, from
   the ``SYSROOT`` (``/`` by default).  When a
@@ -1732,7 +1748,8 @@ endfunction()
                               IMAGES <image-target-or-tarball>...
                               [TAGS <repository>[:<tag>]...]
                               [OUTPUT <path>]
-                              [EXCLUDE_FROM_ALL])
+                              [EXCLUDE_FROM_ALL]
+                              [PUSH_INSECURE])
 
   ``IMAGES <image-target-or-tarball>...``
     Targets made by :command:`add_container_image` in this project, or
@@ -1749,8 +1766,13 @@ endfunction()
   ``EXCLUDE_FROM_ALL``
     Not built by the default target.
 
+  ``PUSH_INSECURE``
+    As for :command:`add_container_image`.
+
   The target's property ``CONTAINER_IMAGE_FILE`` holds the tarball's path,
-  and ``<name>-load`` loads it, as for :command:`add_container_image`.
+  ``<name>-load`` loads it and ``<name>-push`` pushes every platform's
+  image, then the index, to the ``TAGS`` (or the first image's names), as
+  for :command:`add_container_image`.
 #]=======================================================================]
 function(add_container_image_index)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
