@@ -2,8 +2,10 @@
 # examples/multi-arch: a cross build for arm64 (the target's interpreter and
 # libraries from /usr/aarch64-linux-gnu, no host file), combined with the
 # native build into one multi-platform image, read by skopeo, containerd
-# and Docker; the arm64 image runs under qemu.
+# and Docker, and pushed to a loopback registry (every platform, then the
+# index) that skopeo and Docker read back; the arm64 image runs under qemu.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/registry.sh"
 need jq
 need skopeo
 need aarch64-linux-gnu-g++
@@ -62,6 +64,22 @@ docker rmi -f ocipack-example/hello-arch:1 ocipack-example/hello-arch:aarch64 >/
 docker_load "$multi"
 expect_eq "docker run of the index (this machine's platform)" "$(docker run --rm ocipack-example/hello-arch:1)" \
   "hello from a C++ program built for amd64, running on x86_64"
+
+# Pushed: each platform's manifest, then the index, to a registry of the
+# test's own; skopeo reads both platforms back, Docker pulls this machine's.
+start_registry multi
+pushed=$REGISTRY_MULTI/example/hello-arch:1
+"$OCIPACK" push "$multi" "$pushed"
+remote=$(skopeo inspect --raw --tls-verify=false "docker://$pushed")
+expect_eq "pushed index" "sha256:$(sha256sum <<<"$remote" | cut -d' ' -f1)" "sha256:$(sha256sum <<<"$raw" | cut -d' ' -f1)"
+expect_eq "pushed arm64 image" \
+  "$(skopeo inspect --tls-verify=false --override-arch arm64 "docker://$pushed" | jq -r .Digest)" \
+  "$(skopeo inspect --tls-verify=false --override-arch arm64 "oci-archive:$multi:1" | jq -r .Digest)"
+docker_cleanup "$pushed"
+docker pull -q "$pushed"
+expect_eq "docker run of the pushed index" "$(docker run --rm "$pushed")" \
+  "hello from a C++ program built for amd64, running on x86_64"
+registry_stop_all
 
 # Duplicate platforms are refused.
 err=$("$OCIPACK" index --output "$work/dup.tar" "$native" "$native" 2>&1) && fail "duplicate platforms accepted"
