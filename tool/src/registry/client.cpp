@@ -168,9 +168,19 @@ Response Client::with_retries(const std::function<Response()>& attempt) {
 
 void Client::ping() {
   const std::string& host = m_options.host;
+  // Docker's rule: loopback registries may speak plain HTTP, others only
+  // when insecure (and then HTTPS first). On loopback plain HTTP is asked
+  // first: it costs one local round trip, where a TLS attempt first loads
+  // the system's CA store (about 50 ms, most of a re-push); a TLS registry
+  // answers it 400 (Go: "Client sent an HTTP request to an HTTPS server")
+  // before any credential is sent, and is then asked over HTTPS.
+  const bool loopback = is_loopback(host);
   std::vector<std::string> schemes{"https"};
-  // Docker's rule: loopback registries may speak plain HTTP, others only when insecure.
-  if (is_loopback(host) || m_options.tls.insecure) schemes.push_back("http");
+  if (loopback) {
+    schemes.insert(schemes.begin(), "http");
+  } else if (m_options.tls.insecure) {
+    schemes.push_back("http");
+  }
   Response r;
   for (const auto& scheme : schemes) {
     // Docker Hub's registry API is not served at docker.io itself.
@@ -178,7 +188,9 @@ void Client::ping() {
     Request ping;
     ping.url = m_base + "/v2/";
     r = with_retries([&] { return m_http->send(ping); });
-    if (r.failure != Failure::Tls) break;  // a TLS handshake that failed: maybe plain HTTP
+    const bool http_refused = scheme == "http" && (r.failure != Failure::None || r.status == 400);
+    const bool tls_failed = scheme == "https" && r.failure == Failure::Tls;  // maybe plain HTTP
+    if (!http_refused && !tls_failed) break;
   }
   if (m_base.rfind("http:", 0) == 0 && !is_loopback(host) && !m_options.credential.anonymous() && m_options.warn) {
     m_options.warn("the credentials for " + host + " go over plain HTTP (--insecure): anyone on the way can read them");
