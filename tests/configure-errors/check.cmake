@@ -67,16 +67,9 @@ endfunction()
 # Fails unless the JSON array at <path>... of <json> holds exactly the
 # strings of the list <expected>.
 function(expect_json_array json expected)
-  string(JSON type ERROR_VARIABLE error TYPE "${json}" ${ARGN})
-  if(error OR NOT type STREQUAL "ARRAY")
-    fail("${ARGN} is not an array: ${error}")
-  endif()
-  string(JSON length LENGTH "${json}" ${ARGN})
+  expect_json_type("${json}" ARRAY ${ARGN})
   list(LENGTH expected expected_length)
-  if(NOT length EQUAL expected_length)
-    fail("${ARGN} has ${length} elements, expected ${expected_length} "
-         "(${expected})")
-  endif()
+  expect_json_length("${json}" ${expected_length} ${ARGN})
   set(i 0)
   foreach(item IN LISTS expected)
     string(JSON actual GET "${json}" ${ARGN} ${i})
