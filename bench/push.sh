@@ -2,7 +2,8 @@
 # Push benchmark (issue 15): the W1 image (one libLLVM of 100 MB or more, as
 # in bench/run.sh) pushed to a docker-registry of its own on 127.0.0.1,
 # beside `skopeo copy oci-archive:... docker://...` of the same tarball, in
-# turn, with paired ratios (farm-bench); then a re-push beside a first push.
+# turn, with paired ratios (farm-bench); then a re-push beside a first push,
+# and beside one curl request (its floor).
 # Targets: ocipack / skopeo <= 1; re-push / first push <= 0.05.
 #
 #   bench/push.sh              5 runs of each
@@ -54,4 +55,10 @@ farm-bench -n "$runs" --timeout 1800 \
 echo "== re-push (A) vs first push to a new repository (B)"
 farm-bench -n "$runs" --timeout 1800 \
   --vs "sh -c 'exec $tool push $work/w1.tar $registry/first-\$\$:1'" \
+  -- "$tool" push "$work/w1.tar" "$registry/again/w1:1"
+# The floor of a re-push: one process that loads libcurl and sends one
+# request (a re-push sends two: the /v2/ ping and the manifest HEAD).
+echo "== re-push (A) vs curl's HEAD of the same manifest (B)"
+farm-bench -n "$runs" --timeout 600 \
+  --vs "curl -s -o /dev/null -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://$registry/v2/again/w1/manifests/1" \
   -- "$tool" push "$work/w1.tar" "$registry/again/w1:1"

@@ -65,11 +65,15 @@ docker_load "$multi"
 expect_eq "docker run of the index (this machine's platform)" "$(docker run --rm ocipack-example/hello-arch:1)" \
   "hello from a C++ program built for amd64, running on x86_64"
 
-# Pushed: each platform's manifest, then the index, to a registry of the
-# test's own; skopeo reads both platforms back, Docker pulls this machine's.
+# Pushed by the index's own -push target (add_container_image_index), to a
+# tag given when it runs: each platform's manifest, then the index, to a
+# registry of the test's own; skopeo reads both platforms back, Docker pulls
+# this machine's.
 start_registry multi
 pushed=$REGISTRY_MULTI/example/hello-arch:1
-"$OCIPACK" push "$multi" "$pushed"
+OCIPACK_PUSH_TAGS=$pushed cmake --build "$work" --target hello-arch-push | tee "$work/push.log"
+grep -q "$pushed@$(tar -xOf "$multi" index.json | jq -r '.manifests[0].digest')" "$work/push.log" || fail "hello-arch-push: $(cat "$work/push.log")"
+expect_eq "the index target's digest file" "$(jq -r '.[0].reference' "$work/ocipack/hello-arch.pushed.json")" "$pushed"
 remote=$(skopeo inspect --raw --tls-verify=false "docker://$pushed")
 expect_eq "pushed index" "sha256:$(sha256sum <<<"$remote" | cut -d' ' -f1)" "sha256:$(sha256sum <<<"$raw" | cut -d' ' -f1)"
 expect_eq "pushed arm64 image" \

@@ -3,8 +3,8 @@
 
 Forwards every request to --upstream (plain HTTP) and streams bodies both
 ways. Requests whose method and path match --method and --path (regular
-expressions, searched) are, in turn: answered --status (503) for the first
---fail-first N of them, then cut (the connection closed after part of the
+expressions, searched) are, in turn: answered --status (503), with each
+--header "Name: value" given, for the first --fail-first N of them, then cut (the connection closed after part of the
 body, with no answer) for the next --drop-first M; the rest go through.
 --counts FILE holds {"requests", "failed", "dropped", "forwarded"} after
 every request, for the test to assert; one line per request goes to stderr.
@@ -22,6 +22,7 @@ p.add_argument("--method", default=".")
 p.add_argument("--path", default=".")
 p.add_argument("--fail-first", type=int, default=0)
 p.add_argument("--status", type=int, default=503)
+p.add_argument("--header", action="append", default=[])
 p.add_argument("--drop-first", type=int, default=0)
 args = p.parse_args()
 CHUNK = 1 << 16
@@ -96,8 +97,12 @@ class Handler(BaseHTTPRequestHandler):
             for _ in self.body():
                 pass
             count("failed")
-            data = b'{"errors":[{"code":"UNAVAILABLE","message":"injected by fault-proxy"}]}'
+            code = b"UNAUTHORIZED" if args.status == 401 else b"UNAVAILABLE"
+            data = b'{"errors":[{"code":"%s","message":"injected by fault-proxy"}]}' % code
             self.send_response(args.status)
+            for h in args.header:
+                name, _, value = h.partition(":")
+                self.send_header(name.strip(), value.strip())
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Connection", "close")

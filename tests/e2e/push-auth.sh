@@ -58,6 +58,19 @@ push "$image" "$REGISTRY_TOKENS/idt/app:1" || fail "$out"
 expect_eq "an identity token" "$out" "$REGISTRY_TOKENS/idt/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, 816897 bytes"
 grep "POST granted" "$REGISTRY_TOKENS_TOKEN_LOG" >/dev/null || fail "no token was POSTed for the identity token"
 
+# A token that expires during an upload: the registry answers the streamed
+# PUT 401 with a new challenge; a new token, then the upload again from a
+# new POST.
+fault_proxy "$REGISTRY_TOKENS" --method PUT --path /blobs/uploads/ --fail-first 1 --status 401 \
+  --header "WWW-Authenticate: Bearer realm=\"$REGISTRY_TOKENS_TOKEN_URL\",service=\"ocipack-test-registry\",error=\"invalid_token\""
+docker_config_identity_token "$FAULT_PROXY" tester "$(cat "$REGISTRY_TOKENS_REFRESH_TOKEN_FILE")"
+tokens_before=$(grep -c granted "$REGISTRY_TOKENS_TOKEN_LOG")
+push "$image" "$FAULT_PROXY/expiry/app:1" || fail "$out"
+expect_eq "an upload answered 401, sent again with a new token" "$(fault_count failed)" 1
+expect_eq "pushed after the new token" "$(skopeo inspect --tls-verify=false --creds "tester:$(cat "$REGISTRY_TOKENS_PASSWORD_FILE")" \
+  "docker://$REGISTRY_TOKENS/expiry/app:1" | jq -r .Digest)" "$digest"
+[ "$(grep -c granted "$REGISTRY_TOKENS_TOKEN_LOG")" -ge $((tokens_before + 2)) ] || fail "no new token after the 401"
+
 start_registry readonly token pull-only
 credential_helper ro tester "$(cat "$REGISTRY_READONLY_PASSWORD_FILE")" "$REGISTRY_READONLY"
 expect_push_error "denied" "$image" "$REGISTRY_READONLY/app:1"

@@ -53,6 +53,12 @@ expect_eq "first push" "$out" "$registry/team/plain:1@$digest: $blobs blob(s) up
   "$OCIPACK" inspect --json "$image" | jq '([.[0].layers[].size] | add) + .[0].config_descriptor.size') bytes"
 expect_eq "pushed digest" "$(remote_digest "$registry/team/plain:1")" "$digest"
 expect_eq "digest file" "$(jq -c . "$work/pushed.json")" "[{\"digest\":\"$digest\",\"reference\":\"$registry/team/plain:1\"}]"
+# A digest file that cannot be written is refused before anything is sent.
+if err=$("$OCIPACK" push --digest-file "$work/pushed.json/x.json" "$image" "$registry/unsent/plain:1" 2>&1); then
+  fail "pushed with a digest file under a file"
+fi
+grep -qF -- "--digest-file $work/pushed.json/x.json: cannot create its directory" <<<"$err" || fail "digest file error: $err"
+if skopeo inspect --tls-verify=false "docker://$registry/unsent/plain:1" >/dev/null 2>&1; then fail "pushed before the digest file was refused"; fi
 
 out=$("$OCIPACK" push "$image" "$registry/team/plain:1")
 expect_eq "second push" "$out" "$registry/team/plain:1@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"

@@ -35,7 +35,7 @@
 #                           skopeo's --cert-dir takes)
 #
 # fault_proxy UPSTREAM [fault-proxy.py options: --method RE --path RE
-#             --fail-first N --status CODE --drop-first N]
+#             --fail-first N --status CODE --header "NAME: VALUE" --drop-first N]
 #   A fault-injecting HTTP proxy in front of UPSTREAM (host:port, plain
 #   HTTP). Sets FAULT_PROXY (127.0.0.1:<port>), FAULT_PROXY_COUNTS (its JSON
 #   counts) and FAULT_PROXY_LOG (one line per request) for the last started.

@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include <clocale>
+#include <filesystem>
+#include <optional>
+#include <system_error>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -176,6 +179,15 @@ int push_command(int argc, char** argv) {
   }
   o.credentials = credential_sources_from_env();
   o.warn = [](const std::string& w) { std::cerr << "ocipack: warning: " << w << "\n"; };
+  std::optional<std::filesystem::path> digest_file;
+  if (result.count("digest-file")) {
+    // Its directory made before anything is sent: a push is not undone
+    // when its record cannot be written.
+    digest_file = result["digest-file"].as<std::string>();
+    std::error_code ec;
+    if (digest_file->has_parent_path()) std::filesystem::create_directories(digest_file->parent_path(), ec);
+    if (ec) throw Error("--digest-file " + digest_file->string() + ": cannot create its directory: " + ec.message());
+  }
   const std::vector<registry::PushReport> reports = registry::push(o);
   nlohmann::json pushed = nlohmann::json::array();
   for (const auto& r : reports) {
@@ -183,9 +195,7 @@ int push_command(int argc, char** argv) {
               << " already there, " << r.mounted << " mounted, " << r.bytes << " bytes\n";
     pushed.push_back({{"reference", r.reference}, {"digest", r.digest.str()}});
   }
-  if (result.count("digest-file")) {
-    util::write_file_atomically(result["digest-file"].as<std::string>(), pushed.dump(2) + "\n");
-  }
+  if (digest_file) util::write_file_atomically(*digest_file, pushed.dump(2) + "\n");
   return 0;
 }
 

@@ -291,7 +291,7 @@ bool Client::push_blob(const std::string& repo, const oci::Descriptor& blob, con
   const std::string scope = push_scope(repo) + (from.empty() ? "" : " repository:" + from + ":pull");
   bool mounted = false;
   std::string step;
-  const Response r = with_retries([&] {
+  const auto attempt = [&] {
     // A new upload for each attempt: a broken one cannot be resumed reliably.
     Request post;
     post.method = "POST";
@@ -314,7 +314,16 @@ bool Client::push_blob(const std::string& repo, const oci::Descriptor& blob, con
     put.body_size = blob.size;
     step = "uploading blob " + blob.digest.str();
     return send(put, scope);
-  });
+  };
+  Response r = with_retries(attempt);
+  // send() cannot send a spent streamed body again: a token that expired
+  // during the upload (a long push outlives a registry's short-lived tokens)
+  // is fetched again and the upload starts over from a new POST, once.
+  if (r.failure == Failure::None && r.status == 401 && m_auth.scheme == "bearer" && !insufficient_scope(r) &&
+      step.rfind("uploading", 0) == 0) {
+    m_auth.tokens.erase(scope);
+    r = with_retries(attempt);
+  }
   if (r.failure == Failure::None && r.status == 201) return mounted;
   fail(r, repo, step);
 }

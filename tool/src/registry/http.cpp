@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -11,7 +12,6 @@
 #include <cctype>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -32,11 +32,57 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialize libcurl");
-  });
+// libcurl is loaded when the first request is made, not when ocipack
+// starts: Debian's libcurl brings 30 libraries of its own (Kerberos, LDAP,
+// GnuTLS through librtmp, ...) whose loading cost 5 ms of every start, and
+// only push and pull speak HTTP.
+struct Curl {
+  decltype(&curl_global_init) global_init;
+  decltype(&curl_easy_init) easy_init;
+  decltype(&curl_easy_cleanup) easy_cleanup;
+  decltype(&curl_easy_reset) easy_reset;
+  decltype(&curl_easy_setopt) easy_setopt;
+  decltype(&curl_easy_perform) easy_perform;
+  decltype(&curl_easy_getinfo) easy_getinfo;
+  decltype(&curl_easy_strerror) easy_strerror;
+  decltype(&curl_slist_append) slist_append;
+  decltype(&curl_slist_free_all) slist_free_all;
+};
+
+constexpr const char* kLibcurl = "libcurl.so.4";  // libcurl's soname since 7.16 (2006)
+
+template <typename F>
+void bind(void* library, F& function, const char* name) {
+  function = reinterpret_cast<F>(dlsym(library, name));
+  if (function == nullptr) throw Error(std::string(kLibcurl) + " has no " + name + ": install libcurl4 (apt-get install libcurl4)");
+}
+
+Curl load_curl() {
+  void* library = dlopen(kLibcurl, RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* why = dlerror();
+    throw Error(std::string("cannot load ") + kLibcurl + " (" + (why ? why : "not found") +
+                "): it speaks HTTP to registries; install it (apt-get install libcurl4)");
+  }
+  Curl c{};
+  bind(library, c.global_init, "curl_global_init");
+  bind(library, c.easy_init, "curl_easy_init");
+  bind(library, c.easy_cleanup, "curl_easy_cleanup");
+  bind(library, c.easy_reset, "curl_easy_reset");
+  bind(library, c.easy_setopt, "curl_easy_setopt");
+  bind(library, c.easy_perform, "curl_easy_perform");
+  bind(library, c.easy_getinfo, "curl_easy_getinfo");
+  bind(library, c.easy_strerror, "curl_easy_strerror");
+  bind(library, c.slist_append, "curl_slist_append");
+  bind(library, c.slist_free_all, "curl_slist_free_all");
+  if (c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialize libcurl");
+  return c;  // never unloaded: its handles live until exit
+}
+
+// libcurl, loaded and initialized once (thread-safe: a function-local static).
+const Curl& curl() {
+  static const Curl loaded = load_curl();
+  return loaded;
 }
 
 struct Call {
@@ -114,8 +160,8 @@ Failure failure_of(CURLcode code) {
 }
 
 template <typename T>
-void set(CURL* curl, CURLoption option, T value) {
-  if (curl_easy_setopt(curl, option, value) != CURLE_OK) throw Error("libcurl refused an option");
+void set(CURL* handle, CURLoption option, T value) {
+  if (curl().easy_setopt(handle, option, value) != CURLE_OK) throw Error("libcurl refused an option");
 }
 
 }  // namespace
@@ -161,57 +207,56 @@ std::vector<std::string> Response::headers_named(std::string_view name) const {
 }
 
 Http::Http(Tls tls) : m_curl(nullptr), m_tls(std::move(tls)) {
-  global_init();
-  m_curl = curl_easy_init();
+  m_curl = curl().easy_init();
   if (m_curl == nullptr) throw Error("cannot create a libcurl handle");
 }
 
-Http::~Http() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+Http::~Http() { curl().easy_cleanup(static_cast<CURL*>(m_curl)); }
 
 Response Http::send(const Request& request) {
-  CURL* curl = static_cast<CURL*>(m_curl);
-  curl_easy_reset(curl);
+  CURL* handle = static_cast<CURL*>(m_curl);
+  curl().easy_reset(handle);
   Response response;
   Call call{&request, &response, 0, {}};
-  set(curl, CURLOPT_URL, request.url.c_str());
-  set(curl, CURLOPT_NOSIGNAL, 1L);
-  set(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  set(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  set(curl, CURLOPT_MAXREDIRS, 5L);
-  set(curl, CURLOPT_USERAGENT, "ocipack");
+  set(handle, CURLOPT_URL, request.url.c_str());
+  set(handle, CURLOPT_NOSIGNAL, 1L);
+  set(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  set(handle, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  set(handle, CURLOPT_MAXREDIRS, 5L);
+  set(handle, CURLOPT_USERAGENT, "ocipack");
   // Bounded waits: a registry that stops answering fails the step, to be retried.
-  set(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-  set(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  set(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  set(curl, CURLOPT_WRITEFUNCTION, on_body);
-  set(curl, CURLOPT_WRITEDATA, &call);
-  set(curl, CURLOPT_HEADERFUNCTION, on_header);
-  set(curl, CURLOPT_HEADERDATA, &call);
+  set(handle, CURLOPT_CONNECTTIMEOUT, 30L);
+  set(handle, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  set(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+  set(handle, CURLOPT_WRITEFUNCTION, on_body);
+  set(handle, CURLOPT_WRITEDATA, &call);
+  set(handle, CURLOPT_HEADERFUNCTION, on_header);
+  set(handle, CURLOPT_HEADERDATA, &call);
   if (m_tls.insecure) {
-    set(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    set(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    set(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+    set(handle, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (!m_tls.ca_files.empty()) {
-    set(curl, CURLOPT_SSL_CTX_FUNCTION, add_cas);
-    set(curl, CURLOPT_SSL_CTX_DATA, &m_tls);
+    set(handle, CURLOPT_SSL_CTX_FUNCTION, add_cas);
+    set(handle, CURLOPT_SSL_CTX_DATA, &m_tls);
   }
   if (!m_tls.client_cert.empty()) {
-    set(curl, CURLOPT_SSLCERT, m_tls.client_cert.c_str());
-    set(curl, CURLOPT_SSLKEY, m_tls.client_key.c_str());
+    set(handle, CURLOPT_SSLCERT, m_tls.client_cert.c_str());
+    set(handle, CURLOPT_SSLKEY, m_tls.client_key.c_str());
   }
 
   if (request.method == "HEAD") {
-    set(curl, CURLOPT_NOBODY, 1L);
+    set(handle, CURLOPT_NOBODY, 1L);
   } else if (request.body_reader != nullptr) {
-    set(curl, CURLOPT_UPLOAD, 1L);
-    set(curl, CURLOPT_READFUNCTION, on_read);
-    set(curl, CURLOPT_READDATA, &call);
-    set(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
-    set(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    set(handle, CURLOPT_UPLOAD, 1L);
+    set(handle, CURLOPT_READFUNCTION, on_read);
+    set(handle, CURLOPT_READDATA, &call);
+    set(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+    set(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   } else if (request.method != "GET") {
-    set(curl, CURLOPT_POSTFIELDS, request.body.data());
-    set(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    set(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    set(handle, CURLOPT_POSTFIELDS, request.body.data());
+    set(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    set(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   curl_slist* headers = nullptr;
   // No "Expect: 100-continue" wait before a body: registries answer at once.
@@ -222,21 +267,21 @@ Response Http::send(const Request& request) {
                    [](const std::string& h) { return lower(h).rfind("content-type:", 0) == 0; })) {
     lines.push_back("Content-Type:");  // not curl's default of a form
   }
-  for (const auto& h : lines) headers = curl_slist_append(headers, h.c_str());
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl_slist_free_all);
-  set(curl, CURLOPT_HTTPHEADER, headers);
+  for (const auto& h : lines) headers = curl().slist_append(headers, h.c_str());
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl().slist_free_all);
+  set(handle, CURLOPT_HTTPHEADER, headers);
 
   char detail[CURL_ERROR_SIZE] = "";
-  set(curl, CURLOPT_ERRORBUFFER, detail);
-  const CURLcode code = curl_easy_perform(curl);
+  set(handle, CURLOPT_ERRORBUFFER, detail);
+  const CURLcode code = curl().easy_perform(handle);
   if (!call.read_error.empty()) throw Error(call.read_error);
   if (code != CURLE_OK) {
     response.failure = failure_of(code);
     // curl's detail ("unable to get local issuer certificate") names no credential.
-    response.error = *detail != '\0' ? detail : curl_easy_strerror(code);
+    response.error = *detail != '\0' ? detail : curl().easy_strerror(code);
     return response;
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  curl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 
