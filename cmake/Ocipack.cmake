@@ -52,7 +52,7 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 set(_CONTAINER_IMAGE_SETTINGS
   targets destination compression compression_level tags workdir
   exposed_ports volumes stop_signal annotations base base_tag base_depend
-  skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
+  base_reference skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
   env user labels call_file ca_certificates ca_files tzdata locales iconv
   strip created
   CACHE INTERNAL "The settings that add_container_image() stores")
@@ -78,7 +78,7 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [LABELS <key=value>...]
                         [ANNOTATIONS <key=value>...]
                         [TAGS <repository>[:<tag>]...]
-                        [BASE <path> [BASE_TAG <ref>]]
+                        [BASE <path> [BASE_TAG <ref>] | BASE docker://<ref>@sha256:<hex>]
                         [SKELETON]
                         [COMPRESSION gzip|zstd|none]
                         [COMPRESSION_LEVEL <level>]
@@ -215,6 +215,22 @@ set(_CONTAINER_IMAGE_SETTINGS
     merged by name, the other settings kept unless given here (a new
     ``ENTRYPOINT`` drops an inherited ``CMD``).  Default: none
     (``scratch``).
+
+  ``BASE docker://<host>/<repository>[:<tag>]@sha256:<hex>``
+    An image in a registry (the ``docker://`` of skopeo), pulled when the
+    image is built, never at configure time: OCI and Docker schema 2
+    manifests and indexes; a multi-platform base gives the platform of the
+    targets (an ``arm64`` cross build gets the ``arm64`` image).  The
+    digest is required, so that every build of the same sources uses the
+    same base: ``ocipack resolve <ref>`` prints ``<ref>@sha256:...``, and a
+    reference without one is refused with the digest its tag names now
+    when the registry answers.  No host means Docker Hub.  Credentials and
+    TLS as for ``ocipack push`` (Docker's and podman's logins, certs.d).
+    What is pulled goes into a cache shared by every build on the machine
+    (``OCIPACK_CACHE_DIR``, else ``$XDG_CACHE_HOME/ocipack``, else
+    ``~/.cache/ocipack``; ``ocipack cache`` shows and prunes it), so a
+    rebuild, or a build in another build directory, downloads nothing and
+    needs no network.
 
   ``BASE_TAG <ref>``
     Which image of the ``BASE`` to use when it holds several: a tag such as
@@ -453,7 +469,18 @@ function(_container_image_base_settings ctx prefix)
   # whenever its content changes (its blobs are named by their digests).
   set(base "")
   set(base_depend "")
-  if(DEFINED ${prefix}_BASE)
+  set(base_reference "")
+  if(DEFINED ${prefix}_BASE AND "${${prefix}_BASE}" MATCHES "^docker://")
+    # From a registry, pulled when the image is built (not here), pinned by
+    # digest: every build of the same sources gets the same base.
+    set(base_reference "${${prefix}_BASE}")
+    _container_image_check_base_reference("${ctx}" "${base_reference}")
+    if(DEFINED ${prefix}_BASE_TAG)
+      _container_image_fail("${ctx}" "BASE_TAG \"${${prefix}_BASE_TAG}\" is given "
+        "with BASE ${base_reference}; the reference names the image already "
+        "(drop BASE_TAG)")
+    endif()
+  elseif(DEFINED ${prefix}_BASE)
     _container_image_source_path(base "${${prefix}_BASE}")
     if(NOT "${base}" MATCHES "\\$<")
       string(REGEX REPLACE "(.)/+$" "\\1" base "${base}")
@@ -480,7 +507,41 @@ function(_container_image_base_settings ctx prefix)
       endif()
     endif()
   endif()
-  _container_image_set_in_parent(base base_depend base_tag)
+  _container_image_set_in_parent(base base_depend base_tag base_reference)
+endfunction()
+
+# Fails unless <reference> (docker://...) names a digest; the message gives
+# the digest its tag names now when the installed tool can ask the registry
+# within a few seconds.
+function(_container_image_check_base_reference ctx reference)
+  if("${reference}" MATCHES "@sha256:([0-9a-f]+)$")
+    string(LENGTH "${CMAKE_MATCH_1}" digits)
+    if(NOT digits EQUAL 64)
+      _container_image_fail("${ctx}" "BASE \"${reference}\": a sha256 digest "
+        "has 64 lower-case hex digits, not ${digits}")
+    endif()
+    return()
+  endif()
+  if("${reference}" MATCHES "@")
+    _container_image_fail("${ctx}" "BASE \"${reference}\": only sha256 digests "
+      "are supported (@sha256:<64 hex digits>)")
+  endif()
+  set(now "")
+  get_target_property(imported ocipack::ocipack IMPORTED)
+  if(imported)
+    get_target_property(tool ocipack::ocipack LOCATION)
+    if(EXISTS "${tool}")
+      execute_process(COMMAND "${tool}" resolve "${reference}"
+        RESULT_VARIABLE rc OUTPUT_VARIABLE pinned ERROR_QUIET
+        OUTPUT_STRIP_TRAILING_WHITESPACE TIMEOUT 10)
+      if(rc EQUAL 0 AND "${pinned}" MATCHES "@sha256:")
+        set(now ": it names ${pinned} now")
+      endif()
+    endif()
+  endif()
+  _container_image_fail("${ctx}" "BASE \"${reference}\" names no digest; pin "
+    "it, so that every build of these sources uses the same base: BASE "
+    "${reference}@sha256:<digest> (`ocipack resolve ${reference}` prints it)${now}")
 endfunction()
 
 # Sets compression and compression_level from COMPRESSION and
@@ -1542,7 +1603,10 @@ function(_container_image_spec_image out name)
   if(NOT "${compression_level}" STREQUAL "")
     string(APPEND members "  \"compression_level\": ${compression_level},\n")
   endif()
-  if(NOT "${base}" STREQUAL "")
+  if(NOT "${base_reference}" STREQUAL "")
+    _container_image_json_string(json "${base_reference}")
+    string(APPEND members "  \"base\": {\"reference\": ${json}},\n")
+  elseif(NOT "${base}" STREQUAL "")
     _container_image_json_string(json "${base}")
     set(base_json "{\"path\": ${json}")
     if(NOT "${base_tag}" STREQUAL "")

@@ -60,7 +60,8 @@ BaseLayer checked_layer(std::size_t i, const oci::Descriptor& d, const std::stri
 BaseImage read_oci(const Layout& layout, const std::string& tag, const oci::Platform& platform) {
   const oci::Descriptor chosen = layout.for_platform(layout.select(tag), platform);
   const oci::Manifest manifest = layout.manifest(chosen);
-  BaseImage image{tag.empty() ? tag_list(layout.index()) : tag, layout.config(manifest.config), {}, layout};
+  BaseImage image{tag.empty() ? tag_list(layout.index()) : tag, chosen.digest, layout.config(manifest.config), {},
+                  layout};
   std::vector<oci::Descriptor> layers;
   for (auto d : manifest.layers) {
     layout.check_present(d, "layer");
@@ -127,6 +128,7 @@ BaseImage read_docker_legacy(const Layout& layout, const std::string& tag) {
                 ")");
   }
   BaseImage image{tag.empty() ? all : tag,
+                  std::nullopt,
                   with_context("config " + config_path,
                                [&] { return oci::config_from_json(oci::parse_json(config_bytes, "the config")); }),
                   {},
@@ -164,6 +166,8 @@ BaseImage read_base(const fs::path& path, const std::string& tag, const oci::Pla
     throw Error("is not an image: it has neither index.json (OCI) nor manifest.json (docker save)");
   });
 }
+
+BaseImage read_base(const Layout& layout, const oci::Platform& platform) { return read_oci(layout, "", platform); }
 
 Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer) {
   return base.layout.source().blob(layer.path, layer.descriptor.digest);

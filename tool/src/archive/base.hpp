@@ -27,6 +27,7 @@ struct BaseLayer {
 
 struct BaseImage {
   std::string name;  // what was picked, for messages
+  std::optional<oci::Digest> manifest;  // the image manifest picked, when the base has one (OCI layouts)
   oci::ImageConfig config;
   std::vector<BaseLayer> layers;
   Layout layout;  // where the layer bytes are
@@ -37,6 +38,9 @@ struct BaseImage {
 // (digest, diff_id and file list in one pass).
 BaseImage read_base(const std::filesystem::path& path, const std::string& tag, const oci::Platform& platform);
 
+// The same for the one image of an OCI layout read from elsewhere (a
+// registry: registry/pull.hpp); errors say nothing of where it is.
+BaseImage read_base(const Layout& layout, const oci::Platform& platform);
 // A base layer's stored (possibly compressed) bytes, as a blob of the image
 // tarball: the same bytes, the same digest.
 Blob base_layer_blob(const BaseImage& base, const BaseLayer& layer);

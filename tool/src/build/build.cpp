@@ -209,13 +209,23 @@ Report run(const Options& options) {
   // ---- The base, checked blob by blob ----
   std::optional<archive::BaseImage> base;
   RootFs files;
+  std::optional<oci::Reference> base_reference;
   if (spec.base) {
-    inputs.insert(spec.base->path);
-    base = archive::read_base(spec.base->path, spec.base->tag, target_platform.value_or(elf::host_platform()));
+    const oci::Platform wanted = target_platform.value_or(elf::host_platform());
+    if (!spec.base->reference.empty()) {
+      // Named by digest: its content cannot change, so it is no input to watch.
+      base_reference = with_context("base image", [&] { return registry::pull_reference(spec.base->reference); });
+      base = with_context("base image " + spec.base->reference, [&] {
+        return archive::read_base(registry::open_pulled(*base_reference, options.pull), wanted);
+      });
+    } else {
+      inputs.insert(spec.base->path);
+      base = archive::read_base(spec.base->path, spec.base->tag, wanted);
+    }
     const oci::Platform& bp = base->config.platform;
     if (target_platform && (bp.architecture != target_platform->architecture || bp.os != target_platform->os)) {
-      throw Error("base image " + spec.base->path.string() + " (" + base->name + ") is " + bp.str() +
-                  ", the targets are " + target_platform->str());
+      throw Error("base image " + (base_reference ? spec.base->reference : spec.base->path.string()) + " (" +
+                  base->name + ") is " + bp.str() + ", the targets are " + target_platform->str());
     }
     files.add_base(*base);
   }
@@ -366,6 +376,13 @@ Report run(const Options& options) {
     };
     manifest.config = add_json_blob(oci::canonical(oci::to_json(config)), oci::media_type::kConfig);
     manifest.annotations = spec.annotations;
+    if (base_reference && base->manifest) {
+      // Where the base came from, as OCI says to record it: a push to the
+      // same registry mounts its layers from there instead of sending them.
+      const oci::Reference& r = *base_reference;
+      manifest.annotations.emplace(oci::annotation::kBaseName, r.name() + (r.tag.empty() ? "" : ":" + r.tag));
+      manifest.annotations.emplace(oci::annotation::kBaseDigest, base->manifest->str());
+    }
     oci::Descriptor manifest_desc = add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
     manifest_desc.platform = platform;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));

@@ -1,6 +1,8 @@
 // `ocipack build`: spec in, image tarball out.
 #pragma once
 
+#include "registry/pull.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +21,7 @@ struct Options {
   std::int64_t source_date_epoch = 0;              // SOURCE_DATE_EPOCH, or 0
   bool source_date_epoch_given = false;            // it was set: it wins over the spec's `created`
   unsigned threads = 0;                            // OCIPACK_THREADS; 0: the hardware's concurrency
+  registry::PullOptions pull;                      // a BASE from a registry: how to reach it, where the cache is
 };
 
 // What a build did, for cli to tell.

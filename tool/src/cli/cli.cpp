@@ -4,6 +4,8 @@
 #include "build/index.hpp"
 #include "cli/environment.hpp"
 #include "cli/inspect.hpp"
+#include "registry/cache.hpp"
+#include "registry/pull.hpp"
 #include "registry/push.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
@@ -33,6 +35,8 @@ const char* const kUsage = "ocipack " OCIPACK_VERSION
                            "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
                            "  ocipack inspect [--json] IMAGE.tar\n"
                            "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] IMAGE [REF...]\n"
+                           "  ocipack resolve [--insecure] [--cert-dir DIR] REF\n"
+                           "  ocipack cache [--prune [--unused-days N]]\n"
                            "  ocipack --help | --version\n"
                            "\n"
                            "Commands:\n"
@@ -42,6 +46,8 @@ const char* const kUsage = "ocipack " OCIPACK_VERSION
                            "           image tarball (an OCI image index)\n"
                            "  inspect  show the tags, platform, config and layers of an image tarball\n"
                            "  push     push an image tarball (or OCI layout) to a registry, no daemon\n"
+                           "  resolve  print the digest a tag names in its registry, to pin a BASE\n"
+                           "  cache    show (or prune) the cache of images pulled from registries\n"
                            "\n"
                            "Run 'ocipack COMMAND --help' for the options of a command.\n"
                            "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
@@ -78,6 +84,22 @@ cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
   }
 }
 
+// How to reach registries: certs.d, the credentials where Docker and
+// podman keep them, warnings on standard error.
+registry::Access access(bool insecure, const std::vector<std::string>& cert_dirs) {
+  registry::Access a;
+  a.insecure = insecure;
+  a.certs_d = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
+  for (const auto& d : cert_dirs) a.cert_dirs.emplace_back(d);
+  a.credentials = credential_sources_from_env();
+  a.warn = [](const std::string& w) { std::cerr << "ocipack: warning: " << w << "\n"; };
+  return a;
+}
+
+std::vector<std::string> cert_dirs_of(const cxxopts::ParseResult& result) {
+  return result.count("cert-dir") ? result["cert-dir"].as<std::vector<std::string>>() : std::vector<std::string>();
+}
+
 int build_command(int argc, char** argv) {
   cxxopts::Options options("ocipack build", "Pack an image tarball from a build spec.");
   options.add_options()("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())(
@@ -102,6 +124,8 @@ int build_command(int argc, char** argv) {
   o.source_date_epoch = epoch.value_or(0);
   o.source_date_epoch_given = epoch.has_value();
   o.threads = threads_from_env();
+  o.pull.access = access(false, {});
+  o.pull.cache_dir = cache_dir_from_env();
   print_report(build::run(o));
   return 0;
 }
@@ -172,13 +196,7 @@ int push_command(int argc, char** argv) {
   // The environment wins: a CI job picks the tag of a -push target (whose
   // command names the TAGS) when it runs, without configuring again.
   if (std::optional<std::vector<std::string>> from_env = push_tags_from_env()) o.references = *from_env;
-  o.insecure = result.count("insecure") > 0;
-  o.certs_d = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
-  if (result.count("cert-dir")) {
-    for (const auto& d : result["cert-dir"].as<std::vector<std::string>>()) o.cert_dirs.emplace_back(d);
-  }
-  o.credentials = credential_sources_from_env();
-  o.warn = [](const std::string& w) { std::cerr << "ocipack: warning: " << w << "\n"; };
+  o.access = access(result.count("insecure") > 0, cert_dirs_of(result));
   std::optional<std::filesystem::path> digest_file;
   if (result.count("digest-file")) {
     // Its directory made before anything is sent: a push is not undone
@@ -196,6 +214,56 @@ int push_command(int argc, char** argv) {
     pushed.push_back({{"reference", r.reference}, {"digest", r.digest.str()}});
   }
   if (digest_file) util::write_file_atomically(*digest_file, pushed.dump(2) + "\n");
+  return 0;
+}
+
+int resolve_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack resolve",
+                           "Print REF@sha256:...: the digest a tag names now (of the index, for a "
+                           "multi-platform image), to pin a BASE with.");
+  options.positional_help("REF");
+  options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
+      "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
+      cxxopts::value<std::vector<std::string>>())("ref", "[docker://]host/repository[:tag]",
+                                                  cxxopts::value<std::string>())("h,help", "show this help");
+  options.parse_positional({"ref"});
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!result.count("ref")) throw Error("resolve: a reference is required");
+  std::string text = result["ref"].as<std::string>();
+  registry::PullOptions o;
+  o.access = access(result.count("insecure") > 0, cert_dirs_of(result));
+  const oci::Digest digest = registry::resolve(registry::resolve_reference(text), o);
+  std::cout << text.substr(0, text.find('@')) << "@" << digest.str() << "\n";
+  return 0;
+}
+
+int cache_command(int argc, char** argv) {
+  cxxopts::Options options("ocipack cache",
+                           "Show the cache of what builds pulled from registries (OCIPACK_CACHE_DIR, else "
+                           "$XDG_CACHE_HOME/ocipack, else ~/.cache/ocipack), or prune it.");
+  options.add_options()("prune", "remove the blobs (all, or those unused for --unused-days days)")(
+      "unused-days", "with --prune: keep what a build used in the last N days", cxxopts::value<unsigned>())(
+      "h,help", "show this help");
+  auto result = parse(options, argc, argv);
+  if (result.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!result.unmatched().empty()) throw Error("unexpected argument \"" + result.unmatched()[0] + "\"");
+  if (result.count("unused-days") && !result.count("prune")) throw Error("cache: --unused-days goes with --prune");
+  const std::filesystem::path dir = cache_dir_from_env();
+  if (dir.empty()) throw Error("cache: no cache directory: set OCIPACK_CACHE_DIR (or XDG_CACHE_HOME or HOME)");
+  const registry::BlobCache cache(dir);
+  if (result.count("prune")) {
+    const registry::CacheUsage removed = cache.prune(result.count("unused-days") ? result["unused-days"].as<unsigned>() : 0);
+    std::cout << "ocipack: removed " << removed.blobs << " blob(s), " << human(removed.bytes) << "\n";
+  }
+  const registry::CacheUsage u = cache.usage();
+  std::cout << cache.dir().string() << ": " << u.blobs << " blob(s), " << human(u.bytes) << "\n";
   return 0;
 }
 
@@ -220,6 +288,8 @@ int run(int argc, char** argv) {
     if (args[0] == "inspect") return inspect_command(argc - 1, argv + 1);
     if (args[0] == "index") return index_command(argc - 1, argv + 1);
     if (args[0] == "push") return push_command(argc - 1, argv + 1);
+    if (args[0] == "resolve") return resolve_command(argc - 1, argv + 1);
+    if (args[0] == "cache") return cache_command(argc - 1, argv + 1);
     throw Error("unknown command \"" + args[0] + "\" (see 'ocipack --help')");
   } catch (const Error& e) {
     std::cerr << "ocipack: error: " << e.what() << "\n";

@@ -65,4 +65,11 @@ registry::CredentialSources credential_sources_from_env() {
   return s;
 }
 
+std::filesystem::path cache_dir_from_env() {
+  if (!env("OCIPACK_CACHE_DIR").empty()) return env("OCIPACK_CACHE_DIR");
+  if (!env("XDG_CACHE_HOME").empty()) return std::filesystem::path(env("XDG_CACHE_HOME")) / "ocipack";
+  if (!env("HOME").empty()) return std::filesystem::path(env("HOME")) / ".cache/ocipack";
+  return {};
+}
+
 }  // namespace ocipack::cli

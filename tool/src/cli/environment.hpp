@@ -5,6 +5,7 @@
 #include "registry/credentials.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,5 +28,8 @@ std::optional<std::vector<std::string>> push_tags_from_env();
 // (else ~/.docker), REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, HOME; PATH for the
 // credential helpers.
 registry::CredentialSources credential_sources_from_env();
+// Where pulled blobs are kept: OCIPACK_CACHE_DIR, else $XDG_CACHE_HOME/ocipack,
+// else ~/.cache/ocipack; empty when none of those is set.
+std::filesystem::path cache_dir_from_env();
 
 }  // namespace ocipack::cli

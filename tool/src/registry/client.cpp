@@ -30,6 +30,7 @@ std::string base64(const std::string& text) {
 }
 
 std::string push_scope(const std::string& repo) { return "repository:" + repo + ":pull,push"; }
+std::string pull_scope(const std::string& repo) { return "repository:" + repo + ":pull"; }
 
 // "?" or "&": how one more query parameter joins `url`.
 char joiner(const std::string& url) { return url.find('?') == std::string::npos ? '?' : '&'; }
@@ -142,6 +143,15 @@ bool is_loopback(const std::string& host) {
   const std::string name = host.substr(0, host.rfind(':'));
   const bool ipv4 = std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(c) || c == '.'; });
   return name == "localhost" || (ipv4 && name.rfind("127.", 0) == 0);
+}
+
+ClientOptions client_options(const Access& access, const std::string& host) {
+  ClientOptions o;
+  o.host = host;
+  o.credential = find_credential(access.credentials, host);
+  o.tls = tls_for(host, access.certs_d, access.cert_dirs, access.insecure);
+  o.warn = access.warn;
+  return o;
 }
 
 Client::Client(ClientOptions options) : Client(std::move(options), std::string(), Auth{}) {}
@@ -361,6 +371,35 @@ void Client::put_manifest(const std::string& repo, const std::string& reference,
   }
 }
 
+std::string Client::get_manifest(const std::string& repo, const std::string& reference) {
+  Request get;
+  get.url = url(repo, "manifests/" + reference);
+  get.headers = {kAcceptManifests};
+  const Response r = with_retries([&] { return send(get, pull_scope(repo)); });
+  if (r.failure == Failure::None && r.status == 404) {
+    throw Error(m_options.host + "/" + repo + ": there is no manifest " + reference +
+                (reference.rfind("sha256:", 0) == 0
+                     ? "; check the digest (`ocipack resolve " + m_options.host + "/" + repo + ":<tag>` prints the current one)"
+                     : "; check the repository and tag"));
+  }
+  if (r.failure != Failure::None || r.status != 200) fail(r, repo, "getting manifest " + reference);
+  if (r.body.size() >= kMaxBody) throw Error(m_options.host + "/" + repo + ": manifest " + reference + " is too large");
+  return r.body;
+}
+
+void Client::get_blob(const std::string& repo, const oci::Digest& digest, const std::function<void()>& restart,
+                      const std::function<void(const char*, std::size_t)>& sink) {
+  Request get;
+  get.url = url(repo, "blobs/" + digest.str());
+  get.follow_redirects = true;  // registries hand blobs to a storage service
+  get.body_sink = sink;
+  const Response r = with_retries([&] {
+    restart();
+    return send(get, pull_scope(repo));
+  });
+  if (r.failure != Failure::None || r.status != 200) fail(r, repo, "getting blob " + digest.str());
+}
+
 void Client::fail(const Response& r, const std::string& repo, const std::string& step) const {
   const std::string& host = m_options.host;
   const std::string where = host + (repo.empty() ? "" : "/" + repo) + ": " + step + ": ";
@@ -389,8 +428,9 @@ void Client::fail(const Response& r, const std::string& repo, const std::string&
                      : "the credentials for " + host + " were refused; run `docker login " + host + "` again"));
   }
   if (r.status == 403 || has(codes, "DENIED") || insufficient_scope(r)) {
-    throw Error(where + "denied" + said + ": these credentials may not push to " + host + "/" + repo +
-                "; ask for push access, or push elsewhere");
+    throw Error(where + "denied" + said + ": these credentials may not " +
+                (step.rfind("getting", 0) == 0 ? "pull from " + host + "/" + repo + "; ask for pull access"
+                                               : "push to " + host + "/" + repo + "; ask for push access, or push elsewhere"));
   }
   if (has(codes, "NAME_INVALID"))
     throw Error(where + "name invalid" + said + ": the registry refuses the name " + repo);

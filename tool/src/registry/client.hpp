@@ -12,6 +12,7 @@
 #include "registry/http.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +54,22 @@ struct ClientOptions {
   std::function<void(const std::string&)> warn;
 };
 
+// How to reach registries, the same for push and pull: what cli/ read
+// from the command line and the environment.
+struct Access {
+  bool insecure = false;  // plain HTTP allowed, any certificate accepted
+  // Directories of <host[:port]>/ subdirectories: /etc/docker/certs.d, /etc/containers/certs.d.
+  std::vector<std::filesystem::path> certs_d;
+  std::vector<std::filesystem::path> cert_dirs;  // --cert-dir: ca.crt, client.cert, client.key for any registry
+  CredentialSources credentials;
+  // Warnings for the user (credentials over plain HTTP), before the step they are about.
+  std::function<void(const std::string&)> warn;
+};
+
+// The options of a client of `host`: its credential (Docker's order) and TLS (certs.d).
+ClientOptions client_options(const Access& access, const std::string& host);
+
+
 class Client {
 public:
   explicit Client(ClientOptions options);
@@ -76,6 +93,14 @@ public:
   // checks the digest the registry computed.
   void put_manifest(const std::string& repo, const std::string& reference, const oci::Descriptor& d,
                     const std::string& bytes);
+
+  // Pulling. A manifest or index by tag or digest (any of the OCI and
+  // Docker schema 2 types), not checked here.
+  std::string get_manifest(const std::string& repo, const std::string& reference);
+  // A blob's bytes, streamed to `sink` (started again by `restart` before
+  // each retry); redirects (to a storage service) followed.
+  void get_blob(const std::string& repo, const oci::Digest& digest, const std::function<void()>& restart,
+                const std::function<void(const char*, std::size_t)>& sink);
 
 private:
   struct Auth {

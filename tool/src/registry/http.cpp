@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <system_error>
 
@@ -89,21 +90,35 @@ struct Call {
   const Request* request;
   Response* response;
   std::uint64_t sent = 0;
-  std::string read_error;  // the body reader's Error, rethrown after curl returns
+  long status = 0;         // of the response whose headers came last
+  std::string read_error;  // the body reader's or sink's Error, rethrown after curl returns
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  Response& r = *static_cast<Call*>(user)->response;
+  Call& call = *static_cast<Call*>(user);
+  Response& r = *call.response;
   const std::size_t len = size * n;
+  if (call.request->body_sink && call.status / 100 == 2) {
+    try {
+      call.request->body_sink(data, len);
+    } catch (const Error& e) {
+      call.read_error = e.what();
+      return 0;  // curl stops: CURLE_WRITE_ERROR
+    }
+    return len;
+  }
   if (r.body.size() < kMaxBody) r.body.append(data, std::min(len, kMaxBody - r.body.size()));
   return len;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-  Response& r = *static_cast<Call*>(user)->response;
+  Call& call = *static_cast<Call*>(user);
+  Response& r = *call.response;
   const std::string_view line(data, size * n);
   if (line.rfind("HTTP/", 0) == 0) {
     r.headers.clear();  // a new response (a redirect followed, 100 Continue)
+    const auto space = line.find(' ');
+    call.status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
   } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
     r.headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
   }
@@ -217,7 +232,7 @@ Response Http::send(const Request& request) {
   CURL* handle = static_cast<CURL*>(m_curl);
   curl().easy_reset(handle);
   Response response;
-  Call call{&request, &response, 0, {}};
+  Call call{&request, &response, 0, 0, {}};
   set(handle, CURLOPT_URL, request.url.c_str());
   set(handle, CURLOPT_NOSIGNAL, 1L);
   set(handle, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,9 @@ struct Request {
   archive::ByteReader* body_reader = nullptr;
   std::uint64_t body_size = 0;
   bool follow_redirects = false;
+  // A 2xx answer's body goes here as it comes (a blob pulled into the
+  // cache), not into Response::body; it may throw Error to stop.
+  std::function<void(const char*, std::size_t)> body_sink;
 };
 
 // Why a request got no HTTP answer.

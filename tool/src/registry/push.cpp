@@ -120,12 +120,7 @@ private:
   Client& client_for(const std::string& host) {
     auto it = m_clients.find(host);
     if (it != m_clients.end()) return *it->second;
-    ClientOptions o;
-    o.host = host;
-    o.credential = find_credential(m_options.credentials, host);
-    o.tls = tls_for(host, m_options.certs_d, m_options.cert_dirs, m_options.insecure);
-    o.warn = m_options.warn;
-    auto client = std::make_unique<Client>(std::move(o));
+    auto client = std::make_unique<Client>(client_options(m_options.access, host));
     client->ping();
     return *m_clients.emplace(host, std::move(client)).first->second;
   }

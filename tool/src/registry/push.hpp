@@ -10,7 +10,7 @@
 #include "archive/layout.hpp"
 #include "oci/model.hpp"
 #include "oci/reference.hpp"
-#include "registry/credentials.hpp"
+#include "registry/client.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,14 +23,8 @@ namespace ocipack::registry {
 struct PushOptions {
   std::filesystem::path image;
   std::vector<std::string> references;  // empty: the image's own tags
-  bool insecure = false;                // plain HTTP allowed, any certificate accepted
-  // Directories of <host[:port]>/ subdirectories: /etc/docker/certs.d, /etc/containers/certs.d.
-  std::vector<std::filesystem::path> certs_d;
-  std::vector<std::filesystem::path> cert_dirs;  // --cert-dir: ca.crt, client.cert, client.key for any registry
-  CredentialSources credentials;
+  Access access;
   unsigned parallel = 3;  // blob uploads at a time
-  // Warnings for the user (credentials over plain HTTP), before the step they are about.
-  std::function<void(const std::string&)> warn;
 };
 
 // What one reference got.

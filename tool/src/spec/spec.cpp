@@ -400,9 +400,13 @@ BuildSpec parse(const std::string& text) {
   if (auto it = j.find("base"); it != j.end()) {
     if (!it->is_object()) throw Error("field \"base\" is not an object");
     BaseSpec base;
-    std::string path = string_of(require(*it, "path"), "base path");
-    if (path.empty() || path[0] != '/') throw Error("base \"" + path + "\" is not an absolute path");
-    base.path = path;
+    if (auto r = it->find("reference"); r != it->end()) {
+      base.reference = string_of(*r, "base reference");
+    } else {
+      std::string path = string_of(require(*it, "path"), "base path");
+      if (path.empty() || path[0] != '/') throw Error("base \"" + path + "\" is not an absolute path");
+      base.path = path;
+    }
     if (auto t = it->find("tag"); t != it->end()) base.tag = string_of(*t, "base tag");
     s.base = base;
   }

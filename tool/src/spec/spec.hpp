@@ -55,6 +55,7 @@ struct LayerSpec {
 // BASE and BASE_TAG: the image to build on.
 struct BaseSpec {
   std::filesystem::path path;
+  std::string reference;  // instead of a path: docker://host/repo[:tag]@sha256:..., pulled
   std::string tag;  // empty: the only image in the base
 };
 
