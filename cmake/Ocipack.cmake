@@ -535,7 +535,7 @@ function(_container_image_check_base_reference ctx reference)
         RESULT_VARIABLE rc OUTPUT_VARIABLE pinned ERROR_QUIET
         OUTPUT_STRIP_TRAILING_WHITESPACE TIMEOUT 10)
       if(rc EQUAL 0 AND "${pinned}" MATCHES "@sha256:")
-        set(now ": it names ${pinned} now")
+        set(now "; its tag names ${pinned} now")
       endif()
     endif()
   endif()

@@ -5,8 +5,10 @@ Forwards every request to --upstream (plain HTTP) and streams bodies both
 ways. Requests whose method and path match --method and --path (regular
 expressions, searched) are, in turn: answered --status (503), with each
 --header "Name: value" given, for the first --fail-first N of them, then cut (the connection closed after part of the
-body, with no answer) for the next --drop-first M; the rest go through.
---counts FILE holds {"requests", "failed", "dropped", "forwarded"} after
+body, with no answer) for the next --drop-first M, then forwarded with one
+byte of the answer's body changed for the next --corrupt-first K (a
+registry that sends what was not asked for); the rest go through.
+--counts FILE holds {"requests", "failed", "dropped", "corrupted", "forwarded"} after
 every request, for the test to assert; one line per request goes to stderr.
 Listens on 127.0.0.1 and a free port, written to --port-file. Serves until
 killed.
@@ -24,12 +26,13 @@ p.add_argument("--fail-first", type=int, default=0)
 p.add_argument("--status", type=int, default=503)
 p.add_argument("--header", action="append", default=[])
 p.add_argument("--drop-first", type=int, default=0)
+p.add_argument("--corrupt-first", type=int, default=0)
 args = p.parse_args()
 CHUNK = 1 << 16
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
        "proxy-authorization", "proxy-authenticate"}
 lock = threading.Lock()
-counts = {"requests": 0, "failed": 0, "dropped": 0, "forwarded": 0}
+counts = {"requests": 0, "failed": 0, "dropped": 0, "corrupted": 0, "forwarded": 0}
 matched = 0
 
 
@@ -43,7 +46,7 @@ def count(kind):
 
 
 def fault(method, path):
-    """What to do with this request: 'fail', 'drop' or None (forward)."""
+    """What to do with this request: 'fail', 'drop', 'corrupt' or None (forward)."""
     global matched
     if not (re.search(args.method, method) and re.search(args.path, path)):
         return None
@@ -52,7 +55,9 @@ def fault(method, path):
         n = matched
     if n <= args.fail_first:
         return "fail"
-    return "drop" if n <= args.fail_first + args.drop_first else None
+    if n <= args.fail_first + args.drop_first:
+        return "drop"
+    return "corrupt" if n <= args.fail_first + args.drop_first + args.corrupt_first else None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -110,10 +115,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
             self.close_connection = True
             return
-        self.forward()
-        count("forwarded")
+        self.forward(corrupt=action == "corrupt")
+        count("corrupted" if action == "corrupt" else "forwarded")
 
-    def forward(self):
+    def forward(self, corrupt=False):
         up = http.client.HTTPConnection(args.upstream, timeout=300)
         has_body = "Content-Length" in self.headers or "Transfer-Encoding" in self.headers
         up.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
@@ -142,7 +147,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
+            flip = corrupt
             while piece := resp.read(CHUNK):
+                if flip and piece:  # the last byte of the first piece: same size, other digest
+                    piece = piece[:-1] + bytes([piece[-1] ^ 1])
+                    flip = False
                 self.wfile.write(piece)
         up.close()
 

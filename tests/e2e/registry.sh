@@ -35,12 +35,13 @@
 #                           skopeo's --cert-dir takes)
 #
 # fault_proxy UPSTREAM [fault-proxy.py options: --method RE --path RE
-#             --fail-first N --status CODE --header "NAME: VALUE" --drop-first N]
+#             --fail-first N --status CODE --header "NAME: VALUE" --drop-first N
+#             --corrupt-first N]
 #   A fault-injecting HTTP proxy in front of UPSTREAM (host:port, plain
 #   HTTP). Sets FAULT_PROXY (127.0.0.1:<port>), FAULT_PROXY_COUNTS (its JSON
 #   counts) and FAULT_PROXY_LOG (one line per request) for the last started.
 # fault_count KEY [COUNTS_FILE]
-#   Prints requests|failed|dropped|forwarded of $FAULT_PROXY_COUNTS.
+#   Prints requests|failed|dropped|corrupted|forwarded of $FAULT_PROXY_COUNTS.
 #
 # credential_helper NAME USER SECRET HOST...
 #   $REGISTRY_WORK/bin/docker-credential-NAME (Docker's credential-helper
