@@ -47,3 +47,23 @@ TEST(Environment, ThreadCountFromTheEnvironment) {
     }
   }
 }
+
+TEST(Environment, CacheDirectoryForPulledImages) {
+  ScopedEnv home("HOME", "/home/u");
+  {
+    ScopedEnv xdg("XDG_CACHE_HOME", nullptr);
+    ScopedEnv own("OCIPACK_CACHE_DIR", nullptr);
+    EXPECT_EQ(cli::cache_dir_from_env(), "/home/u/.cache/ocipack");
+  }
+  {
+    ScopedEnv xdg("XDG_CACHE_HOME", "/var/cache/u");
+    ScopedEnv own("OCIPACK_CACHE_DIR", nullptr);
+    EXPECT_EQ(cli::cache_dir_from_env(), "/var/cache/u/ocipack");
+    ScopedEnv moved("OCIPACK_CACHE_DIR", "/ci/cache");
+    EXPECT_EQ(cli::cache_dir_from_env(), "/ci/cache");
+  }
+  ScopedEnv none("HOME", nullptr);
+  ScopedEnv xdg("XDG_CACHE_HOME", nullptr);
+  ScopedEnv own("OCIPACK_CACHE_DIR", nullptr);
+  EXPECT_TRUE(cli::cache_dir_from_env().empty());
+}
