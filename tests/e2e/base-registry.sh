@@ -106,6 +106,20 @@ write_spec "$spec_dir/wrong.json" "docker://$REGISTRY_AGAIN/base/busybox@$wrong"
 expect_error "there is no manifest $wrong; check the digest" \
   "$OCIPACK" build --spec "$spec_dir/wrong.json" --output "$work/wrong.tar"
 
+# Two builds at once into one empty cache: both get whole blobs.
+write_spec "$spec_dir/again.json" "docker://$REGISTRY_AGAIN/base/busybox@$digest"
+export OCIPACK_CACHE_DIR=$work/cache-concurrent
+"$OCIPACK" build --spec "$spec_dir/again.json" --output "$work/concurrent-1.tar" >"$work/concurrent-1.log" 2>&1 &
+first=$!
+"$OCIPACK" build --spec "$spec_dir/again.json" --output "$work/concurrent-2.tar" >"$work/concurrent-2.log" 2>&1 \
+  || fail "the second of two concurrent builds: $(cat "$work/concurrent-2.log")"
+wait "$first" || fail "the first of two concurrent builds: $(cat "$work/concurrent-1.log")"
+cmp "$work/concurrent-1.tar" "$work/concurrent-2.tar" || fail "two concurrent builds differ"
+for blob in "$OCIPACK_CACHE_DIR"/blobs/sha256/*; do
+  [ "$(sha256sum "$blob" | cut -d' ' -f1)" = "$(basename "$blob")" ] || fail "a cache entry does not match its name: $blob"
+done
+echo "ok: two concurrent builds, one cache"
+
 # Docker schema 2 (what Docker Hub serves): a docker save copied as it is.
 skopeo copy -q --dest-tls-verify=false "docker-archive:$busybox/busybox-legacy.tar" "docker://$REGISTRY_AGAIN/v2s2/busybox:1"
 expect_eq "schema 2 manifest" "$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY_AGAIN/v2s2/busybox:1" | jq -r .mediaType)" \
