@@ -18,34 +18,18 @@ busybox=$E2E_WORK/busybox
 work=$E2E_WORK/base-registry
 rm -rf "$work" && mkdir -p "$work"
 export OCIPACK_CACHE_DIR=$work/cache
-out_file=$REGISTRY_WORK/output.txt
-: >"$out_file"
-# Runs a command; its output (both streams) in $out and in $out_file.
-run() {
-  local rc=0
-  out=$("$@" 2>&1) || rc=$?
-  printf '%s\n' "$out" >>"$out_file"
-  return "$rc"
-}
-expect_error() { # TEXT COMMAND...: the command fails saying TEXT
-  local text=$1
-  shift
-  if run "$@"; then fail "succeeded: $*"; fi
-  grep -F -- "$text" <<<"$out" >/dev/null || fail "expected \"$text\" in: $out"
-  echo "ok: refused with \"$text\""
-}
 cache_blobs() { find "$OCIPACK_CACHE_DIR/blobs/sha256" -type f ! -name '.*' 2>/dev/null | wc -l; }
 
 start_registry plain
 skopeo copy -q --dest-tls-verify=false "oci-archive:$busybox/busybox-oci.tar:1" "docker://$REGISTRY_PLAIN/base/busybox:1"
 ref=docker://$REGISTRY_PLAIN/base/busybox:1
-run "$OCIPACK" resolve "$ref" || fail "$out"
+logged "$OCIPACK" resolve "$ref" || fail "$out"
 pinned=$out
 digest=${pinned#*@}
 expect_eq "resolve" "$digest" "$(skopeo inspect --tls-verify=false "docker://$REGISTRY_PLAIN/base/busybox:1" | jq -r .Digest)"
 
 # A reference without a digest: refused at configure time, with the digest to pin.
-expect_error "names no digest; pin it" \
+expect_refusal "names no digest; pin it" \
   cmake -S "$OCIPACK_SOURCE_DIR/tests/projects/pulled" -B "$work/unpinned" -DCMAKE_PREFIX_PATH="$PREFIX" -DPULLED_BASE="$ref"
 tr -s ' \n' ' ' <<<"$out" | grep -F "its tag names $pinned now" >/dev/null || fail "no digest to pin in: $out"
 
@@ -64,11 +48,11 @@ expect_eq "docker run: a shell of the base runs the program" "$(docker run --rm 
   "shell on busybox: app says hi as uid=0 in /home"
 blobs=$(cache_blobs)
 [ "$blobs" -ge $((base_layers + 2)) ] || fail "the cache holds $blobs blobs"
-run "$OCIPACK" cache || fail "$out"
+logged "$OCIPACK" cache || fail "$out"
 grep -F "$OCIPACK_CACHE_DIR: $blobs blob(s)" <<<"$out" >/dev/null || fail "ocipack cache: $out"
 
 # Pushed to the same registry: the base's layers are mounted, not sent.
-run "$OCIPACK" push "$image" "$REGISTRY_PLAIN/team/pulled:1" || fail "$out"
+logged "$OCIPACK" push "$image" "$REGISTRY_PLAIN/team/pulled:1" || fail "$out"
 grep -F ", $base_layers mounted," <<<"$out" >/dev/null || fail "base layers not mounted: $out"
 
 # A damaged cache entry is found and fetched again.
@@ -96,14 +80,14 @@ write_spec() { # FILE REFERENCE
 }
 write_spec "$spec_dir/corrupt.json" "docker://$FAULT_PROXY/base/busybox@$digest"
 export OCIPACK_CACHE_DIR=$work/cache-corrupt
-expect_error "hashes to sha256:" "$OCIPACK" build --spec "$spec_dir/corrupt.json" --output "$work/corrupt.tar"
+expect_refusal "hashes to sha256:" "$OCIPACK" build --spec "$spec_dir/corrupt.json" --output "$work/corrupt.tar"
 grep -F "not the $digest asked for" <<<"$out" >/dev/null || fail "the digest asked for is not named: $out"
 expect_eq "the corrupt answer" "$(fault_count corrupted)" 1
 [ ! -e "$work/corrupt.tar" ] || fail "a tarball was written"
 expect_eq "nothing cached from it" "$(cache_blobs)" 0
 wrong=sha256:$(printf '%064d' 0)
 write_spec "$spec_dir/wrong.json" "docker://$REGISTRY_AGAIN/base/busybox@$wrong"
-expect_error "there is no manifest $wrong; check the digest" \
+expect_refusal "there is no manifest $wrong; check the digest" \
   "$OCIPACK" build --spec "$spec_dir/wrong.json" --output "$work/wrong.tar"
 
 # Two builds at once into one empty cache: both get whole blobs.
@@ -124,7 +108,7 @@ echo "ok: two concurrent builds, one cache"
 skopeo copy -q --dest-tls-verify=false "docker-archive:$busybox/busybox-legacy.tar" "docker://$REGISTRY_AGAIN/v2s2/busybox:1"
 expect_eq "schema 2 manifest" "$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY_AGAIN/v2s2/busybox:1" | jq -r .mediaType)" \
   application/vnd.docker.distribution.manifest.v2+json
-run "$OCIPACK" resolve "docker://$REGISTRY_AGAIN/v2s2/busybox:1" || fail "$out"
+logged "$OCIPACK" resolve "docker://$REGISTRY_AGAIN/v2s2/busybox:1" || fail "$out"
 build_project "$OCIPACK_SOURCE_DIR/tests/projects/pulled" "$work/v2s2" -DCMAKE_PREFIX_PATH="$PREFIX" -DPULLED_BASE="$out"
 docker_load "$work/v2s2/pulled-image.tar" >/dev/null
 expect_eq "docker run on a schema 2 base" "$(docker run --rm pulled-image:latest)" \
@@ -138,9 +122,9 @@ skopeo copy -q --dest-tls-verify=false --dest-creds "tester:$password" \
   "oci-archive:$busybox/busybox-oci.tar:1" "docker://$REGISTRY_TOKENS/base/busybox:1"
 write_spec "$spec_dir/tokens.json" "docker://$REGISTRY_TOKENS/base/busybox@$digest"
 export OCIPACK_CACHE_DIR=$work/cache-tokens
-expect_error "docker login $REGISTRY_TOKENS" "$OCIPACK" build --spec "$spec_dir/tokens.json" --output "$work/tokens.tar"
+expect_refusal "docker login $REGISTRY_TOKENS" "$OCIPACK" build --spec "$spec_dir/tokens.json" --output "$work/tokens.tar"
 credential_helper test tester "$password" "$REGISTRY_TOKENS"
-run "$OCIPACK" build --spec "$spec_dir/tokens.json" --output "$work/tokens.tar" || fail "$out"
+logged "$OCIPACK" build --spec "$spec_dir/tokens.json" --output "$work/tokens.tar" || fail "$out"
 grep "granted" "$REGISTRY_TOKENS_TOKEN_LOG" | grep -F "base/busybox" | grep -F pull >/dev/null || fail "no pull token"
 
 # An arm64/amd64 index as the base of both builds of examples/multi-arch:
@@ -150,7 +134,7 @@ if command -v aarch64-linux-gnu-g++ >/dev/null; then
   build_project "$OCIPACK_SOURCE_DIR/examples/multi-arch" "$work/multi" -DCMAKE_PREFIX_PATH="$PREFIX"
   skopeo copy -q --all --dest-tls-verify=false "oci-archive:$work/multi/hello-arch.tar:1" \
     "docker://$REGISTRY_AGAIN/multi/hello-arch:1"
-  run "$OCIPACK" resolve "docker://$REGISTRY_AGAIN/multi/hello-arch:1" || fail "$out"
+  logged "$OCIPACK" resolve "docker://$REGISTRY_AGAIN/multi/hello-arch:1" || fail "$out"
   index_ref=$out
   build_project "$OCIPACK_SOURCE_DIR/examples/multi-arch" "$work/on-index" -DCMAKE_PREFIX_PATH="$PREFIX" \
     -DHELLO_ARCH_BASE="$index_ref"
@@ -168,7 +152,7 @@ else
   echo "skip: the index base (aarch64-linux-gnu-g++ is missing)"
 fi
 
-assert_secrets_absent "$out_file"
+assert_secrets_absent "$REGISTRY_OUTPUT"
 registry_stop_all
 assert_registries_gone
 echo "ok: base-registry"

@@ -11,22 +11,8 @@ need skopeo
 need jq
 image=$BUILD_INSTALLED/plain-image.tar
 digest=$("$OCIPACK" inspect --json "$image" | jq -r '.[0].manifest.digest')
-out_file=$REGISTRY_WORK/output.txt
-: >"$out_file"
-# Runs ocipack push; its output (both streams) in $out and in $out_file.
-push() {
-  local rc=0
-  out=$("$OCIPACK" push "$@" 2>&1) || rc=$?
-  printf '%s\n' "$out" >>"$out_file"
-  return "$rc"
-}
-expect_push_error() { # TEXT ARGS...: the push fails saying TEXT
-  local text=$1
-  shift
-  if push "$@"; then fail "pushed: $*"; fi
-  grep -F -- "$text" <<<"$out" >/dev/null || fail "expected \"$text\" in: $out"
-  echo "ok: refused with \"$text\""
-}
+push() { logged "$OCIPACK" push "$@"; }
+expect_push_error() { expect_refusal "$1" "$OCIPACK" push "${@:2}"; }  # TEXT ARGS...
 
 start_registry secure htpasswd tls
 certs=$REGISTRY_SECURE_CERTS_D/$REGISTRY_SECURE
@@ -88,7 +74,7 @@ expect_push_error "HTTP 503" "$image" "$FAULT_PROXY/app3:1"
 expect_eq "503 tried a bounded number of times" "$(fault_count failed)" 4
 expect_push_error "host unreachable" "$image" "127.0.0.1:1/app:1"
 
-assert_secrets_absent "$out_file"
+assert_secrets_absent "$REGISTRY_OUTPUT"
 registry_stop_all
 assert_registries_gone
 echo "ok: push-auth"

@@ -67,6 +67,10 @@
 #   No password, refresh token or helper secret made here (nor tester's
 #   Basic credentials in base64) is in FILE..., nor in any *.log under
 #   $REGISTRY_WORK (registry, token server, proxy logs).
+#
+# logged COMMAND...        runs it; its output (both streams) in $out and
+#                          appended to $REGISTRY_OUTPUT, for assert_secrets_absent
+# expect_refusal TEXT COMMAND...  it fails, saying TEXT
 
 REGISTRY_WORK=$E2E_WORK/registries/$(basename "$0" .sh)
 rm -rf "$REGISTRY_WORK"
@@ -140,6 +144,22 @@ _registry_stop() {
   kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
+REGISTRY_OUTPUT=$REGISTRY_WORK/output.txt
+: >"$REGISTRY_OUTPUT"
+logged() {
+  local rc=0
+  out=$("$@" 2>&1) || rc=$?
+  printf '%s\n' "$out" >>"$REGISTRY_OUTPUT"
+  return "$rc"
+}
+expect_refusal() {
+  local text=$1
+  shift
+  if logged "$@"; then fail "succeeded: $*"; fi
+  grep -F -- "$text" <<<"$out" >/dev/null || fail "expected \"$text\" in: $out"
+  echo "ok: refused with \"$text\""
+}
+
 registry_stop_all() {
   local i
   for ((i = ${#_registry_pids[@]} - 1; i >= 0; i--)); do

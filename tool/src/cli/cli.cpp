@@ -85,19 +85,26 @@ cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
 }
 
 // How to reach registries: certs.d, the credentials where Docker and
-// podman keep them, warnings on standard error.
-registry::Access access(bool insecure, const std::vector<std::string>& cert_dirs) {
+// podman keep them, warnings on standard error; `result` holds the options
+// of add_registry_options(), or nothing (a build).
+registry::Access access(const cxxopts::ParseResult* result) {
   registry::Access a;
-  a.insecure = insecure;
   a.certs_d = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
-  for (const auto& d : cert_dirs) a.cert_dirs.emplace_back(d);
+  if (result) {
+    a.insecure = result->count("insecure") > 0;
+    if (result->count("cert-dir")) {
+      for (const auto& d : (*result)["cert-dir"].as<std::vector<std::string>>()) a.cert_dirs.emplace_back(d);
+    }
+  }
   a.credentials = credential_sources_from_env();
   a.warn = [](const std::string& w) { std::cerr << "ocipack: warning: " << w << "\n"; };
   return a;
 }
 
-std::vector<std::string> cert_dirs_of(const cxxopts::ParseResult& result) {
-  return result.count("cert-dir") ? result["cert-dir"].as<std::vector<std::string>>() : std::vector<std::string>();
+void add_registry_options(cxxopts::Options& options) {
+  options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
+      "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
+      cxxopts::value<std::vector<std::string>>());
 }
 
 int build_command(int argc, char** argv) {
@@ -124,7 +131,7 @@ int build_command(int argc, char** argv) {
   o.source_date_epoch = epoch.value_or(0);
   o.source_date_epoch_given = epoch.has_value();
   o.threads = threads_from_env();
-  o.pull.access = access(false, {});
+  o.pull.access = access(nullptr);
   o.pull.cache_dir = cache_dir_from_env();
   print_report(build::run(o));
   return 0;
@@ -176,10 +183,9 @@ int push_command(int argc, char** argv) {
                            "Push an image to registry references: the REFs, replaced by "
                            "$OCIPACK_PUSH_TAGS when it is set; without either, the image's own tags.");
   options.positional_help("IMAGE [REF...]");
-  options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
-      "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
-      cxxopts::value<std::vector<std::string>>())(
-      "digest-file", "write the pushed references and digests here (JSON, atomically)", cxxopts::value<std::string>())(
+  add_registry_options(options);
+  options.add_options()("digest-file", "write the pushed references and digests here (JSON, atomically)",
+                        cxxopts::value<std::string>())(
       "args", "image and references", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
   options.parse_positional({"args"});
   auto result = parse(options, argc, argv);
@@ -196,7 +202,7 @@ int push_command(int argc, char** argv) {
   // The environment wins: a CI job picks the tag of a -push target (whose
   // command names the TAGS) when it runs, without configuring again.
   if (std::optional<std::vector<std::string>> from_env = push_tags_from_env()) o.references = *from_env;
-  o.access = access(result.count("insecure") > 0, cert_dirs_of(result));
+  o.access = access(&result);
   std::optional<std::filesystem::path> digest_file;
   if (result.count("digest-file")) {
     // Its directory made before anything is sent: a push is not undone
@@ -222,10 +228,9 @@ int resolve_command(int argc, char** argv) {
                            "Print REF@sha256:...: the digest a tag names now (of the index, for a "
                            "multi-platform image), to pin a BASE with.");
   options.positional_help("REF");
-  options.add_options()("insecure", "allow plain HTTP and unverified certificates")(
-      "cert-dir", "a directory of ca.crt (*.crt), client.cert and client.key for the registry",
-      cxxopts::value<std::vector<std::string>>())("ref", "[docker://]host/repository[:tag]",
-                                                  cxxopts::value<std::string>())("h,help", "show this help");
+  add_registry_options(options);
+  options.add_options()("ref", "[docker://]host/repository[:tag]", cxxopts::value<std::string>())("h,help",
+                                                                                                "show this help");
   options.parse_positional({"ref"});
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
@@ -235,7 +240,7 @@ int resolve_command(int argc, char** argv) {
   if (!result.count("ref")) throw Error("resolve: a reference is required");
   std::string text = result["ref"].as<std::string>();
   registry::PullOptions o;
-  o.access = access(result.count("insecure") > 0, cert_dirs_of(result));
+  o.access = access(&result);
   const oci::Digest digest = registry::resolve(registry::resolve_reference(text), o);
   std::cout << text.substr(0, text.find('@')) << "@" << digest.str() << "\n";
   return 0;
