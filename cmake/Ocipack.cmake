@@ -33,6 +33,15 @@ include_guard(GLOBAL)
 # settings apply to every call, whatever the caller's own policies are.
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20...3.25)
+# What a JSON string must escape: '"', '\\' and the control characters (a
+# global property: the functions run in every directory, the variables of
+# this one are not seen there).
+string(ASCII 1 _container_image_first_control)
+string(ASCII 31 _container_image_last_control)
+set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_JSON_SPECIAL
+  "[\"\\${_container_image_first_control}-${_container_image_last_control}]")
+unset(_container_image_first_control)
+unset(_container_image_last_control)
 # NEW: Ninja rewrites the tool's depfile (absolute paths) for its own use, as
 # the Makefile generators do; OLD would take its paths verbatim and warn.
 if(POLICY CMP0116)
@@ -2549,6 +2558,13 @@ endfunction()
 
 # Sets <out> to <value> as a JSON string, quotes included.
 function(_container_image_json_string out value)
+  # Most values need no escape: one match, where the escapes cost ten
+  # commands (a configure of many images runs this thousands of times).
+  get_property(special GLOBAL PROPERTY _CONTAINER_IMAGE_JSON_SPECIAL)
+  if(NOT "${value}" MATCHES "${special}")
+    set(${out} "\"${value}\"" PARENT_SCOPE)
+    return()
+  endif()
   string(REPLACE "\\" "\\\\" value "${value}")
   string(REPLACE "\"" "\\\"" value "${value}")
   string(REPLACE "\n" "\\n" value "${value}")
@@ -2634,6 +2650,17 @@ endfunction()
 # list quoted ("${list}"): an element holding an escaped "\;" stays one
 # string, with a plain ';' in it.
 function(_container_image_json_array out items)
+  get_property(special GLOBAL PROPERTY _CONTAINER_IMAGE_JSON_SPECIAL)
+  if(NOT "${items}" MATCHES "${special}")
+    # No element needs an escape (an escaped "\;" would: it holds a "\").
+    if("${items}" STREQUAL "")
+      set(${out} "[]" PARENT_SCOPE)
+    else()
+      list(JOIN items "\", \"" json)
+      set(${out} "[\"${json}\"]" PARENT_SCOPE)
+    endif()
+    return()
+  endif()
   set(json "")
   set(separator "")
   foreach(item IN LISTS items)
