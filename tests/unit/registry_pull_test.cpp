@@ -120,8 +120,7 @@ TEST(PullReference, NeedsADigestAndTakesTheTransportPrefix) {
   EXPECT_EQ(r.digest->hex, hex);
   EXPECT_EQ(pull_reference("debian@sha256:" + hex).domain, "docker.io");  // no host: Docker Hub
   EXPECT_EQ(pull_reference("debian@sha256:" + hex).path, "library/debian");
-  expect_error_contains([] { pull_reference("docker://127.0.0.1:5000/base/busybox:1"); },
-                        "names no digest: pin it");
+  expect_error_contains([] { pull_reference("docker://127.0.0.1:5000/base/busybox:1"); }, "names no digest: pin it");
   expect_error_contains([] { pull_reference("docker://127.0.0.1:5000/base/busybox:1"); },
                         "`ocipack resolve docker://127.0.0.1:5000/base/busybox:1`");
   EXPECT_THROW(pull_reference("docker://127.0.0.1:5000/Base@sha256:" + hex), Error);

@@ -60,8 +60,8 @@ BaseLayer checked_layer(std::size_t i, const oci::Descriptor& d, const std::stri
 BaseImage read_oci(const Layout& layout, const std::string& tag, const oci::Platform& platform) {
   const oci::Descriptor chosen = layout.for_platform(layout.select(tag), platform);
   const oci::Manifest manifest = layout.manifest(chosen);
-  BaseImage image{tag.empty() ? tag_list(layout.index()) : tag, chosen.digest, layout.config(manifest.config), {},
-                  layout};
+  BaseImage image{
+      tag.empty() ? tag_list(layout.index()) : tag, chosen.digest, layout.config(manifest.config), {}, layout};
   std::vector<oci::Descriptor> layers;
   for (auto d : manifest.layers) {
     layout.check_present(d, "layer");

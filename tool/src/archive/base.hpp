@@ -26,7 +26,7 @@ struct BaseLayer {
 };
 
 struct BaseImage {
-  std::string name;  // what was picked, for messages
+  std::string name;                     // what was picked, for messages
   std::optional<oci::Digest> manifest;  // the image manifest picked, when the base has one (OCI layouts)
   oci::ImageConfig config;
   std::vector<BaseLayer> layers;

@@ -230,7 +230,7 @@ int resolve_command(int argc, char** argv) {
   options.positional_help("REF");
   add_registry_options(options);
   options.add_options()("ref", "[docker://]host/repository[:tag]", cxxopts::value<std::string>())("h,help",
-                                                                                                "show this help");
+                                                                                                  "show this help");
   options.parse_positional({"ref"});
   auto result = parse(options, argc, argv);
   if (result.count("help")) {
@@ -264,7 +264,8 @@ int cache_command(int argc, char** argv) {
   if (dir.empty()) throw Error("cache: no cache directory: set OCIPACK_CACHE_DIR (or XDG_CACHE_HOME or HOME)");
   const registry::BlobCache cache(dir);
   if (result.count("prune")) {
-    const registry::CacheUsage removed = cache.prune(result.count("unused-days") ? result["unused-days"].as<unsigned>() : 0);
+    const registry::CacheUsage removed =
+        cache.prune(result.count("unused-days") ? result["unused-days"].as<unsigned>() : 0);
     std::cout << "ocipack: removed " << removed.blobs << " blob(s), " << human(removed.bytes) << "\n";
   }
   const registry::CacheUsage u = cache.usage();

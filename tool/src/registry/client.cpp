@@ -378,9 +378,9 @@ std::string Client::get_manifest(const std::string& repo, const std::string& ref
   const Response r = with_retries([&] { return send(get, pull_scope(repo)); });
   if (r.failure == Failure::None && r.status == 404) {
     throw Error(m_options.host + "/" + repo + ": there is no manifest " + reference +
-                (reference.rfind("sha256:", 0) == 0
-                     ? "; check the digest (`ocipack resolve " + m_options.host + "/" + repo + ":<tag>` prints the current one)"
-                     : "; check the repository and tag"));
+                (reference.rfind("sha256:", 0) == 0 ? "; check the digest (`ocipack resolve " + m_options.host + "/" +
+                                                          repo + ":<tag>` prints the current one)"
+                                                    : "; check the repository and tag"));
   }
   if (r.failure != Failure::None || r.status != 200) fail(r, repo, "getting manifest " + reference);
   if (r.body.size() >= kMaxBody) throw Error(m_options.host + "/" + repo + ": manifest " + reference + " is too large");
@@ -429,8 +429,9 @@ void Client::fail(const Response& r, const std::string& repo, const std::string&
   }
   if (r.status == 403 || has(codes, "DENIED") || insufficient_scope(r)) {
     throw Error(where + "denied" + said + ": these credentials may not " +
-                (step.rfind("getting", 0) == 0 ? "pull from " + host + "/" + repo + "; ask for pull access"
-                                               : "push to " + host + "/" + repo + "; ask for push access, or push elsewhere"));
+                (step.rfind("getting", 0) == 0
+                     ? "pull from " + host + "/" + repo + "; ask for pull access"
+                     : "push to " + host + "/" + repo + "; ask for push access, or push elsewhere"));
   }
   if (has(codes, "NAME_INVALID"))
     throw Error(where + "name invalid" + said + ": the registry refuses the name " + repo);

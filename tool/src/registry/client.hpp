@@ -69,7 +69,6 @@ struct Access {
 // The options of a client of `host`: its credential (Docker's order) and TLS (certs.d).
 ClientOptions client_options(const Access& access, const std::string& host);
 
-
 class Client {
 public:
   explicit Client(ClientOptions options);

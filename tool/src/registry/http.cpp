@@ -55,7 +55,8 @@ constexpr const char* kLibcurl = "libcurl.so.4";  // libcurl's soname since 7.16
 template <typename F>
 void bind(void* library, F& function, const char* name) {
   function = reinterpret_cast<F>(dlsym(library, name));
-  if (function == nullptr) throw Error(std::string(kLibcurl) + " has no " + name + ": install libcurl4 (apt-get install libcurl4)");
+  if (function == nullptr)
+    throw Error(std::string(kLibcurl) + " has no " + name + ": install libcurl4 (apt-get install libcurl4)");
 }
 
 Curl load_curl() {

@@ -81,7 +81,8 @@ public:
   }
 
   std::unique_ptr<archive::ByteReader> open(const std::string& path, std::uint64_t offset) const override {
-    if (path == "index.json") return std::make_unique<StringReader>(m_index.substr(std::min<std::size_t>(offset, m_index.size())));
+    if (path == "index.json")
+      return std::make_unique<StringReader>(m_index.substr(std::min<std::size_t>(offset, m_index.size())));
     const std::optional<oci::Digest> d = digest_of(path);
     if (!d) throw Error(where() + " has no " + path);
     ensure(*d);
@@ -165,8 +166,9 @@ oci::Reference pull_reference(const std::string& text) {
       return oci::Reference::parse_digested(ref);
     } catch (const Error& e) {
       if (ref.find('@') != std::string_view::npos) throw;
-      throw Error("\"" + text + "\" names no digest: pin it, so that every build uses the same base (`ocipack resolve " +
-                  text + "` prints " + text + "@sha256:...)");
+      throw Error("\"" + text +
+                  "\" names no digest: pin it, so that every build uses the same base (`ocipack resolve " + text +
+                  "` prints " + text + "@sha256:...)");
     }
   }();
   if (parsed.domain.empty()) throw Error("\"" + text + "\" names no registry host");

@@ -56,7 +56,7 @@ struct LayerSpec {
 struct BaseSpec {
   std::filesystem::path path;
   std::string reference;  // instead of a path: docker://host/repo[:tag]@sha256:..., pulled
-  std::string tag;  // empty: the only image in the base
+  std::string tag;        // empty: the only image in the base
 };
 
 // RUNTIME_DEPENDENCIES, SYSROOT and RUNTIME_LIBRARIES of add_container_image().
