@@ -7,6 +7,7 @@
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
 #include "build/runtime_data.hpp"
+#include "build/sbom.hpp"
 #include "build/search_paths.hpp"
 #include "build/strip.hpp"
 #include "deps/resolve.hpp"
@@ -19,6 +20,7 @@
 #include "util/error.hpp"
 #include "util/file.hpp"
 #include "util/sha256.hpp"
+#include "version.hpp"
 
 #include <cstdio>
 #include <map>
@@ -147,6 +149,34 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
   return written;
 }
 
+// A dependency edge's ends as the image's regular files (through its
+// symlinks: a base's library is reached as /lib/..., a file of /usr/lib).
+std::set<deps::Dependency> real_paths(const std::set<deps::Dependency>& edges, const RootFs& files) {
+  std::set<deps::Dependency> out;
+  auto real = [&](const std::string& path) {
+    const layer::Entry* e = files.find(path);
+    return e != nullptr && e->type == layer::Entry::Type::File ? "/" + e->path : path;
+  };
+  for (const auto& d : edges) out.insert({real(d.from), real(d.to), d.through});
+  return out;
+}
+
+// The project's package: its targets, in the layers that hold them.
+std::optional<sbom::Project> project_of(const spec::SbomSpec& s, const std::vector<layer::ElfFile>& targets,
+                                        const std::vector<const std::vector<layer::Entry>*>& layers,
+                                        std::size_t first) {
+  if (s.project_name.empty()) return std::nullopt;
+  sbom::Project p{s.project_name, s.project_version, s.project_homepage, s.project_revision, {}};
+  std::set<std::string> wanted;
+  for (const auto& t : targets) wanted.insert(t.image_path.substr(1));
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    for (const auto& e : *layers[i]) {
+      if (e.type == layer::Entry::Type::File && wanted.count(e.path)) p.files.emplace_back(first + i, e.path);
+    }
+  }
+  return p;
+}
+
 }  // namespace
 
 Report run(const Options& options) {
@@ -247,6 +277,14 @@ Report run(const Options& options) {
   }
   Report report;
   report.notes = data.notes;
+  // The Debian packages of the files bundled from the sysroot: for the
+  // SBOM and the scanners' metadata.
+  std::optional<sbom::SysrootPackages> packages;
+  if (!spec.sbom.outputs.empty() || spec.sbom.package_metadata) {
+    packages.emplace(spec.runtime.sysroot);
+    report.notes.insert(report.notes.end(), packages->notes().begin(), packages->notes().end());
+  }
+  std::set<deps::Dependency> dependencies;
 
   // ---- Runtime dependencies: what the base or the layers lack ----
   // The ELF files that are the build's, not the system's (in-image paths
@@ -276,6 +314,11 @@ Report run(const Options& options) {
                              "): TLS connections cannot verify their peers; add CA_CERTIFICATES");
     }
     for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
+    dependencies = closure.dependencies;
+    if (spec.sbom.package_metadata && packages) {
+      std::vector<layer::Entry> metadata = package_metadata(closure.entries, *packages, spec.runtime.sysroot, files);
+      closure.entries.insert(closure.entries.end(), metadata.begin(), metadata.end());
+    }
     // Below the files and the targets: a change to the program leaves
     // these (usually largest) layers and their digests as they were; the
     // system's libraries lowest, since a project library changes more often.
@@ -351,6 +394,7 @@ Report run(const Options& options) {
   report.cached = cache.has_value();
   report.layers = jobs.size();
   if (base) report.base_layers = base->layers.size();
+  std::vector<layer::Written> written_layers;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     layer::Written written;
     with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
@@ -363,8 +407,10 @@ Report run(const Options& options) {
     config.diff_ids.push_back(written.diff_id);
     config.history.push_back({created, jobs[i].created_by, false});
     manifest.layers.push_back(descriptor);
+    written_layers.push_back(std::move(written));
   }
 
+  oci::Digest manifest_digest;
   with_context("writing " + options.output.string(), [&] {
     auto add_json_blob = [&](const std::string& bytes, const char* media_type) {
       oci::Descriptor d;
@@ -385,8 +431,45 @@ Report run(const Options& options) {
     }
     oci::Descriptor manifest_desc = add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
     manifest_desc.platform = platform;
+    manifest_digest = manifest_desc.digest;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
+  if (!spec.sbom.outputs.empty()) {
+    sbom::Document doc;
+    doc.image = spec.image;
+    doc.tags = spec.tag_texts;
+    doc.manifest = manifest_digest;
+    doc.platform = platform;
+    // SOURCE_DATE_EPOCH, else 1970: the same inputs give the same bytes.
+    doc.created = oci::rfc3339(options.source_date_epoch);
+    doc.tool = "ocipack-" OCIPACK_VERSION;
+    if (base) {
+      for (const auto& l : base->layers) {
+        sbom::LayerFiles lf{l.descriptor.digest, true, {}};
+        for (const auto& f : l.files) {
+          if (f.type == '-') lf.files.push_back({archive::layer_path(f.path), f.digests});
+        }
+        doc.layers.push_back(std::move(lf));
+      }
+      doc.packages = base_packages(*base, files, report.notes);
+    }
+    const std::size_t first = doc.layers.size();
+    std::vector<const std::vector<layer::Entry>*> ours;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      doc.layers.push_back({manifest.layers[first + i].digest, false, std::move(written_layers[i].files)});
+      ours.push_back(&jobs[i].plan.entries);
+    }
+    std::vector<sbom::ImagePackage> bundled = bundled_packages(ours, first, *packages);
+    doc.packages.insert(doc.packages.end(), bundled.begin(), bundled.end());
+    doc.project = project_of(spec.sbom, elf_files, ours, first);
+    doc.dependencies = real_paths(dependencies, files);
+    for (const auto& out : spec.sbom.outputs) {
+      with_context("writing the SBOM " + out.path.string(), [&] {
+        sbom::write(doc, out.format == spec::SbomSpec::Format::Spdx ? sbom::Format::Spdx : sbom::Format::CycloneDx,
+                    out.path);
+      });
+    }
+  }
   if (options.depfile) {
     with_context("writing depfile",
                  [&] { util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs)); });

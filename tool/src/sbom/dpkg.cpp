@@ -278,4 +278,33 @@ std::string Database::read_license(const Package& package) const {
   return util::is_file(copyright) ? copyright_license(util::read_file(copyright)) : "NOASSERTION";
 }
 
+SysrootPackages::SysrootPackages(const fs::path& sysroot) : m_sysroot(sysroot.lexically_normal()) {
+  fs::path root = m_sysroot;
+  if (root != "/" && !fs::exists(root / "var/lib/dpkg")) {
+    root = "/";
+    m_host_paths = true;
+  }
+  try {
+    m_db = Database::read(root);
+    m_notes = m_db->notes();
+  } catch (const Error& e) {
+    m_notes.push_back(std::string("no Debian packages named for the files of ") + m_sysroot.string() +
+                      " (the SBOM lists them without packages): " + e.what());
+  }
+}
+
+std::string SysrootPackages::database_path(const fs::path& source) const {
+  const fs::path host = source.lexically_normal();
+  if (m_host_paths) return host.string();
+  const fs::path relative = host.lexically_relative(m_sysroot);
+  if (relative.empty() || *relative.begin() == "..") return "";
+  return "/" + relative.string();
+}
+
+const Package* SysrootPackages::owner(const fs::path& source) const {
+  if (!m_db) return nullptr;
+  const std::string path = database_path(source);
+  return path.empty() ? nullptr : m_db->owner(path);
+}
+
 }  // namespace ocipack::sbom

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,6 +75,32 @@ private:
   Distro m_distro;
   std::vector<Package> m_packages;
   std::map<std::string, std::size_t> m_owners;  // in-root path as listed -> package index
+  std::vector<std::string> m_notes;
+};
+
+// Who owns the files of a sysroot: its own dpkg database; for a sysroot
+// with none (Debian's cross packages, /usr/aarch64-linux-gnu), the build
+// machine's, which lists those files under their host paths (packages such
+// as libc6-arm64-cross). A database that is missing or damaged leaves the
+// files without packages, with a note: never a failed build.
+class SysrootPackages {
+public:
+  explicit SysrootPackages(const std::filesystem::path& sysroot);
+
+  // The database used; nullptr when there is none.
+  const Database* database() const { return m_db ? &*m_db : nullptr; }
+  const std::vector<std::string>& notes() const { return m_notes; }
+
+  // A host file under the sysroot as its database names it: its in-root
+  // path, or its host path in the build machine's database.
+  std::string database_path(const std::filesystem::path& source) const;
+  // The package owning the host file `source`; nullptr when none does.
+  const Package* owner(const std::filesystem::path& source) const;
+
+private:
+  std::filesystem::path m_sysroot;
+  bool m_host_paths = false;  // the build machine's database, for a cross sysroot
+  std::optional<Database> m_db;
   std::vector<std::string> m_notes;
 };
 
