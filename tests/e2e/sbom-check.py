@@ -39,17 +39,26 @@ def validate(schema_dir, files):
         print(f"ok: {path} is valid")
 
 
+def layer_tar(outer, layer):
+    """A layer of the image as a tarfile (gzip, zstd through zstd(1), or plain)."""
+    blob = outer.extractfile("blobs/sha256/" + layer["digest"].split(":")[1]).read()
+    if layer["mediaType"].endswith("+zstd"):
+        blob = subprocess.run(["zstd", "-dc"], input=blob, capture_output=True, check=True).stdout
+    return tarfile.open(fileobj=io.BytesIO(blob))
+
+
+def image_manifest(outer):
+    index = json.load(outer.extractfile("index.json"))
+    return json.load(outer.extractfile("blobs/sha256/" + index["manifests"][0]["digest"].split(":")[1]))
+
+
 def image_layers(tarball):
     """{layer digest: {path: (sha256, sha1)}} of the image's regular files."""
     out = {}
     with tarfile.open(tarball) as outer:
-        index = json.load(outer.extractfile("index.json"))
-        digest = index["manifests"][0]["digest"].split(":")[1]
-        manifest = json.load(outer.extractfile(f"blobs/sha256/{digest}"))
-        for layer in manifest["layers"]:
-            blob = outer.extractfile("blobs/sha256/" + layer["digest"].split(":")[1]).read()
+        for layer in image_manifest(outer)["layers"]:
             files = {}
-            with tarfile.open(fileobj=io.BytesIO(blob)) as t:
+            with layer_tar(outer, layer) as t:
                 for m in t:
                     if m.isreg():
                         data = t.extractfile(m).read()
@@ -153,11 +162,8 @@ def status(tarball):
         installed = {(p["Package"], p.get("Architecture")): p for p in paragraphs(f.read())}
     found = 0
     with tarfile.open(tarball) as outer:
-        index = json.load(outer.extractfile("index.json"))
-        manifest = json.load(outer.extractfile("blobs/sha256/" + index["manifests"][0]["digest"].split(":")[1]))
-        for layer in manifest["layers"]:
-            blob = outer.extractfile("blobs/sha256/" + layer["digest"].split(":")[1]).read()
-            with tarfile.open(fileobj=io.BytesIO(blob)) as t:
+        for layer in image_manifest(outer)["layers"]:
+            with layer_tar(outer, layer) as t:
                 for m in t:
                     name = m.name[2:] if m.name.startswith("./") else m.name
                     if not m.isreg() or not name.startswith("var/lib/dpkg/status.d/"):

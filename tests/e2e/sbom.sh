@@ -10,6 +10,7 @@ source "$(dirname "$0")/lib.sh"
 need jq
 need python3
 need dpkg-query
+need zstd
 python3 -c 'import jsonschema' 2>/dev/null || missing "python3-jsonschema is not installed (tests/setup-machine.sh installs it)"
 check() { python3 "$OCIPACK_SOURCE_DIR/tests/e2e/sbom-check.py" "$@"; }
 schemas=$OCIPACK_SOURCE_DIR/tests/data/schemas
@@ -29,14 +30,14 @@ while IFS= read -r sbom; do
   tarball=${sbom%.spdx.json}.tar
   [ -f "$tarball" ] || fail "$sbom: no tarball $tarball beside it"
   check layers "$tarball" "$sbom"
-  digest=$("$OCIPACK" inspect --json "$tarball" | jq -r '.[0].descriptor.digest')
+  digest=$("$OCIPACK" inspect --json "$tarball" | jq -r '.[0].manifest.digest')
   expect_eq "$(basename "$sbom") names the manifest" "$(jq -r '.packages[0].versionInfo' "$sbom")" "$digest"
 done < <(find "$work" -name '*.spdx.json' -not -path '*/ocipack/*' | sort)
 [ ${#sboms[@]} -ge 10 ] || fail "only ${#sboms[@]} SBOMs written"
 check validate "$schemas" "${sboms[@]}"
 
 # Bundled system libraries: named as dpkg names them; scanners' metadata too.
-for image in dynamic/greet-image dynamic/curl-image openssl-app/openssl-app-image; do
+for image in dynamic/greet-image dynamic/curl-image openssl-app/digest-image; do
   [ -f "$work/$image.tar" ] || fail "no image $image"
   check packages "$work/$image.spdx.json"
   check status "$work/$image.tar"
