@@ -28,15 +28,15 @@ TEST(Dpkg, ReadsInstalledPackagesOnly) {
 
 TEST(Dpkg, StanzaIsTheParagraphAsWritten) {
   const auto packages = sbom::parse_status(util::read_file(kData / "good/var/lib/dpkg/status"), "status");
-  EXPECT_EQ(packages[1].stanza, "Package: libbar2\nStatus: install ok installed\nArchitecture: all\n"
-                                "Version: 2.1-1\nDescription: bar data\n");
+  EXPECT_EQ(packages[1].stanza,
+            "Package: libbar2\nStatus: install ok installed\nArchitecture: all\n"
+            "Version: 2.1-1\nDescription: bar data\n");
   EXPECT_NE(packages[0].stanza.find(" in two lines.\n"), std::string::npos);
 }
 
 TEST(Dpkg, DamagedStatusNamesTheLine) {
-  expect_error_contains(
-      [] { sbom::parse_status(util::read_file(kData / "damaged/var/lib/dpkg/status"), "status"); },
-      "status line 3: not a \"Field: value\" line");
+  expect_error_contains([] { sbom::parse_status(util::read_file(kData / "damaged/var/lib/dpkg/status"), "status"); },
+                        "status line 3: not a \"Field: value\" line");
   expect_error_contains([] { sbom::parse_status(" continued\n", "s"); }, "s line 1: a continuation line");
   expect_error_contains([] { sbom::parse_status("Package: x\nStatus: install ok installed\n", "s"); },
                         "without Package or Version");
@@ -97,7 +97,8 @@ TEST(Dpkg, PurlEncodesEpochAndPlus) {
   EXPECT_EQ(sbom::purl(p, {"debian", "12"}), "pkg:deb/debian/libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12");
   p.name = "libstdc++6";
   p.version = "1:2.0+dfsg-3";
-  EXPECT_EQ(sbom::purl(p, {"debian", "12"}), "pkg:deb/debian/libstdc%2B%2B6@1%3A2.0%2Bdfsg-3?arch=amd64&distro=debian-12");
+  EXPECT_EQ(sbom::purl(p, {"debian", "12"}),
+            "pkg:deb/debian/libstdc%2B%2B6@1%3A2.0%2Bdfsg-3?arch=amd64&distro=debian-12");
   EXPECT_EQ(sbom::purl(p, {}), "pkg:deb/debian/libstdc%2B%2B6@1%3A2.0%2Bdfsg-3?arch=amd64");
 }
 
@@ -116,7 +117,7 @@ TEST(Dpkg, CopyrightLicence) {
   const std::string dep5 = "Format: http://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n";
   EXPECT_EQ(sbom::copyright_license(dep5 + "Files: *\nLicense: BSD-3-clause and Expat\n"), "BSD-3-Clause AND MIT");
   EXPECT_EQ(sbom::copyright_license(dep5 + "Files: src/*\nLicense: MIT\n"), "NOASSERTION");  // no Files: *
-  EXPECT_EQ(sbom::copyright_license("Files: *\nLicense: MIT\n"), "NOASSERTION");                // no Format:
+  EXPECT_EQ(sbom::copyright_license("Files: *\nLicense: MIT\n"), "NOASSERTION");             // no Format:
   EXPECT_EQ(sbom::copyright_license("free text\n\nmore"), "NOASSERTION");
 }
 

@@ -94,8 +94,9 @@ TEST(Sbom, CycloneDxDocument) {
   ocipack::testing::TempDir dir;
   const json cdx = written(sample(), sbom::Format::CycloneDx, dir);
   EXPECT_EQ(cdx["specVersion"], "1.6");
-  EXPECT_TRUE(std::regex_match(cdx["serialNumber"].get<std::string>(),
-                               std::regex("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_TRUE(
+      std::regex_match(cdx["serialNumber"].get<std::string>(),
+                       std::regex("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
   EXPECT_EQ(cdx["metadata"]["component"]["version"], "sha256:" + std::string(64, 'a'));
   ASSERT_EQ(cdx["components"].size(), 2u);  // the project and the package, each with its file
   EXPECT_EQ(cdx["components"][1]["purl"], sample().packages[0].purl);

@@ -67,7 +67,8 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key) {
     // A cached layer has no streaming pass: its files' checksums (for the
     // SBOM) were kept beside the blob.
     for (const auto& f : j.at("files")) {
-      out.written.files.push_back({f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
+      out.written.files.push_back(
+          {f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
     }
     if (fs::file_size(blob) == out.written.descriptor.size) return out;
   } catch (const std::exception&) {

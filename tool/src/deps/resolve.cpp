@@ -399,7 +399,8 @@ private:
 
   // The edge from `n` to the object loaded as `name`, once it is known.
   void depend(const Node& n, const std::string& name, const char* through) {
-    if (auto it = m_path_of.find(name); it != m_path_of.end()) m_dependencies.insert({n.image_path, it->second, through});
+    if (auto it = m_path_of.find(name); it != m_path_of.end())
+      m_dependencies.insert({n.image_path, it->second, through});
   }
 
   // Looks for `name` where the loader would when `n` asks for it, and

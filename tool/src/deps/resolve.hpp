@@ -46,9 +46,7 @@ struct Options {
 struct Dependency {
   std::string from, to;
   std::string through;  // "DT_NEEDED", "PT_INTERP" or "RUNTIME_LIBRARIES"
-  bool operator<(const Dependency& o) const {
-    return std::tie(from, to, through) < std::tie(o.from, o.to, o.through);
-  }
+  bool operator<(const Dependency& o) const { return std::tie(from, to, through) < std::tie(o.from, o.to, o.through); }
 };
 
 struct Closure {

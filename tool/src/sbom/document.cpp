@@ -90,7 +90,8 @@ json spdx_package(const std::string& id, const std::string& name, const std::str
 }
 
 json purl_ref(const std::string& purl) {
-  return json::array({{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
+  return json::array(
+      {{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
 }
 
 json relationship(const std::string& from, const char* type, const std::string& to) {
@@ -98,15 +99,15 @@ json relationship(const std::string& from, const char* type, const std::string& 
 }
 
 void write_spdx(const Document& doc, util::FdWriter& out) {
-  const json head = {{"spdxVersion", "SPDX-2.3"},
-                     {"dataLicense", "CC0-1.0"},
-                     {"SPDXID", "SPDXRef-DOCUMENT"},
-                     {"name", doc.image + "@" + doc.manifest.str()},
-                     // Derived from the image digest, never random: the same
-                     // image gives the same document.
-                     {"documentNamespace",
-                      "https://ocipack.invalid/spdxdocs/" + element_id("", doc.image) + "/" + doc.manifest.hex},
-                     {"creationInfo", {{"created", doc.created}, {"creators", {"Tool: " + doc.tool}}}}};
+  const json head = {
+      {"spdxVersion", "SPDX-2.3"},
+      {"dataLicense", "CC0-1.0"},
+      {"SPDXID", "SPDXRef-DOCUMENT"},
+      {"name", doc.image + "@" + doc.manifest.str()},
+      // Derived from the image digest, never random: the same
+      // image gives the same document.
+      {"documentNamespace", "https://ocipack.invalid/spdxdocs/" + element_id("", doc.image) + "/" + doc.manifest.hex},
+      {"creationInfo", {{"created", doc.created}, {"creators", {"Tool: " + doc.tool}}}}};
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the arrays follow
   out.write(text.data(), text.size());
@@ -160,7 +161,8 @@ void write_spdx(const Document& doc, util::FdWriter& out) {
     relationships.add(relationship("SPDXRef-DOCUMENT", "DESCRIBES", kImageId));
     for (std::size_t i = 0; i < doc.layers.size(); ++i) {
       relationships.add(relationship(kImageId, "CONTAINS", layer_id(i)));
-      for (const auto& f : doc.layers[i].files) relationships.add(relationship(layer_id(i), "CONTAINS", file_id(i, f.path)));
+      for (const auto& f : doc.layers[i].files)
+        relationships.add(relationship(layer_id(i), "CONTAINS", file_id(i, f.path)));
     }
     auto contains = [&](const std::string& owner, const std::vector<FileRef>& owned) {
       relationships.add(relationship(kImageId, "CONTAINS", owner));
@@ -192,7 +194,8 @@ json cdx_file(const Document& doc, std::size_t layer, const layer::HashedFile& f
   return {{"type", "file"},
           {"bom-ref", file_id(layer, f.path)},
           {"name", "/" + f.path},
-          {"hashes", {{{"alg", "SHA-1"}, {"content", f.digests.sha1}}, {{"alg", "SHA-256"}, {"content", f.digests.sha256}}}},
+          {"hashes",
+           {{{"alg", "SHA-1"}, {"content", f.digests.sha1}}, {{"alg", "SHA-256"}, {"content", f.digests.sha256}}}},
           {"properties", {property("ocipack:layer", doc.layers[layer].digest.str())}}};
 }
 
@@ -259,7 +262,8 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
                 {"name", doc.project->name},
                 {"components", cdx_owned(doc, doc.project->files, owned)}};
       if (!doc.project->version.empty()) p["version"] = doc.project->version;
-      if (!doc.project->homepage.empty()) p["externalReferences"] = {{{"type", "website"}, {"url", doc.project->homepage}}};
+      if (!doc.project->homepage.empty())
+        p["externalReferences"] = {{{"type", "website"}, {"url", doc.project->homepage}}};
       if (!doc.project->revision.empty()) p["properties"] = {property("ocipack:git-revision", doc.project->revision)};
       components.add(p);
     }

@@ -35,7 +35,7 @@ struct ImagePackage {
 // The project (`project()`): its targets' files are its own.
 struct Project {
   std::string name, version, homepage;
-  std::string revision;                                     // git commit, when known
+  std::string revision;                                    // git commit, when known
   std::vector<std::pair<std::size_t, std::string>> files;  // as ImagePackage::files
 };
 
@@ -44,8 +44,8 @@ struct Document {
   std::vector<std::string> tags;
   oci::Digest manifest;
   oci::Platform platform;
-  std::string created;  // RFC 3339
-  std::string tool;     // "ocipack-<version>"
+  std::string created;             // RFC 3339
+  std::string tool;                // "ocipack-<version>"
   std::vector<LayerFiles> layers;  // bottom first, the base's included
   std::vector<ImagePackage> packages;
   std::optional<Project> project;

@@ -56,7 +56,8 @@ std::vector<Paragraph> paragraphs(const std::string& text, const std::string& wh
     }
     Paragraph& p = out.back();
     if (line[0] == ' ' || line[0] == '\t') {
-      if (p.fields.empty()) throw Error(what + " line " + std::to_string(number) + ": a continuation line with no field");
+      if (p.fields.empty())
+        throw Error(what + " line " + std::to_string(number) + ": a continuation line with no field");
     } else {
       const std::size_t colon = line.find(':');
       if (colon == std::string::npos || colon == 0 || line.find_first_of(" \t") < colon) {
@@ -138,7 +139,8 @@ std::vector<Package> parse_status(const std::string& text, const std::string& wh
     const std::string source = field(p, "source");
     const std::size_t paren = source.find('(');
     pkg.source_name = source.empty() ? pkg.name : trim(source.substr(0, paren));
-    pkg.source_version = paren == std::string::npos ? pkg.version : trim(source.substr(paren + 1, source.find(')') - paren - 1));
+    pkg.source_version =
+        paren == std::string::npos ? pkg.version : trim(source.substr(paren + 1, source.find(')') - paren - 1));
     pkg.stanza = p.text;
     out.push_back(std::move(pkg));
   }
@@ -159,19 +161,40 @@ std::string purl(const Package& package, const Distro& distro) {
 }
 
 std::string spdx_license_id(const std::string& debian_name) {
-  static const std::map<std::string, std::string> table = {
-      {"gpl-1", "GPL-1.0-only"},       {"gpl-1+", "GPL-1.0-or-later"},   {"gpl-2", "GPL-2.0-only"},
-      {"gpl-2+", "GPL-2.0-or-later"},  {"gpl-3", "GPL-3.0-only"},       {"gpl-3+", "GPL-3.0-or-later"},
-      {"lgpl-2", "LGPL-2.0-only"},     {"lgpl-2+", "LGPL-2.0-or-later"}, {"lgpl-2.1", "LGPL-2.1-only"},
-      {"lgpl-2.1+", "LGPL-2.1-or-later"}, {"lgpl-3", "LGPL-3.0-only"},  {"lgpl-3+", "LGPL-3.0-or-later"},
-      {"agpl-3", "AGPL-3.0-only"},     {"agpl-3+", "AGPL-3.0-or-later"}, {"expat", "MIT"},
-      {"mit", "MIT"},                  {"bsd-2-clause", "BSD-2-Clause"}, {"bsd-3-clause", "BSD-3-Clause"},
-      {"bsd-4-clause", "BSD-4-Clause"}, {"isc", "ISC"},                 {"apache-2", "Apache-2.0"},
-      {"apache-2.0", "Apache-2.0"},    {"zlib", "Zlib"},                 {"mpl-1.1", "MPL-1.1"},
-      {"mpl-2.0", "MPL-2.0"},          {"cc0-1.0", "CC0-1.0"},           {"openssl", "OpenSSL"},
-      {"curl", "curl"},                {"x11", "X11"},                   {"psf-2", "Python-2.0"},
-      {"artistic", "Artistic-1.0-Perl"}, {"gfdl-1.3", "GFDL-1.3-only"}, {"gfdl-1.3+", "GFDL-1.3-or-later"},
-      {"public-domain", "LicenseRef-public-domain"}};
+  static const std::map<std::string, std::string> table = {{"gpl-1", "GPL-1.0-only"},
+                                                           {"gpl-1+", "GPL-1.0-or-later"},
+                                                           {"gpl-2", "GPL-2.0-only"},
+                                                           {"gpl-2+", "GPL-2.0-or-later"},
+                                                           {"gpl-3", "GPL-3.0-only"},
+                                                           {"gpl-3+", "GPL-3.0-or-later"},
+                                                           {"lgpl-2", "LGPL-2.0-only"},
+                                                           {"lgpl-2+", "LGPL-2.0-or-later"},
+                                                           {"lgpl-2.1", "LGPL-2.1-only"},
+                                                           {"lgpl-2.1+", "LGPL-2.1-or-later"},
+                                                           {"lgpl-3", "LGPL-3.0-only"},
+                                                           {"lgpl-3+", "LGPL-3.0-or-later"},
+                                                           {"agpl-3", "AGPL-3.0-only"},
+                                                           {"agpl-3+", "AGPL-3.0-or-later"},
+                                                           {"expat", "MIT"},
+                                                           {"mit", "MIT"},
+                                                           {"bsd-2-clause", "BSD-2-Clause"},
+                                                           {"bsd-3-clause", "BSD-3-Clause"},
+                                                           {"bsd-4-clause", "BSD-4-Clause"},
+                                                           {"isc", "ISC"},
+                                                           {"apache-2", "Apache-2.0"},
+                                                           {"apache-2.0", "Apache-2.0"},
+                                                           {"zlib", "Zlib"},
+                                                           {"mpl-1.1", "MPL-1.1"},
+                                                           {"mpl-2.0", "MPL-2.0"},
+                                                           {"cc0-1.0", "CC0-1.0"},
+                                                           {"openssl", "OpenSSL"},
+                                                           {"curl", "curl"},
+                                                           {"x11", "X11"},
+                                                           {"psf-2", "Python-2.0"},
+                                                           {"artistic", "Artistic-1.0-Perl"},
+                                                           {"gfdl-1.3", "GFDL-1.3-only"},
+                                                           {"gfdl-1.3+", "GFDL-1.3-or-later"},
+                                                           {"public-domain", "LicenseRef-public-domain"}};
   const std::string name = trim(debian_name);
   if (auto it = table.find(lower(name)); it != table.end()) return it->second;
   // A LicenseRef may hold letters, digits, '.' and '-' only.
@@ -229,8 +252,8 @@ Database Database::read(const fs::path& root) {
   for (std::size_t i = 0; i < db.m_packages.size(); ++i) {
     const fs::path list = db.info_file(db.m_packages[i], ".list");
     if (list.empty()) {
-      db.m_notes.push_back("the dpkg database of " + root.string() + " has no file list for " +
-                           db.m_packages[i].name + ": its files are not named as the package's");
+      db.m_notes.push_back("the dpkg database of " + root.string() + " has no file list for " + db.m_packages[i].name +
+                           ": its files are not named as the package's");
       continue;
     }
     std::istringstream in(util::read_file(list));
