@@ -393,6 +393,25 @@ set(_CONTAINER_IMAGE_SETTINGS
     ``2024-05-01T12:00:00Z``, written as given.  ``SOURCE_DATE_EPOCH``
     in the environment of the build wins over all three.  The times of
     the files in the layers do not change.  Default: ``EPOCH``.
+
+  ``SBOM SPDX|CYCLONEDX|NONE...``
+    The software bills of materials written beside the tarball, named as
+    it is without ``.tar``: ``SPDX`` (SPDX 2.3 JSON, ``<name>.spdx.json``),
+    ``CYCLONEDX`` (CycloneDX 1.6 JSON, ``<name>.cdx.json``), both, or
+    ``NONE``.  They list every file of every layer with its checksums, the
+    Debian packages of the bundled files (from the sysroot's dpkg
+    database), the top-level ``project()`` (name, version, homepage, and
+    the git revision when the source directory is a git checkout) and the
+    dependency edges between the binaries and their libraries.  The
+    target's property ``CONTAINER_IMAGE_SBOM`` holds their paths.
+    Default: ``SPDX``.
+
+  ``PACKAGE_METADATA ON|OFF``
+    ``ON``: when the image bundles files of Debian packages, the system
+    libraries' layer also holds ``/var/lib/dpkg/status.d/<package>`` and
+    ``<package>.md5sums`` for each, and the sysroot's ``/etc/os-release``
+    (unless the base has one), which scanners (trivy, syft) read.
+    ``OFF``: none of these.  Default: ``ON``.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")

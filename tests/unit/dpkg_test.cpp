@@ -126,3 +126,11 @@ TEST(Dpkg, OsRelease) {
   EXPECT_EQ(d.id, "debian");
   EXPECT_EQ(d.version_id, "12");
 }
+
+TEST(Dpkg, StatusFiles) {
+  EXPECT_TRUE(sbom::is_status_file("var/lib/dpkg/status.d/libc6"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/libc6.md5sums"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/sub/x"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status"));
+}

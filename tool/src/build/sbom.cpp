@@ -12,7 +12,6 @@ namespace ocipack::build {
 
 namespace {
 
-constexpr const char* kStatusDir = "var/lib/dpkg/status.d/";
 constexpr std::uint64_t kMaxStatus = std::uint64_t{64} << 20;
 
 // The files of `entries` each package owns, by package name (sorted: the
@@ -40,12 +39,12 @@ std::vector<layer::Entry> package_metadata(const std::vector<layer::Entry>& bund
   const sbom::Database* db = packages.database();
   if (db == nullptr) return out;
   for (const auto& [name, owned] : by_package(bundled, packages)) {
-    out.push_back(layer::generated_file(kStatusDir + name, owned.first->stanza));
+    out.push_back(layer::generated_file(sbom::kStatusDir + name, owned.first->stanza));
     std::set<std::string> paths;
     for (const layer::Entry* e : owned.second) paths.insert(packages.database_path(e->source));
     std::string md5sums;
     for (const auto& line : db->md5sums(*owned.first, paths)) md5sums += line + "\n";
-    out.push_back(layer::generated_file(kStatusDir + name + ".md5sums", md5sums));
+    out.push_back(layer::generated_file(sbom::kStatusDir + name + ".md5sums", md5sums));
   }
   // Scanners take the distribution from /etc/os-release; a base's own is
   // the truth about the base's packages, so it is never replaced.
@@ -67,9 +66,7 @@ std::vector<sbom::ImagePackage> base_packages(const archive::BaseImage& base, co
   for (const auto& layer : base.layers) {
     for (const auto& f : layer.files) {
       const std::string path = archive::layer_path(f.path);
-      if (path == "var/lib/dpkg/status" ||
-          (path.rfind(kStatusDir, 0) == 0 && path.find('/', std::string(kStatusDir).size()) == std::string::npos &&
-           path.size() > 8 && path.compare(path.size() - 8, 8, ".md5sums") != 0)) {
+      if (path == "var/lib/dpkg/status" || sbom::is_status_file(path)) {
         status_files.insert("/" + path);
       }
     }

@@ -69,15 +69,6 @@ std::map<std::string, std::string> origins_of(const oci::Descriptor& layer) {
 
 std::string join_args(const std::vector<std::string>& v) { return json(v).dump(); }
 
-constexpr const char* kStatusDir = "var/lib/dpkg/status.d/";
-
-// Where scanners read a distroless image's packages: one status paragraph
-// per file (the .md5sums beside them are not).
-bool is_status_file(const std::string& path) {
-  return path.rfind(kStatusDir, 0) == 0 && path.find('/', std::string(kStatusDir).size()) == std::string::npos &&
-         !(path.size() > 8 && path.compare(path.size() - 8, 8, ".md5sums") == 0);
-}
-
 // The packages the layers' status.d files list, as the merged file system
 // has them (a file of a higher layer replaces one below; a whiteout removes
 // it), by name; a damaged file lists none.
@@ -89,7 +80,7 @@ std::map<std::string, sbom::Package> packages_of(const std::vector<const std::ve
       const std::size_t slash = path.rfind('/');
       const std::string name = path.substr(slash + 1);
       if (name.rfind(".wh.", 0) == 0) status.erase(path.substr(0, slash + 1) + name.substr(4));
-      if (f.type == '-' && is_status_file(path)) status[path] = f.content;
+      if (f.type == '-' && sbom::is_status_file(path)) status[path] = f.content;
     }
   }
   std::map<std::string, sbom::Package> out;
@@ -106,7 +97,7 @@ std::map<std::string, sbom::Package> packages_of(const std::vector<const std::ve
 }  // namespace
 
 void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& out) {
-  archive::ReadImage image = archive::read_image(tarball, is_status_file);
+  archive::ReadImage image = archive::read_image(tarball, sbom::is_status_file);
   // One index entry per tag: show each distinct manifest once, with its names.
   std::vector<const archive::ImageRecord*> records;
   std::map<std::string, std::vector<std::string>> names;
@@ -214,7 +205,7 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
       }
     }
     const std::map<std::string, sbom::Package> packages = packages_of(files);
-    if (!packages.empty()) out << "packages  " << packages.size() << " (/" << kStatusDir << ")\n";
+    if (!packages.empty()) out << "packages  " << packages.size() << " (/" << sbom::kStatusDir << ")\n";
     for (const auto& [name, p] : packages) out << "  " << p.name << " " << p.version << " " << p.architecture << "\n";
   }
   // A file name that is not UTF-8 is shown with U+FFFD in its place.

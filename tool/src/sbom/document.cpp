@@ -1,11 +1,11 @@
 #include "sbom/document.hpp"
 
 #include "util/error.hpp"
+#include "util/escape.hpp"
 #include "util/file.hpp"
 #include "util/sha256.hpp"
 
 #include <cctype>
-#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -300,17 +300,8 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
 }  // namespace
 
 std::string element_id(const std::string& prefix, const std::string& name) {
-  std::string out = prefix;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "-%02X", c);
-      out += hex;
-    }
-  }
-  return out;
+  return prefix + util::escape_bytes(
+                      name, [](unsigned char c) { return std::isalnum(c) != 0 || c == '.'; }, '-');
 }
 
 void write(const Document& doc, Format format, const fs::path& path) {

@@ -1,11 +1,11 @@
 #include "sbom/dpkg.hpp"
 
 #include "util/error.hpp"
+#include "util/escape.hpp"
 #include "util/file.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -88,20 +88,19 @@ std::string other_spelling(const std::string& path) {
 // purl components: what is not unreserved is percent-encoded (an epoch's
 // ':' as %3A, '+' as %2B), as the purl specification says.
 std::string purl_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
+  return util::escape_bytes(
+      s, [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~'; }, '%');
 }
 
 }  // namespace
+
+bool is_status_file(const std::string& path) {
+  const std::string dir = kStatusDir;
+  const std::string suffix = ".md5sums";
+  return path.compare(0, dir.size(), dir) == 0 && path.size() > dir.size() &&
+         path.find('/', dir.size()) == std::string::npos &&
+         !(path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
 
 Distro parse_os_release(const std::string& text) {
   Distro d;

@@ -25,6 +25,14 @@ struct Package {
   std::string license = "NOASSERTION";      // an SPDX expression (Database::read_license)
 };
 
+// Where distroless images list their packages, one status paragraph per
+// file, each with its <package>.md5sums (in-image, without the leading '/').
+inline constexpr const char* kStatusDir = "var/lib/dpkg/status.d/";
+
+// Whether `path` (in-image, without the leading '/') is one of the
+// status.d files that list a package (not its .md5sums).
+bool is_status_file(const std::string& path);
+
 // The KEY=value lines of an os-release file.
 Distro parse_os_release(const std::string& text);
 
