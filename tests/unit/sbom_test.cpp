@@ -22,7 +22,7 @@ sbom::Document sample() {
   doc.manifest = oci::Digest{std::string(64, 'a')};
   doc.platform = {"amd64", "linux", ""};
   doc.created = "1970-01-01T00:00:00Z";
-  doc.tool = "ocipack-test";
+  doc.tool_version = "0.0-test";
   sbom::LayerFiles libs{oci::Digest{std::string(64, 'b')}, false, {}};
   libs.files.push_back({"usr/lib/x86_64-linux-gnu/libfoo.so.1.2", {std::string(64, '1'), std::string(40, '2')}});
   sbom::LayerFiles app{oci::Digest{std::string(64, 'c')}, false, {}};

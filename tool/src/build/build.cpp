@@ -442,7 +442,7 @@ Report run(const Options& options) {
     doc.platform = platform;
     // SOURCE_DATE_EPOCH, else 1970: the same inputs give the same bytes.
     doc.created = oci::rfc3339(options.source_date_epoch);
-    doc.tool = "ocipack-" OCIPACK_VERSION;
+    doc.tool_version = OCIPACK_VERSION;
     if (base) {
       for (const auto& l : base->layers) {
         sbom::LayerFiles lf{l.descriptor.digest, true, {}};

@@ -107,7 +107,7 @@ void write_spdx(const Document& doc, util::FdWriter& out) {
       // Derived from the image digest, never random: the same
       // image gives the same document.
       {"documentNamespace", "https://ocipack.invalid/spdxdocs/" + element_id("", doc.image) + "/" + doc.manifest.hex},
-      {"creationInfo", {{"created", doc.created}, {"creators", {"Tool: " + doc.tool}}}}};
+      {"creationInfo", {{"created", doc.created}, {"creators", {"Tool: ocipack-" + doc.tool_version}}}}};
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the arrays follow
   out.write(text.data(), text.size());
@@ -229,7 +229,7 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
       {"version", 1},
       {"metadata",
        {{"timestamp", doc.created},
-        {"tools", {{"components", {{{"type", "application"}, {"name", "ocipack"}, {"version", doc.tool}}}}}},
+        {"tools", {{"components", {{{"type", "application"}, {"name", "ocipack"}, {"version", doc.tool_version}}}}}},
         {"component",
          {{"type", "container"},
           {"bom-ref", kImageId},

@@ -45,7 +45,7 @@ struct Document {
   oci::Digest manifest;
   oci::Platform platform;
   std::string created;             // RFC 3339
-  std::string tool;                // "ocipack-<version>"
+  std::string tool_version;        // ocipack's own
   std::vector<LayerFiles> layers;  // bottom first, the base's included
   std::vector<ImagePackage> packages;
   std::optional<Project> project;
