@@ -20,7 +20,6 @@
 #include "util/error.hpp"
 #include "util/file.hpp"
 #include "util/sha256.hpp"
-#include "version.hpp"
 
 #include <cstdio>
 #include <map>
@@ -147,34 +146,6 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
   }
   if (kept) cache->store(key, *kept, written);
   return written;
-}
-
-// A dependency edge's ends as the image's regular files (through its
-// symlinks: a base's library is reached as /lib/..., a file of /usr/lib).
-std::set<deps::Dependency> real_paths(const std::set<deps::Dependency>& edges, const RootFs& files) {
-  std::set<deps::Dependency> out;
-  auto real = [&](const std::string& path) {
-    const layer::Entry* e = files.find(path);
-    return e != nullptr && e->type == layer::Entry::Type::File ? "/" + e->path : path;
-  };
-  for (const auto& d : edges) out.insert({real(d.from), real(d.to), d.through});
-  return out;
-}
-
-// The project's package: its targets, in the layers that hold them.
-std::optional<sbom::Project> project_of(const spec::SbomSpec& s, const std::vector<layer::ElfFile>& targets,
-                                        const std::vector<const std::vector<layer::Entry>*>& layers,
-                                        std::size_t first) {
-  if (s.project_name.empty()) return std::nullopt;
-  sbom::Project p{s.project_name, s.project_version, s.project_homepage, s.project_revision, {}};
-  std::set<std::string> wanted;
-  for (const auto& t : targets) wanted.insert(t.image_path.substr(1));
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    for (const auto& e : *layers[i]) {
-      if (e.type == layer::Entry::Type::File && wanted.count(e.path)) p.files.emplace_back(first + i, e.path);
-    }
-  }
-  return p;
 }
 
 }  // namespace
@@ -435,40 +406,15 @@ Report run(const Options& options) {
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
   if (!spec.sbom.outputs.empty()) {
-    sbom::Document doc;
-    doc.image = spec.image;
-    doc.tags = spec.tag_texts;
-    doc.manifest = manifest_digest;
-    doc.platform = platform;
-    // SOURCE_DATE_EPOCH, else 1970: the same inputs give the same bytes.
-    doc.created = oci::rfc3339(options.source_date_epoch);
-    doc.tool_version = OCIPACK_VERSION;
-    if (base) {
-      for (const auto& l : base->layers) {
-        sbom::LayerFiles lf{l.descriptor.digest, true, {}};
-        for (const auto& f : l.files) {
-          if (f.type == '-') lf.files.push_back({archive::layer_path(f.path), f.digests});
-        }
-        doc.layers.push_back(std::move(lf));
-      }
-      doc.packages = base_packages(*base, files, report.notes);
-    }
-    const std::size_t first = doc.layers.size();
-    std::vector<const std::vector<layer::Entry>*> ours;
+    SbomInputs in{spec, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files};
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-      doc.layers.push_back({manifest.layers[first + i].digest, false, std::move(written_layers[i].files)});
-      ours.push_back(&jobs[i].plan.entries);
+      in.layers.push_back({&jobs[i].plan.entries, &written_layers[i].files});
     }
-    std::vector<sbom::ImagePackage> bundled = bundled_packages(ours, first, *packages);
-    doc.packages.insert(doc.packages.end(), bundled.begin(), bundled.end());
-    doc.project = project_of(spec.sbom, elf_files, ours, first);
-    doc.dependencies = real_paths(dependencies, files);
-    for (const auto& out : spec.sbom.outputs) {
-      with_context("writing the SBOM " + out.path.string(), [&] {
-        sbom::write(doc, out.format == spec::SbomSpec::Format::Spdx ? sbom::Format::Spdx : sbom::Format::CycloneDx,
-                    out.path);
-      });
-    }
+    in.layer_digests = manifest.layers;
+    in.targets = &elf_files;
+    in.dependencies = &dependencies;
+    in.packages = &*packages;
+    write_sboms(in, report.notes);
   }
   if (options.depfile) {
     with_context("writing depfile",

@@ -1,7 +1,9 @@
 #include "build/sbom.hpp"
 
+#include "oci/model.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
+#include "version.hpp"
 
 #include <map>
 #include <set>
@@ -28,6 +30,34 @@ std::map<std::string, std::pair<const sbom::Package*, std::vector<const layer::E
     }
   }
   return out;
+}
+
+// A dependency edge's ends as the image's regular files (through its
+// symlinks: a base's library is reached as /lib/..., a file of /usr/lib).
+std::set<deps::Dependency> real_paths(const std::set<deps::Dependency>& edges, const RootFs& files) {
+  std::set<deps::Dependency> out;
+  auto real = [&](const std::string& path) {
+    const layer::Entry* e = files.find(path);
+    return e != nullptr && e->type == layer::Entry::Type::File ? "/" + e->path : path;
+  };
+  for (const auto& d : edges) out.insert({real(d.from), real(d.to), d.through});
+  return out;
+}
+
+// The project's package: its targets, in the layers that hold them.
+std::optional<sbom::Project> project_of(const spec::SbomSpec& s, const std::vector<layer::ElfFile>& targets,
+                                        const std::vector<const std::vector<layer::Entry>*>& layers,
+                                        std::size_t first) {
+  if (s.project_name.empty()) return std::nullopt;
+  sbom::Project p{s.project_name, s.project_version, s.project_homepage, s.project_revision, {}};
+  std::set<std::string> wanted;
+  for (const auto& t : targets) wanted.insert(t.image_path.substr(1));
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    for (const auto& e : *layers[i]) {
+      if (e.type == layer::Entry::Type::File && wanted.count(e.path)) p.files.emplace_back(first + i, e.path);
+    }
+  }
+  return p;
 }
 
 }  // namespace
@@ -114,6 +144,43 @@ std::vector<sbom::ImagePackage> bundled_packages(const std::vector<const std::ve
   std::vector<sbom::ImagePackage> out;
   for (auto& [name, ip] : found) out.push_back(std::move(ip));
   return out;
+}
+
+void write_sboms(SbomInputs& in, std::vector<std::string>& notes) {
+  sbom::Document doc;
+  doc.image = in.spec.image;
+  doc.tags = in.spec.tag_texts;
+  doc.manifest = in.manifest;
+  doc.platform = in.platform;
+  // SOURCE_DATE_EPOCH, else 1970: the same inputs give the same bytes.
+  doc.created = oci::rfc3339(in.source_date_epoch);
+  doc.tool_version = OCIPACK_VERSION;
+  if (in.base) {
+    for (const auto& l : in.base->layers) {
+      sbom::LayerFiles lf{l.descriptor.digest, true, {}};
+      for (const auto& f : l.files) {
+        if (f.type == '-') lf.files.push_back({archive::layer_path(f.path), f.digests});
+      }
+      doc.layers.push_back(std::move(lf));
+    }
+    doc.packages = base_packages(*in.base, in.files, notes);
+  }
+  const std::size_t first = doc.layers.size();
+  std::vector<const std::vector<layer::Entry>*> ours;
+  for (std::size_t i = 0; i < in.layers.size(); ++i) {
+    doc.layers.push_back({in.layer_digests[first + i].digest, false, std::move(*in.layers[i].second)});
+    ours.push_back(in.layers[i].first);
+  }
+  std::vector<sbom::ImagePackage> bundled = bundled_packages(ours, first, *in.packages);
+  doc.packages.insert(doc.packages.end(), bundled.begin(), bundled.end());
+  doc.project = project_of(in.spec.sbom, *in.targets, ours, first);
+  doc.dependencies = real_paths(*in.dependencies, in.files);
+  for (const auto& out : in.spec.sbom.outputs) {
+    with_context("writing the SBOM " + out.path.string(), [&] {
+      sbom::write(doc, out.format == spec::SbomSpec::Format::Spdx ? sbom::Format::Spdx : sbom::Format::CycloneDx,
+                  out.path);
+    });
+  }
 }
 
 }  // namespace ocipack::build

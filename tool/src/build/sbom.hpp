@@ -6,12 +6,18 @@
 
 #include "archive/base.hpp"
 #include "build/rootfs.hpp"
+#include "deps/resolve.hpp"
 #include "layer/entry.hpp"
+#include "layer/writer.hpp"
 #include "sbom/document.hpp"
 #include "sbom/dpkg.hpp"
+#include "spec/spec.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ocipack::build {
@@ -35,5 +41,25 @@ std::vector<sbom::ImagePackage> base_packages(const archive::BaseImage& base, co
 // document's layer `first + i`), each with its files.
 std::vector<sbom::ImagePackage> bundled_packages(const std::vector<const std::vector<layer::Entry>*>& layers,
                                                  std::size_t first, const sbom::SysrootPackages& packages);
+
+// What the build knows of the image once its manifest is written.
+struct SbomInputs {
+  const spec::BuildSpec& spec;
+  oci::Digest manifest;
+  oci::Platform platform;
+  std::int64_t source_date_epoch = 0;
+  const archive::BaseImage* base = nullptr;  // its layers' files were hashed as they were read
+  const RootFs& files;
+  // Our layers, bottom first: their entries and the files hashed as they streamed.
+  std::vector<std::pair<const std::vector<layer::Entry>*, std::vector<layer::HashedFile>*>> layers;
+  std::vector<oci::Descriptor> layer_digests;  // the manifest's layers: the base's, then ours
+  const std::vector<layer::ElfFile>* targets = nullptr;
+  const std::set<deps::Dependency>* dependencies = nullptr;
+  const sbom::SysrootPackages* packages = nullptr;
+};
+
+// Writes each SBOM of the spec (its files' checksums are moved out of
+// `in.layers`); notes (a damaged base database) go to `notes`.
+void write_sboms(SbomInputs& in, std::vector<std::string>& notes);
 
 }  // namespace ocipack::build
