@@ -410,7 +410,7 @@ Report run(const Options& options) {
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       in.layers.push_back({&jobs[i].plan.entries, &written_layers[i].files});
     }
-    in.layer_digests = manifest.layers;
+    in.manifest_layers = manifest.layers;
     in.targets = &elf_files;
     in.dependencies = &dependencies;
     in.packages = &*packages;

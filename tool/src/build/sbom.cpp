@@ -168,7 +168,7 @@ void write_sboms(SbomInputs& in, std::vector<std::string>& notes) {
   const std::size_t first = doc.layers.size();
   std::vector<const std::vector<layer::Entry>*> ours;
   for (std::size_t i = 0; i < in.layers.size(); ++i) {
-    doc.layers.push_back({in.layer_digests[first + i].digest, false, std::move(*in.layers[i].second)});
+    doc.layers.push_back({in.manifest_layers[first + i].digest, false, std::move(*in.layers[i].second)});
     ours.push_back(in.layers[i].first);
   }
   std::vector<sbom::ImagePackage> bundled = bundled_packages(ours, first, *in.packages);

@@ -52,7 +52,7 @@ struct SbomInputs {
   const RootFs& files;
   // Our layers, bottom first: their entries and the files hashed as they streamed.
   std::vector<std::pair<const std::vector<layer::Entry>*, std::vector<layer::HashedFile>*>> layers;
-  std::vector<oci::Descriptor> layer_digests;  // the manifest's layers: the base's, then ours
+  std::vector<oci::Descriptor> manifest_layers;  // the manifest's layers: the base's, then ours
   const std::vector<layer::ElfFile>* targets = nullptr;
   const std::set<deps::Dependency>* dependencies = nullptr;
   const sbom::SysrootPackages* packages = nullptr;
