@@ -48,6 +48,12 @@ if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW)
 endif()
 
+define_property(TARGET PROPERTY CONTAINER_IMAGE_SBOM
+  BRIEF_DOCS "Absolute paths of the SBOMs that this target writes."
+  FULL_DOCS "Set by add_container_image() on the custom target <name>: the "
+            "absolute paths of the software bills of materials written beside "
+            "the tarball (SBOM), empty with SBOM NONE.")
+
 define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   BRIEF_DOCS "Absolute path of the image tarball that this target builds."
   FULL_DOCS "Set by add_container_image() and add_container_image_index() on "
@@ -63,7 +69,8 @@ set(_CONTAINER_IMAGE_SETTINGS
   exposed_ports volumes stop_signal annotations base base_tag base_depend
   base_reference skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
   env user labels call_file ca_certificates ca_files tzdata locales iconv
-  strip created
+  strip created sbom_formats package_metadata project_name project_version
+  project_homepage project_revision
   CACHE INTERNAL "The settings that add_container_image() stores")
 
 #[=======================================================================[.rst:
@@ -103,7 +110,9 @@ set(_CONTAINER_IMAGE_SETTINGS
                         [LOCALES <name>...]
                         [ICONV <charset>...|ALL]
                         [STRIP]
-                        [CREATED EPOCH|GIT|<time>])
+                        [CREATED EPOCH|GIT|<time>]
+                        [SBOM SPDX|CYCLONEDX|NONE...]
+                        [PACKAGE_METADATA ON|OFF])
 
   The image is built ``FROM scratch``, or on top of a local ``BASE`` image.
   Its layers are, from the bottom: the layers of the ``BASE`` (if any),
@@ -384,14 +393,33 @@ set(_CONTAINER_IMAGE_SETTINGS
     ``2024-05-01T12:00:00Z``, written as given.  ``SOURCE_DATE_EPOCH``
     in the environment of the build wins over all three.  The times of
     the files in the layers do not change.  Default: ``EPOCH``.
+
+  ``SBOM SPDX|CYCLONEDX|NONE...``
+    The software bills of materials written beside the tarball, named as
+    it is without ``.tar``: ``SPDX`` (SPDX 2.3 JSON, ``<name>.spdx.json``),
+    ``CYCLONEDX`` (CycloneDX 1.6 JSON, ``<name>.cdx.json``), both, or
+    ``NONE``.  They list every file of every layer with its checksums, the
+    Debian packages of the bundled files (from the sysroot's dpkg
+    database), the top-level ``project()`` (name, version, homepage, and
+    the git revision when the source directory is a git checkout) and the
+    dependency edges between the binaries and their libraries.  The
+    target's property ``CONTAINER_IMAGE_SBOM`` holds their paths.
+    Default: ``SPDX``.
+
+  ``PACKAGE_METADATA ON|OFF``
+    ``ON``: when the image bundles files of Debian packages, the system
+    libraries' layer also holds ``/var/lib/dpkg/status.d/<package>`` and
+    ``<package>.md5sums`` for each, and the sysroot's ``/etc/os-release``
+    (unless the base has one), which scanners (trivy, syft) read.
+    ``OFF``: none of these.  Default: ``ON``.
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP PUSH_INSECURE)
   set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
-    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED)
+    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED PACKAGE_METADATA)
   set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
-    TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV)
+    TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV SBOM)
   _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
     "${options};${one_value};${multi_value}")
   _container_image_check_name("${ctx}" "${name}")
@@ -407,6 +435,7 @@ function(add_container_image)
   _container_image_runtime_data_settings("${ctx}" arg)
   _container_image_strip_setting("${ctx}" arg)
   _container_image_created_setting("${ctx}" arg)
+  _container_image_sbom_settings("${ctx}" arg)
   _container_image_path_settings("${ctx}" arg)
   _container_image_command_settings("${ctx}" arg)
   _container_image_label_settings("${ctx}" arg)
@@ -434,6 +463,8 @@ function(add_container_image)
   # TARGETS may still be defined, until the end of this directory.
   _container_image_define_targets("${name}" "${output}"
     "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}" "${tags}")
+  _container_image_sbom_paths(sbom_paths "${output}" "${sbom_formats}")
+  set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_SBOM "${sbom_paths}")
   _container_image_store_settings("${name}")
   # EVAL so that the name is expanded now: the arguments of a deferred call
   # are otherwise evaluated when it runs, where ${name} no longer exists.
@@ -712,6 +743,62 @@ function(_container_image_strip_setting ctx prefix)
     endif()
   endif()
   _container_image_set_in_parent(strip)
+endfunction()
+
+# Sets sbom_formats (spdx, cyclonedx: what SBOM asks for, default spdx),
+# package_metadata (PACKAGE_METADATA, default ON) and the project the SBOM
+# names: the top-level project() and its git revision, when there is one.
+function(_container_image_sbom_settings ctx prefix)
+  set(sbom_formats spdx)
+  if(DEFINED ${prefix}_SBOM)
+    set(sbom_formats "")
+    foreach(format IN LISTS ${prefix}_SBOM)
+      if(NOT format MATCHES "^(SPDX|CYCLONEDX|NONE)$")
+        _container_image_fail("${ctx}" "SBOM \"${format}\" is not one of SPDX, "
+          "CYCLONEDX, NONE")
+      endif()
+      string(TOLOWER "${format}" lower)
+      if(lower IN_LIST sbom_formats)
+        _container_image_fail("${ctx}" "SBOM ${format} is given twice")
+      endif()
+      list(APPEND sbom_formats "${lower}")
+    endforeach()
+    list(LENGTH sbom_formats count)
+    if("none" IN_LIST sbom_formats AND count GREATER 1)
+      _container_image_fail("${ctx}" "SBOM NONE cannot be given with another "
+        "format")
+    endif()
+    list(REMOVE_ITEM sbom_formats none)
+  endif()
+  _container_image_choice(package_metadata "${ctx}" ${prefix} PACKAGE_METADATA
+    ON ON OFF)
+  set(project_name "${CMAKE_PROJECT_NAME}")
+  set(project_version "${CMAKE_PROJECT_VERSION}")
+  set(project_homepage "${CMAKE_PROJECT_HOMEPAGE_URL}")
+  set(project_revision "")
+  if(NOT "${sbom_formats}" STREQUAL "")
+    # No git, or no work tree: an SBOM without the revision, not an error.
+    _container_image_git_head(git)
+    set(project_revision "${git_revision}")
+  endif()
+  _container_image_set_in_parent(sbom_formats package_metadata project_name
+    project_version project_homepage project_revision)
+endfunction()
+
+# Sets <out> to the SBOM files of the tarball <output>, one per format of
+# <formats>: beside it, its name without ".tar" and then ".spdx.json" or
+# ".cdx.json".
+function(_container_image_sbom_paths out output formats)
+  string(REGEX REPLACE "\\.tar$" "" stem "${output}")
+  set(paths "")
+  foreach(format IN LISTS formats)
+    if(format STREQUAL "spdx")
+      list(APPEND paths "${stem}.spdx.json")
+    else()
+      list(APPEND paths "${stem}.cdx.json")
+    endif()
+  endforeach()
+  set(${out} "${paths}" PARENT_SCOPE)
 endfunction()
 
 # Sets created from CREATED: "" for EPOCH (the tool's default: 1970, or
@@ -1576,6 +1663,8 @@ function(_container_image_spec out name)
   string(APPEND spec "  \"runtime_dependencies\": ${runtime},\n")
   _container_image_spec_runtime_data(runtime_data)
   string(APPEND spec "  \"runtime_data\": ${runtime_data},\n")
+  _container_image_spec_sbom(sbom)
+  string(APPEND spec "  \"sbom\": ${sbom},\n")
   if(NOT dlopen_note)
     string(APPEND spec "  \"dlopen_note\": false,\n")
   endif()
@@ -1668,6 +1757,30 @@ function(_container_image_spec_runtime_data out)
   _container_image_json_members(members ", " ca_certificates:bool
     ca_files:always tzdata:bool locales:always iconv:always)
   set(${out} "{${members}}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "sbom" object: the SBOM files with their formats,
+# PACKAGE_METADATA and the project.
+function(_container_image_spec_sbom out)
+  get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
+  set(outputs "")
+  foreach(format IN LISTS sbom_formats)
+    _container_image_sbom_paths(path "${output}" "${format}")
+    _container_image_json_string(json "${path}")
+    list(APPEND outputs "{\"format\": \"${format}\", \"path\": ${json}}")
+  endforeach()
+  list(JOIN outputs ", " outputs)
+  set(package_metadata_bool FALSE)
+  if(package_metadata STREQUAL "ON")
+    set(package_metadata_bool TRUE)
+  endif()
+  _container_image_json_members(project ", " project_name:string
+    project_version:string project_homepage:string project_revision:string)
+  string(REPLACE "\"project_" "\"" project "${project}")
+  _container_image_json_members(metadata ", " package_metadata_bool:bool)
+  string(REPLACE "_bool\"" "\"" metadata "${metadata}")
+  set(${out} "{\"outputs\": [${outputs}], ${metadata}, \"project\": {${project}}}"
+    PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the layer of the files, directories and symbolic links added
@@ -1795,7 +1908,8 @@ function(_container_image_add_build_rule name spec_json)
   set(cache_dir "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.layers")
   get_property(files_depends TARGET "${name}"
     PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS)
-  add_custom_command(OUTPUT "${output}"
+  _container_image_sbom_paths(sbom_paths "${output}" "${sbom_formats}")
+  add_custom_command(OUTPUT "${output}" ${sbom_paths}
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
             --cache-dir "${cache_dir}"

@@ -28,6 +28,7 @@ build_packages=(cmake g++ make ninja-build pkg-config libarchive-dev libssl-dev 
 example_packages=(docker.io)
 test_packages=(libgtest-dev jq curl zstd busybox-static docker.io podman skopeo umoci oci-image-tool containerd
                python3                      # tests: sockets, xz bombs, deep JSON, checks of gzip members
+               python3-jsonschema           # e2e.sbom: the SBOMs against the SPDX 2.3 and CycloneDX 1.6 schemas
                openssl                      # e2e.tls-server, e2e.runtime-data, registry.sh: certificates of their own
                docker-registry              # registry.sh: real registries (distribution 2.8) for the push tests
                apache2-utils                # registry.sh: htpasswd -B, the registries' bcrypt passwords

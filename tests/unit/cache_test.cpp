@@ -6,6 +6,7 @@
 #include "layer/writer.hpp"
 #include "test_util.hpp"
 #include "util/file.hpp"
+#include "util/sha256.hpp"
 
 #include <gtest/gtest.h>
 
@@ -60,6 +61,23 @@ TEST_F(LayerCacheTest, AHitReturnsTheStoredBlob) {
   EXPECT_EQ(hit->written.diff_id, written.diff_id);
   const ocipack::testing::Blob again = ocipack::testing::write_layer(p, layer::Compression::Gzip, 0);
   EXPECT_EQ(util::read_file(hit->blob), again.bytes);
+}
+
+TEST_F(LayerCacheTest, AHitGivesBackTheFilesChecksums) {
+  const layer::Plan p = plan();
+  const std::string key = build::LayerCache::key(p, layer::Compression::Gzip, 0);
+  build::LayerCache cache(cache_dir());
+  const layer::Written written = store(cache, key, p);
+  ASSERT_EQ(written.files.size(), 1u);
+  EXPECT_EQ(written.files[0].path, "etc/data.txt");
+  EXPECT_EQ(written.files[0].digests.sha256, util::Sha256::hex_of("payload of the layer"));
+
+  std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key);
+  ASSERT_TRUE(hit);
+  ASSERT_EQ(hit->written.files.size(), 1u);
+  EXPECT_EQ(hit->written.files[0].path, written.files[0].path);
+  EXPECT_EQ(hit->written.files[0].digests.sha256, written.files[0].digests.sha256);
+  EXPECT_EQ(hit->written.files[0].digests.sha1, written.files[0].digests.sha1);
 }
 
 TEST_F(LayerCacheTest, KeyChangesWithSourcesEntriesCompressionAndTime) {

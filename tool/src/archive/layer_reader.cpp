@@ -136,21 +136,32 @@ public:
     std::string out(size, '\0');
     std::size_t done = 0;
     while (done < size) {
-      la_ssize_t n = archive_read_data(m_tar.get(), out.data() + done, size - done);
-      m_pull.rethrow();
-      if (n < 0) throw Error("layer " + m_name + ": " + util::archive_message(m_tar.get()));
+      const std::size_t n = read_some(out.data() + done, size - done);
       if (n == 0) break;
-      done += static_cast<std::size_t>(n);
+      done += n;
     }
     out.resize(done);
     return out;
   }
 
+  // The current entry's data, piece by piece, to `hasher`.
+  void hash_data(util::FileHasher& hasher) {
+    while (const std::size_t n = read_some(m_piece.data(), m_piece.size())) hasher.update(m_piece.data(), n);
+  }
+
 private:
+  std::size_t read_some(char* out, std::size_t size) {
+    la_ssize_t n = archive_read_data(m_tar.get(), out, size);
+    m_pull.rethrow();
+    if (n < 0) throw Error("layer " + m_name + ": " + util::archive_message(m_tar.get()));
+    return static_cast<std::size_t>(n);
+  }
+
   Pull m_pull;
   util::ArchiveReader m_tar;
   std::string m_name;
   std::size_t m_entries = 0;
+  std::vector<char> m_piece = std::vector<char>(1 << 16);
 };
 
 LayerFile layer_file_of(archive_entry* f) {
@@ -178,11 +189,23 @@ LayerFile layer_file_of(archive_entry* f) {
 
 namespace {
 
-LayerScan scan(ByteReader& stored, std::uint64_t stored_size, const std::string& name, bool diff_id) {
-  Uncompressed bytes(stored, stored_size, name, diff_id);
+// `full`: the diff_id and each regular file's checksums, in the one pass.
+LayerScan scan(ByteReader& stored, std::uint64_t stored_size, const std::string& name, bool full,
+               const KeepContent& keep) {
+  Uncompressed bytes(stored, stored_size, name, full);
   TarEntries tar(bytes, name);
   LayerScan scan;
-  while (archive_entry* e = tar.next()) scan.files.push_back(layer_file_of(e));
+  while (archive_entry* e = tar.next()) {
+    LayerFile f = layer_file_of(e);
+    if (f.type == '-' && full) {
+      util::FileHasher hasher;
+      tar.hash_data(hasher);
+      f.digests = hasher.finish();
+    } else if (f.type == '-' && keep && f.size <= kMaxKeptFile && keep(layer_path(f.path))) {
+      f.content = tar.data(static_cast<std::size_t>(f.size));
+    }
+    scan.files.push_back(std::move(f));
+  }
   scan.diff_id = bytes.finish();
   return scan;
 }
@@ -190,11 +213,12 @@ LayerScan scan(ByteReader& stored, std::uint64_t stored_size, const std::string&
 }  // namespace
 
 LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
-  return scan(stored, stored_size, name, true);
+  return scan(stored, stored_size, name, true, {});
 }
 
-std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name) {
-  return scan(stored, stored_size, name, false).files;
+std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name,
+                                  const KeepContent& keep) {
+  return scan(stored, stored_size, name, false, keep).files;
 }
 
 std::optional<std::string> read_layer_file(ByteReader& stored, std::uint64_t stored_size, const std::string& name,

@@ -4,9 +4,11 @@
 
 #include "archive/blob_source.hpp"
 #include "oci/model.hpp"
+#include "util/sha256.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +24,14 @@ struct LayerFile {
   std::int64_t mtime = 0;
   std::uint64_t size = 0;
   std::string link;
+  util::FileDigests digests;  // a regular file's checksums: scan_layer() only
+  std::string content;        // a regular file's bytes, when the caller asked to keep them
 };
+
+// Which regular files' content a listing keeps (by layer_path()), each at
+// most kMaxKeptFile bytes.
+using KeepContent = std::function<bool(const std::string& path)>;
+inline constexpr std::uint64_t kMaxKeptFile = 1 << 20;
 
 // Files listed per layer: more is refused.
 inline constexpr std::size_t kMaxLayerEntries = 1000000;
@@ -35,10 +44,12 @@ struct LayerScan {
 // Reads the layer once from `stored` (its `stored_size` stored bytes; the
 // caller checks those against the layer's digest). `name` names the layer
 // in errors. Refuses a decompression bomb and more than kMaxLayerEntries
-// entries.
+// entries. Each regular file's checksums are computed in the same pass.
 LayerScan scan_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name);
-// The same without the diff_id (left empty): one hash less, for `inspect`.
-std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name);
+// The entries without the diff_id and checksums (left empty): less hashing,
+// for `inspect`; the content of the files `keep` names is kept.
+std::vector<LayerFile> list_layer(ByteReader& stored, std::uint64_t stored_size, const std::string& name,
+                                  const KeepContent& keep = {});
 
 // The content of the regular file `path` (as layer_path() gives it) in the
 // layer, or nullopt when the layer has none; more than `max_bytes` is an

@@ -27,7 +27,7 @@ std::vector<std::string> repo_tags_of(const BlobSource& source) {
 
 }  // namespace
 
-ReadImage read_image(const std::filesystem::path& path) {
+ReadImage read_image(const std::filesystem::path& path, const KeepContent& keep) {
   return with_context(path.string(), [&] {
     const Layout layout = Layout::open(path);
     ReadImage result;
@@ -42,7 +42,8 @@ ReadImage read_image(const std::filesystem::path& path) {
         for (const auto& l : r.manifest.layers) {
           if (result.layer_files.count(l.digest) != 0) continue;  // shared by several images
           std::vector<LayerFile>& files = result.layer_files[l.digest];
-          layout.stream_blob(l, "layer", [&](ByteReader& in) { files = list_layer(in, l.size, blob_path(l.digest)); });
+          layout.stream_blob(l, "layer",
+                             [&](ByteReader& in) { files = list_layer(in, l.size, blob_path(l.digest), keep); });
         }
         result.images.push_back(std::move(r));
       }

@@ -27,6 +27,7 @@ struct ReadImage {
 };
 
 // Throws Error naming the entry or blob that is missing or does not match.
-ReadImage read_image(const std::filesystem::path& path);
+// The content of the files `keep` names is kept in their LayerFile.
+ReadImage read_image(const std::filesystem::path& path, const KeepContent& keep = {});
 
 }  // namespace ocipack::archive

@@ -7,6 +7,7 @@
 #include "build/command_check.hpp"
 #include "build/rootfs.hpp"
 #include "build/runtime_data.hpp"
+#include "build/sbom.hpp"
 #include "build/search_paths.hpp"
 #include "build/strip.hpp"
 #include "deps/resolve.hpp"
@@ -247,6 +248,14 @@ Report run(const Options& options) {
   }
   Report report;
   report.notes = data.notes;
+  // The Debian packages of the files bundled from the sysroot: for the
+  // SBOM and the scanners' metadata.
+  std::optional<sbom::SysrootPackages> packages;
+  if (!spec.sbom.outputs.empty() || spec.sbom.package_metadata) {
+    packages.emplace(spec.runtime.sysroot);
+    report.notes.insert(report.notes.end(), packages->notes().begin(), packages->notes().end());
+  }
+  std::set<deps::Dependency> dependencies;
 
   // ---- Runtime dependencies: what the base or the layers lack ----
   // The ELF files that are the build's, not the system's (in-image paths
@@ -276,6 +285,11 @@ Report run(const Options& options) {
                              "): TLS connections cannot verify their peers; add CA_CERTIFICATES");
     }
     for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
+    dependencies = closure.dependencies;
+    if (spec.sbom.package_metadata && packages) {
+      std::vector<layer::Entry> metadata = package_metadata(closure.entries, *packages, spec.runtime.sysroot, files);
+      closure.entries.insert(closure.entries.end(), metadata.begin(), metadata.end());
+    }
     // Below the files and the targets: a change to the program leaves
     // these (usually largest) layers and their digests as they were; the
     // system's libraries lowest, since a project library changes more often.
@@ -351,6 +365,7 @@ Report run(const Options& options) {
   report.cached = cache.has_value();
   report.layers = jobs.size();
   if (base) report.base_layers = base->layers.size();
+  std::vector<layer::Written> written_layers;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     layer::Written written;
     with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
@@ -363,8 +378,10 @@ Report run(const Options& options) {
     config.diff_ids.push_back(written.diff_id);
     config.history.push_back({created, jobs[i].created_by, false});
     manifest.layers.push_back(descriptor);
+    written_layers.push_back(std::move(written));
   }
 
+  oci::Digest manifest_digest;
   with_context("writing " + options.output.string(), [&] {
     auto add_json_blob = [&](const std::string& bytes, const char* media_type) {
       oci::Descriptor d;
@@ -385,8 +402,20 @@ Report run(const Options& options) {
     }
     oci::Descriptor manifest_desc = add_json_blob(oci::canonical(oci::to_json(manifest)), oci::media_type::kManifest);
     manifest_desc.platform = platform;
+    manifest_digest = manifest_desc.digest;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
+  if (!spec.sbom.outputs.empty()) {
+    SbomInputs in{spec, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files};
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      in.layers.push_back({&jobs[i].plan.entries, &written_layers[i].files});
+    }
+    in.manifest_layers = manifest.layers;
+    in.targets = &elf_files;
+    in.dependencies = &dependencies;
+    in.packages = &*packages;
+    write_sboms(in, report.notes);
+  }
   if (options.depfile) {
     with_context("writing depfile",
                  [&] { util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs)); });

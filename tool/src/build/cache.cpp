@@ -64,6 +64,12 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key) {
     json j = oci::parse_json(util::read_file(meta), "cache entry");
     out.written.descriptor = oci::descriptor_from_json(j.at("descriptor"));
     out.written.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
+    // A cached layer has no streaming pass: its files' checksums (for the
+    // SBOM) were kept beside the blob.
+    for (const auto& f : j.at("files")) {
+      out.written.files.push_back(
+          {f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
+    }
     if (fs::file_size(blob) == out.written.descriptor.size) return out;
   } catch (const std::exception&) {
     // A damaged entry is rewritten.
@@ -76,9 +82,12 @@ std::unique_ptr<util::ScratchFile> LayerCache::new_file() const { return std::ma
 void LayerCache::store(const std::string& key, util::ScratchFile& file, const layer::Written& written) {
   m_used.insert(key);
   file.persist(m_dir / (key + ".blob"));
-  util::write_file_atomically(
-      m_dir / (key + ".json"),
-      oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)}, {"diff_id", written.diff_id.str()}}));
+  json files = json::array();
+  for (const auto& f : written.files) files.push_back(json::array({f.path, f.digests.sha256, f.digests.sha1}));
+  util::write_file_atomically(m_dir / (key + ".json"),
+                              oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)},
+                                                  {"diff_id", written.diff_id.str()},
+                                                  {"files", std::move(files)}}));
 }
 
 void LayerCache::prune() {

@@ -3,6 +3,8 @@
 #include "archive/reader.hpp"
 #include "oci/annotations.hpp"
 #include "oci/json.hpp"
+#include "sbom/dpkg.hpp"
+#include "util/error.hpp"
 
 #include <cstdio>
 #include <map>
@@ -67,10 +69,35 @@ std::map<std::string, std::string> origins_of(const oci::Descriptor& layer) {
 
 std::string join_args(const std::vector<std::string>& v) { return json(v).dump(); }
 
+// The packages the layers' status.d files list, as the merged file system
+// has them (a file of a higher layer replaces one below; a whiteout removes
+// it), by name; a damaged file lists none.
+std::map<std::string, sbom::Package> packages_of(const std::vector<const std::vector<archive::LayerFile>*>& layers) {
+  std::map<std::string, std::string> status;  // path -> content
+  for (const auto* files : layers) {
+    for (const auto& f : *files) {
+      const std::string path = archive::layer_path(f.path);
+      const std::size_t slash = path.rfind('/');
+      const std::string name = path.substr(slash + 1);
+      if (name.rfind(".wh.", 0) == 0) status.erase(path.substr(0, slash + 1) + name.substr(4));
+      if (f.type == '-' && sbom::is_status_file(path)) status[path] = f.content;
+    }
+  }
+  std::map<std::string, sbom::Package> out;
+  for (const auto& [path, text] : status) {
+    try {
+      for (auto& p : sbom::parse_status(text, path)) out[p.name] = std::move(p);
+    } catch (const Error&) {
+      // Not a package's paragraph: scanners skip it too.
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& out) {
-  archive::ReadImage image = archive::read_image(tarball);
+  archive::ReadImage image = archive::read_image(tarball, sbom::is_status_file);
   // One index entry per tag: show each distinct manifest once, with its names.
   std::vector<const archive::ImageRecord*> records;
   std::map<std::string, std::vector<std::string>> names;
@@ -127,7 +154,14 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
                 {"annotations", record.manifest.annotations},
                 {"config_descriptor", oci::to_json(record.manifest.config)},
                 {"config", oci::to_json(c)},
-                {"layers", layers}};
+                {"layers", layers},
+                {"packages", json::array()}};
+      for (const auto& [name, p] : packages_of(files)) {
+        j["packages"].push_back({{"name", p.name},
+                                 {"version", p.version},
+                                 {"architecture", p.architecture},
+                                 {"source", p.source_name + " " + p.source_version}});
+      }
       all.push_back(j);
       continue;
     }
@@ -170,6 +204,9 @@ void inspect(const std::filesystem::path& tarball, bool as_json, std::ostream& o
         out << "\n";
       }
     }
+    const std::map<std::string, sbom::Package> packages = packages_of(files);
+    if (!packages.empty()) out << "packages  " << packages.size() << " (/" << sbom::kStatusDir << ")\n";
+    for (const auto& [name, p] : packages) out << "  " << p.name << " " << p.version << " " << p.architecture << "\n";
   }
   // A file name that is not UTF-8 is shown with U+FFFD in its place.
   if (as_json) out << all.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

@@ -174,8 +174,11 @@ public:
   void add_binary(const layer::ElfFile& binary, bool data = false) {
     elf::Object obj = elf::read_object(binary.source);
     if (!obj.is_dynamic && obj.interpreter.empty()) return;  // static
-    m_loaded.insert(fs::path(binary.image_path).filename().string());
-    if (!obj.soname.empty()) m_loaded.insert(obj.soname);
+    for (const std::string& name : {fs::path(binary.image_path).filename().string(), obj.soname}) {
+      if (name.empty()) continue;
+      m_loaded.insert(name);
+      m_path_of.emplace(name, binary.image_path);
+    }
     if (data) {
       m_queue.push_back({binary.source, binary.image_path, std::move(obj), {}});
       return;
@@ -206,13 +209,17 @@ public:
     if (name[0] == '/') {
       std::string real = walk(name, "RUNTIME_LIBRARIES entry");
       enqueue(in_root(m_root, real), name, from);
-    } else if (!m_loaded.count(name)) {
+      m_dependencies.insert({from.image_path, real, "RUNTIME_LIBRARIES"});
+      return;
+    }
+    if (!m_loaded.count(name)) {
       std::string not_found;
       if (!search(from, name, "RUNTIME_LIBRARIES", not_found)) {
         throw Error("RUNTIME_LIBRARIES entry " + name + " is " + not_found +
                     " (a library the project builds may be given as its target)");
       }
     }
+    depend(from, name, "RUNTIME_LIBRARIES");
   }
 
   // A RUNTIME_LIBRARIES entry that is a library the build made: into the
@@ -234,6 +241,7 @@ public:
     m_project.insert(image_path.substr(1));
     m_loaded.insert(file_name);
     enqueue(host, image_path, loader());
+    depend(loader(), file_name, "RUNTIME_LIBRARIES");
     const std::string soname = m_queue.back().object.soname;
     if (!soname.empty() && soname != file_name) {
       add_symlink(dir + "/" + soname, file_name, host, why);
@@ -254,6 +262,7 @@ public:
     for (auto& [path, e] : m_entries) (m_project.count(path) ? c.project_entries : c.entries).push_back(e);
     c.origins = m_origins;
     c.relocated = m_relocated;
+    c.dependencies = m_dependencies;
     if (m_options.dlopen_note && m_extra.empty() && m_extra_files.empty() && !has_plugin()) {
       for (const auto& caller : m_dlopen_callers) {
         c.notes.push_back(caller +
@@ -294,6 +303,7 @@ private:
 
   void interpreter(const Node& n) {
     const std::string& interp = n.object.interpreter;
+    m_dependencies.insert({n.image_path, interp, "PT_INTERP"});
     if (m_interpreters.count(interp)) return;
     if (m_options.provided && m_options.provided(interp)) {  // the base has it
       m_interpreters.insert(interp);
@@ -367,18 +377,30 @@ private:
   }
 
   void need(const Node& n, const std::string& name, const std::string& why) {
+    need_once(n, name, why);
+    depend(n, name, "DT_NEEDED");
+  }
+
+  void need_once(const Node& n, const std::string& name, const std::string& why) {
     m_needed.insert(name);
     if (m_loaded.count(name)) return;
     if (name.find('/') != std::string::npos) {
       std::string real = walk(name[0] == '/' ? name : parent_of(n.image_path) + "/" + name, why);
       enqueue(in_root(m_root, real), real, n);
       m_loaded.insert(name);
+      m_path_of[name] = real;
       return;
     }
     std::string not_found;
     if (!search(n, name, why, not_found)) {
       throw Error(n.image_path + " (" + n.host.string() + ") needs " + name + ", which is " + not_found);
     }
+  }
+
+  // The edge from `n` to the object loaded as `name`, once it is known.
+  void depend(const Node& n, const std::string& name, const char* through) {
+    if (auto it = m_path_of.find(name); it != m_path_of.end())
+      m_dependencies.insert({n.image_path, it->second, through});
   }
 
   // Looks for `name` where the loader would when `n` asks for it, and
@@ -410,6 +432,7 @@ private:
       // base image) is used as it is.
       if (!d.image_dir.empty() && m_options.provided && m_options.provided(d.image_dir + "/" + name)) {
         m_loaded.insert(name);
+        m_path_of[name] = d.image_dir + "/" + name;
         return true;
       }
       fs::path candidate = d.host / name;
@@ -434,6 +457,7 @@ private:
         image_path = relocate(candidate, name, why + ", found in " + d.why, !d.system);
       }
       m_loaded.insert(name);
+      m_path_of.emplace(name, image_path);
       enqueue(candidate, image_path, n);
       return true;
     }
@@ -460,6 +484,9 @@ private:
   void enqueue(const fs::path& host, const std::string& image_path, const Node& loader) {
     Node next{host, image_path, elf::read_object(host), {}};
     if (!next.object.soname.empty()) m_loaded.insert(next.object.soname);
+    for (const std::string& name : {fs::path(image_path).filename().string(), next.object.soname}) {
+      if (!name.empty()) m_path_of.emplace(name, image_path);
+    }
     // DT_RPATH is inherited by what an object loads, unless it has DT_RUNPATH.
     if (!next.object.runpath && next.object.rpath) next.rpaths.push_back(path_list(next, *next.object.rpath, "RPATH"));
     if (!loader.object.runpath) next.rpaths.insert(next.rpaths.end(), loader.rpaths.begin(), loader.rpaths.end());
@@ -597,6 +624,8 @@ private:
   std::set<std::string> m_loaded, m_interpreters;
   std::map<std::string, layer::Entry> m_entries;
   std::map<std::string, std::string> m_origins;
+  std::map<std::string, std::string> m_path_of;  // a loaded name (file name, SONAME) -> its image path
+  std::set<Dependency> m_dependencies;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ocipack::deps {
@@ -40,6 +41,14 @@ struct Options {
   std::vector<layer::ElfFile> data_objects;
 };
 
+// One object's need of another, as the loader meets it (for the SBOM,
+// which no scanner could tell): in-image absolute paths.
+struct Dependency {
+  std::string from, to;
+  std::string through;  // "DT_NEEDED", "PT_INTERP" or "RUNTIME_LIBRARIES"
+  bool operator<(const Dependency& o) const { return std::tie(from, to, through) < std::tie(o.from, o.to, o.through); }
+};
+
 struct Closure {
   std::vector<layer::Entry> entries;  // the system's libraries: files and symlinks, not yet finalized
   // The project's libraries: found through an RPATH or RUNPATH outside the
@@ -54,6 +63,9 @@ struct Closure {
   // directories (build trees, other directories, RUNTIME_LIBRARIES files):
   // copies of the build's files rather than the system's.
   std::vector<std::string> relocated;
+  // Every edge of the closure, also to files the image already had (a
+  // base's libraries, at the path the loader opens).
+  std::set<Dependency> dependencies;
 };
 
 // Resolves the closure of `binaries` (build targets, with their in-image

@@ -94,8 +94,9 @@ void check_patches(const Entry& e, std::uint64_t size) {
 }
 
 // A file's bytes into the tar: read in 1 MiB pieces, the next one read by
-// a helper thread while this one is patched, hashed, compressed or written.
-void copy_file(::archive* a, const Entry& e, Pipeline& p) {
+// a helper thread while this one is patched, hashed (also into `file`, the
+// SBOM's checksums: no second read), compressed or written.
+void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher& file) {
   int fd = ::open(e.source.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno("cannot open " + e.source.string());
   struct Closer {
@@ -122,6 +123,7 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p) {
     const std::size_t ahead = next_size(total);  // at least the one byte past the end
     char* next = p.buffers[1 - current].get();
     auto write = [&] {
+      file.update(data, size);
       if (archive_write_data(a, data, size) < 0) check(a, ARCHIVE_FATAL, p, "writing " + e.path);
     };
     if (e.size < 2 * kReadSize) {
@@ -195,6 +197,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   check(a.get(), archive_write_set_bytes_per_block(a.get(), 0), p, "tar blocking");
   check(a.get(), archive_write_open2(a.get(), &p, nullptr, on_write, nullptr, nullptr), p, "opening the layer");
 
+  std::vector<HashedFile> files;
   for (const Entry& e : plan.entries) {
     // Built from scratch, never from stat(): only path, type, mode, size,
     // link and the fixed mtime reach the tar; uid/gid 0 (unless OWNER) and no user/group
@@ -225,15 +228,19 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
     if (e.type == Entry::Type::File) check_patches(e, e.source.empty() ? e.content.size() : e.size);
     int rc = archive_write_header(a.get(), entry.get());
     check(a.get(), rc == ARCHIVE_WARN ? ARCHIVE_OK : rc, p, "writing /" + e.path);
-    if (e.type == Entry::Type::File && e.source.empty()) {
+    if (e.type != Entry::Type::File) continue;
+    util::FileHasher file;
+    if (e.source.empty()) {
       std::string content = e.content;  // small: a file ocipack generates
       apply_patches(e.patches, 0, content.data(), content.size());
+      file.update(content.data(), content.size());
       if (archive_write_data(a.get(), content.data(), content.size()) < 0) {
         check(a.get(), ARCHIVE_FATAL, p, "writing /" + e.path);
       }
-    } else if (e.type == Entry::Type::File) {
-      copy_file(a.get(), e, p);
+    } else {
+      copy_file(a.get(), e, p, file);
     }
+    files.push_back({e.path, file.finish()});
   }
   check(a.get(), archive_write_close(a.get()), p, "finishing the layer");
   p.compressor->finish();
@@ -244,6 +251,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   w.descriptor.media_type = layer_media_type(compression);
   w.descriptor.digest = p.compressed ? oci::Digest{p.blob_hash.finish_hex()} : w.diff_id;
   w.descriptor.size = p.blob_size;
+  w.files = std::move(files);
   return w;
 }
 

@@ -6,18 +6,28 @@
 #include "layer/compress.hpp"
 #include "layer/plan.hpp"
 #include "oci/model.hpp"
+#include "util/sha256.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ocipack::layer {
+
+// A regular file of a layer with the checksums of the bytes the layer has
+// (patches applied), for the SBOM.
+struct HashedFile {
+  std::string path;  // in-image, without the leading '/'
+  util::FileDigests digests;
+};
 
 // What a written layer is.
 struct Written {
   oci::Descriptor descriptor;  // media type, digest, size (compressed)
   oci::Digest diff_id;         // sha256 of the uncompressed tar
   std::uint64_t uncompressed_size = 0;
+  std::vector<HashedFile> files;  // its regular files, in layer order, hashed as they streamed in
 };
 
 // Writes the layer's blob to `out`, in order. `out` is called from this

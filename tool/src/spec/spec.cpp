@@ -227,6 +227,46 @@ std::uint32_t parse_id(const json& j, const char* name) {
 }
 
 // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), by hand like validate_user.
+// "sbom": {"outputs": [{"format": "spdx"|"cyclonedx", "path": "/..."}],
+// "package_metadata": bool, "project": {"name", "version", "homepage", "revision"}}
+SbomSpec parse_sbom(const json& j) {
+  if (!j.is_object()) throw Error("field \"sbom\" is not an object");
+  SbomSpec s;
+  if (auto it = j.find("outputs"); it != j.end()) {
+    if (!it->is_array()) throw Error("field \"outputs\" is not an array");
+    for (const auto& o : *it) {
+      SbomSpec::Output out;
+      const std::string format = string_of(require(o, "format"), "format");
+      if (format == "spdx") {
+        out.format = SbomSpec::Format::Spdx;
+      } else if (format == "cyclonedx") {
+        out.format = SbomSpec::Format::CycloneDx;
+      } else {
+        throw Error("format \"" + format + "\" is neither spdx nor cyclonedx");
+      }
+      const std::string path = string_of(require(o, "path"), "path");
+      if (path.empty() || path[0] != '/') throw Error("path \"" + path + "\" is not an absolute path");
+      out.path = path;
+      s.outputs.push_back(out);
+    }
+  }
+  if (auto it = j.find("package_metadata"); it != j.end()) {
+    if (!it->is_boolean()) throw Error("field \"package_metadata\" is not a boolean");
+    s.package_metadata = it->get<bool>();
+  }
+  if (auto it = j.find("project"); it != j.end()) {
+    if (!it->is_object()) throw Error("field \"project\" is not an object");
+    const std::pair<const char*, std::string*> fields[] = {{"name", &s.project_name},
+                                                           {"version", &s.project_version},
+                                                           {"homepage", &s.project_homepage},
+                                                           {"revision", &s.project_revision}};
+    for (const auto& [name, value] : fields) {
+      if (auto f = it->find(name); f != it->end()) *value = string_of(*f, name);
+    }
+  }
+  return s;
+}
+
 bool is_rfc3339(const std::string& t) {
   auto digits = [&](std::size_t at, std::size_t n) {
     if (at + n > t.size()) return false;
@@ -446,6 +486,7 @@ BuildSpec parse(const std::string& text) {
   if (auto it = j.find("runtime_data"); it != j.end()) {
     s.runtime_data = with_context("runtime_data", [&] { return parse_runtime_data(*it); });
   }
+  if (auto it = j.find("sbom"); it != j.end()) s.sbom = with_context("sbom", [&] { return parse_sbom(*it); });
 
   const json& layers = require(j, "layers");
   if (!layers.is_array()) throw Error("field \"layers\" is not an array");

@@ -94,6 +94,20 @@ struct RuntimeDataSpec {
   bool wanted() const { return ca_certificates || tzdata || !locales.empty() || !iconv.empty(); }
 };
 
+// SBOM and PACKAGE_METADATA of add_container_image(), and the project
+// (`project()` of the top-level directory, its git revision) the SBOM
+// names as the package of the image's own files.
+struct SbomSpec {
+  enum class Format { Spdx, CycloneDx };
+  struct Output {
+    Format format = Format::Spdx;
+    std::filesystem::path path;  // absolute
+  };
+  std::vector<Output> outputs;    // none: SBOM NONE
+  bool package_metadata = false;  // /var/lib/dpkg/status.d and /etc/os-release in the image
+  std::string project_name, project_version, project_homepage, project_revision;
+};
+
 struct BuildSpec {
   std::string image;
   std::vector<oci::Reference> tags;    // in the order given; at least one
@@ -115,6 +129,7 @@ struct BuildSpec {
   // of the build's ELF files; empty: not stripped.
   std::filesystem::path strip;
   RuntimeDataSpec runtime_data;
+  SbomSpec sbom;
 };
 
 // Whether `name` is an account name as Debian's useradd takes it by default

@@ -6,26 +6,26 @@
 
 namespace ocipack::util {
 
-Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
-  if (m_ctx == nullptr || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
+EvpHash::EvpHash(const EVP_MD* md, const char* name) : m_ctx(EVP_MD_CTX_new()), m_name(name) {
+  if (m_ctx == nullptr || EVP_DigestInit_ex(m_ctx, md, nullptr) != 1) {
     EVP_MD_CTX_free(m_ctx);
-    throw Error("cannot initialise SHA-256 (OpenSSL)");
+    throw Error(std::string("cannot initialise ") + name + " (OpenSSL)");
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(m_ctx); }
+EvpHash::~EvpHash() { EVP_MD_CTX_free(m_ctx); }
 
-void Sha256::update(const void* data, std::size_t size) {
+void EvpHash::update(const void* data, std::size_t size) {
   if (size != 0 && EVP_DigestUpdate(m_ctx, data, size) != 1) {
-    throw Error("SHA-256 update failed (OpenSSL)");
+    throw Error(std::string(m_name) + " update failed (OpenSSL)");
   }
 }
 
-std::string Sha256::finish_hex() {
+std::string EvpHash::finish_hex() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(m_ctx, md, &len) != 1) {
-    throw Error("SHA-256 finalisation failed (OpenSSL)");
+    throw Error(std::string(m_name) + " finalisation failed (OpenSSL)");
   }
   static const char digits[] = "0123456789abcdef";
   std::string hex;
@@ -37,10 +37,14 @@ std::string Sha256::finish_hex() {
   return hex;
 }
 
+Sha256::Sha256() : EvpHash(EVP_sha256(), "SHA-256") {}
+
 std::string Sha256::hex_of(std::string_view data) {
   Sha256 h;
   h.update(data.data(), data.size());
   return h.finish_hex();
 }
+
+Sha1::Sha1() : EvpHash(EVP_sha1(), "SHA-1") {}
 
 }  // namespace ocipack::util

@@ -1,0 +1,1 @@
+add_container_image(img SBOM NONE SPDX)

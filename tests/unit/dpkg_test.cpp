@@ -1,0 +1,136 @@
+#include "sbom/dpkg.hpp"
+
+#include "test_util.hpp"
+#include "util/file.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ocipack;
+using ocipack::testing::expect_error_contains;
+
+namespace {
+
+const std::filesystem::path kData = OCIPACK_TEST_DATA "/dpkg";
+
+}  // namespace
+
+TEST(Dpkg, ReadsInstalledPackagesOnly) {
+  const auto packages = sbom::parse_status(util::read_file(kData / "good/var/lib/dpkg/status"), "status");
+  ASSERT_EQ(packages.size(), 2u);  // oldpkg only has its conffiles left
+  EXPECT_EQ(packages[0].name, "libfoo1");
+  EXPECT_EQ(packages[0].version, "1:2.0+dfsg-3+b1");
+  EXPECT_EQ(packages[0].architecture, "amd64");
+  EXPECT_EQ(packages[0].source_name, "foo");
+  EXPECT_EQ(packages[0].source_version, "1:2.0+dfsg-3");
+  EXPECT_EQ(packages[1].source_name, "libbar2");  // no Source: its own name and version
+  EXPECT_EQ(packages[1].source_version, "2.1-1");
+}
+
+TEST(Dpkg, StanzaIsTheParagraphAsWritten) {
+  const auto packages = sbom::parse_status(util::read_file(kData / "good/var/lib/dpkg/status"), "status");
+  EXPECT_EQ(packages[1].stanza,
+            "Package: libbar2\nStatus: install ok installed\nArchitecture: all\n"
+            "Version: 2.1-1\nDescription: bar data\n");
+  EXPECT_NE(packages[0].stanza.find(" in two lines.\n"), std::string::npos);
+}
+
+TEST(Dpkg, DamagedStatusNamesTheLine) {
+  expect_error_contains([] { sbom::parse_status(util::read_file(kData / "damaged/var/lib/dpkg/status"), "status"); },
+                        "status line 3: not a \"Field: value\" line");
+  expect_error_contains([] { sbom::parse_status(" continued\n", "s"); }, "s line 1: a continuation line");
+  expect_error_contains([] { sbom::parse_status("Package: x\nStatus: install ok installed\n", "s"); },
+                        "without Package or Version");
+}
+
+TEST(Dpkg, OwnerThroughBothSpellingsOfMergedUsr) {
+  const sbom::Database db = sbom::Database::read(kData / "good");
+  const sbom::Package* p = db.owner("/lib/x86_64-linux-gnu/libfoo.so.1.2");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name, "libfoo1");
+  EXPECT_EQ(db.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"), p);
+  EXPECT_EQ(db.owner("/usr/share/bar/data.txt")->name, "libbar2");
+  EXPECT_EQ(db.owner("/usr/lib/x86_64-linux-gnu/libother.so"), nullptr);
+  EXPECT_EQ(db.distro().id, "debian");
+  EXPECT_EQ(db.distro().version_id, "12");
+  EXPECT_TRUE(db.notes().empty());
+}
+
+TEST(Dpkg, Md5sumsOfTheFilesAsked) {
+  const sbom::Database db = sbom::Database::read(kData / "good");
+  const sbom::Package* p = db.owner("/lib/x86_64-linux-gnu/libfoo.so.1.2");
+  EXPECT_EQ(db.md5sums(*p, {"/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"}),
+            std::vector<std::string>{"0123456789abcdef0123456789abcdef  lib/x86_64-linux-gnu/libfoo.so.1.2"});
+  EXPECT_TRUE(db.md5sums(*db.owner("/usr/share/bar/data.txt"), {"/usr/share/bar/data.txt"}).empty());
+}
+
+TEST(Dpkg, LicenceFromMachineReadableCopyrightOnly) {
+  const sbom::Database db = sbom::Database::read(kData / "good");
+  EXPECT_EQ(db.read_license(*db.owner("/lib/x86_64-linux-gnu/libfoo.so.1")), "LGPL-2.1-or-later OR GPL-2.0-or-later");
+  EXPECT_EQ(db.read_license(*db.owner("/usr/share/bar/data.txt")), "NOASSERTION");
+}
+
+TEST(Dpkg, MissingListIsANoteNotAFailure) {
+  const sbom::Database db = sbom::Database::read(kData / "nolist");
+  ASSERT_EQ(db.notes().size(), 1u);
+  EXPECT_NE(db.notes()[0].find("no file list for libfoo1"), std::string::npos);
+}
+
+TEST(Dpkg, SysrootWithoutDatabaseOrDamagedOneGivesNotes) {
+  const sbom::SysrootPackages damaged(kData / "damaged");
+  EXPECT_EQ(damaged.database(), nullptr);
+  ASSERT_EQ(damaged.notes().size(), 1u);
+  EXPECT_NE(damaged.notes()[0].find("line 3"), std::string::npos);
+  EXPECT_EQ(damaged.owner(kData / "damaged/lib/x"), nullptr);
+
+  const sbom::SysrootPackages good(kData / "good");
+  EXPECT_EQ(good.database_path(kData / "good/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"),
+            "/usr/lib/x86_64-linux-gnu/libfoo.so.1.2");
+  EXPECT_EQ(good.owner(kData / "good/usr/lib/x86_64-linux-gnu/libfoo.so.1.2")->name, "libfoo1");
+  EXPECT_EQ(good.database_path("/elsewhere/x"), "");
+}
+
+TEST(Dpkg, PurlEncodesEpochAndPlus) {
+  sbom::Package p;
+  p.name = "libssl3";
+  p.version = "3.0.19-1~deb12u2";
+  p.architecture = "amd64";
+  EXPECT_EQ(sbom::purl(p, {"debian", "12"}), "pkg:deb/debian/libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12");
+  p.name = "libstdc++6";
+  p.version = "1:2.0+dfsg-3";
+  EXPECT_EQ(sbom::purl(p, {"debian", "12"}),
+            "pkg:deb/debian/libstdc%2B%2B6@1%3A2.0%2Bdfsg-3?arch=amd64&distro=debian-12");
+  EXPECT_EQ(sbom::purl(p, {}), "pkg:deb/debian/libstdc%2B%2B6@1%3A2.0%2Bdfsg-3?arch=amd64");
+}
+
+TEST(Dpkg, LicenceTable) {
+  EXPECT_EQ(sbom::spdx_license_id("GPL-2+"), "GPL-2.0-or-later");
+  EXPECT_EQ(sbom::spdx_license_id("LGPL-2.1+"), "LGPL-2.1-or-later");
+  EXPECT_EQ(sbom::spdx_license_id("Expat"), "MIT");
+  EXPECT_EQ(sbom::spdx_license_id("BSD-3-clause"), "BSD-3-Clause");
+  EXPECT_EQ(sbom::spdx_license_id("Apache-2.0"), "Apache-2.0");
+  EXPECT_EQ(sbom::spdx_license_id("public-domain"), "LicenseRef-public-domain");
+  EXPECT_EQ(sbom::spdx_license_id("OpenLDAP-2.8"), "LicenseRef-OpenLDAP-2.8");
+  EXPECT_EQ(sbom::spdx_license_id("GPL-2+ with OpenSSL_exception"), "LicenseRef-GPL-2--with-OpenSSL-exception");
+}
+
+TEST(Dpkg, CopyrightLicence) {
+  const std::string dep5 = "Format: http://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n";
+  EXPECT_EQ(sbom::copyright_license(dep5 + "Files: *\nLicense: BSD-3-clause and Expat\n"), "BSD-3-Clause AND MIT");
+  EXPECT_EQ(sbom::copyright_license(dep5 + "Files: src/*\nLicense: MIT\n"), "NOASSERTION");  // no Files: *
+  EXPECT_EQ(sbom::copyright_license("Files: *\nLicense: MIT\n"), "NOASSERTION");             // no Format:
+  EXPECT_EQ(sbom::copyright_license("free text\n\nmore"), "NOASSERTION");
+}
+
+TEST(Dpkg, OsRelease) {
+  const sbom::Distro d = sbom::parse_os_release("NAME='Debian'\nID=debian\nVERSION_ID=\"12\"\n# comment\n");
+  EXPECT_EQ(d.id, "debian");
+  EXPECT_EQ(d.version_id, "12");
+}
+
+TEST(Dpkg, StatusFiles) {
+  EXPECT_TRUE(sbom::is_status_file("var/lib/dpkg/status.d/libc6"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/libc6.md5sums"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status.d/sub/x"));
+  EXPECT_FALSE(sbom::is_status_file("var/lib/dpkg/status"));
+}

@@ -1,0 +1,115 @@
+// A dpkg database read by the tool itself (nothing is executed): which
+// Debian package owns a file of a root, and what that package is.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ocipack::sbom {
+
+// A root's distribution, from its etc/os-release: what a deb purl's
+// namespace and `distro` qualifier name. Empty fields when unknown.
+struct Distro {
+  std::string id;          // ID: "debian"
+  std::string version_id;  // VERSION_ID: "12"
+};
+
+struct Package {
+  std::string name, version, architecture;
+  std::string source_name, source_version;  // Source: (else the package's own)
+  std::string stanza;                       // the status paragraph as dpkg wrote it, '\n'-terminated lines
+  std::string license = "NOASSERTION";      // an SPDX expression (Database::read_license)
+};
+
+// Where distroless images list their packages, one status paragraph per
+// file, each with its <package>.md5sums (in-image, without the leading '/').
+inline constexpr const char* kStatusDir = "var/lib/dpkg/status.d/";
+
+// Whether `path` (in-image, without the leading '/') is one of the
+// status.d files that list a package (not its .md5sums).
+bool is_status_file(const std::string& path);
+
+// The KEY=value lines of an os-release file.
+Distro parse_os_release(const std::string& text);
+
+// The installed packages of a dpkg status file (or one status.d file), in
+// its order. A damaged file is an Error naming `what` and the line.
+std::vector<Package> parse_status(const std::string& text, const std::string& what);
+
+// The package URL scanners match: pkg:deb/<distro>/<name>@<version>?arch=..&distro=<id>-<version_id>.
+std::string purl(const Package& package, const Distro& distro);
+
+// A Debian copyright file's licence as an SPDX expression: the `Files: *`
+// paragraph's License of a machine-readable (DEP-5) file, Debian's short
+// names mapped by spdx_license_id(); NOASSERTION otherwise.
+std::string copyright_license(const std::string& text);
+
+// One Debian short licence name as an SPDX id: GPL-2+ -> GPL-2.0-or-later,
+// Expat -> MIT, ...; LicenseRef-<name> for the names the table lacks.
+std::string spdx_license_id(const std::string& debian_name);
+
+class Database {
+public:
+  // The database of `root` (a host directory: "/" or a sysroot), its
+  // var/lib/dpkg/status and the info/<package>[:arch].list of each
+  // installed package. A missing or damaged status file is an Error;
+  // packages whose list cannot be read are left out, with a note.
+  static Database read(const std::filesystem::path& root);
+
+  const std::filesystem::path& root() const { return m_root; }
+  const Distro& distro() const { return m_distro; }
+  const std::vector<std::string>& notes() const { return m_notes; }
+
+  // The package that owns the absolute in-root `path`, spelled as the
+  // package lists it or the other way of a merged /usr (/lib and /usr/lib,
+  // /bin and /usr/bin, ...); nullptr when none does.
+  const Package* owner(const std::string& path) const;
+
+  // The package's md5sums lines (info/<package>[:arch].md5sums) for the
+  // in-root `paths`, in the file's order; none when it has no such file.
+  std::vector<std::string> md5sums(const Package& package, const std::set<std::string>& paths) const;
+
+  // The package's licence, from <root>/usr/share/doc/<name>/copyright.
+  std::string read_license(const Package& package) const;
+
+private:
+  std::filesystem::path info_file(const Package& package, const char* suffix) const;
+
+  std::filesystem::path m_root;
+  Distro m_distro;
+  std::vector<Package> m_packages;
+  std::map<std::string, std::size_t> m_owners;  // in-root path as listed -> package index
+  std::vector<std::string> m_notes;
+};
+
+// Who owns the files of a sysroot: its own dpkg database; for a sysroot
+// with none (Debian's cross packages, /usr/aarch64-linux-gnu), the build
+// machine's, which lists those files under their host paths (packages such
+// as libc6-arm64-cross). A database that is missing or damaged leaves the
+// files without packages, with a note: never a failed build.
+class SysrootPackages {
+public:
+  explicit SysrootPackages(const std::filesystem::path& sysroot);
+
+  // The database used; nullptr when there is none.
+  const Database* database() const { return m_db ? &*m_db : nullptr; }
+  const std::vector<std::string>& notes() const { return m_notes; }
+
+  // A host file under the sysroot as its database names it: its in-root
+  // path, or its host path in the build machine's database.
+  std::string database_path(const std::filesystem::path& source) const;
+  // The package owning the host file `source`; nullptr when none does.
+  const Package* owner(const std::filesystem::path& source) const;
+
+private:
+  std::filesystem::path m_sysroot;
+  bool m_host_paths = false;  // the build machine's database, for a cross sysroot
+  std::optional<Database> m_db;
+  std::vector<std::string> m_notes;
+};
+
+}  // namespace ocipack::sbom
