@@ -406,7 +406,7 @@ Report run(const Options& options) {
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
   if (!spec.sbom.outputs.empty()) {
-    SbomInputs in{spec, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files};
+    SbomInputs in{spec, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files, {}, {}};
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       in.layers.push_back({&jobs[i].plan.entries, &written_layers[i].files});
     }
