@@ -69,8 +69,22 @@ TEST(Dpkg, LicenceFromMachineReadableCopyrightOnly) {
   EXPECT_EQ(db.read_license(*db.owner("/usr/share/bar/data.txt")), "NOASSERTION");
 }
 
+TEST(Dpkg, OwnersOfPathsWantedTogetherOrOneByOneAreTheSame) {
+  const sbom::Database together = sbom::Database::read(kData / "good");
+  together.want({"/usr/lib/x86_64-linux-gnu/libfoo.so.1.2", "/usr/share/bar/data.txt", "/etc/none"});
+  const sbom::Database alone = sbom::Database::read(kData / "good");
+  for (const char* path : {"/usr/share/bar/data.txt", "/usr/lib/x86_64-linux-gnu/libfoo.so.1.2", "/etc/none"}) {
+    const sbom::Package* a = together.owner(path);
+    const sbom::Package* b = alone.owner(path);
+    ASSERT_EQ(a == nullptr, b == nullptr) << path;
+    if (a) EXPECT_EQ(a->name, b->name) << path;
+  }
+  EXPECT_EQ(together.owner("/etc/none"), nullptr);
+}
+
 TEST(Dpkg, MissingListIsANoteNotAFailure) {
   const sbom::Database db = sbom::Database::read(kData / "nolist");
+  EXPECT_EQ(db.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1"), nullptr);  // the lists are read for lookups
   ASSERT_EQ(db.notes().size(), 1u);
   EXPECT_NE(db.notes()[0].find("no file list for libfoo1"), std::string::npos);
 }

@@ -253,8 +253,24 @@ Report run(const Options& options) {
   std::optional<sbom::SysrootPackages> packages;
   if (!spec.sbom.outputs.empty() || spec.sbom.package_metadata) {
     packages.emplace(spec.runtime.sysroot);
-    report.notes.insert(report.notes.end(), packages->notes().begin(), packages->notes().end());
   }
+  // Every file the image takes from the host, so that the package lists are
+  // read once, for all of them.
+  const auto want_owners = [&packages](const std::vector<const std::vector<layer::Entry>*>& lists) {
+    if (!packages) return;
+    std::vector<fs::path> sources;
+    for (const auto* entries : lists) {
+      for (const auto& e : *entries) {
+        if (e.type == layer::Entry::Type::File && !e.source.empty()) sources.push_back(e.source);
+      }
+    }
+    packages->want(sources);
+  };
+  const auto job_entries = [&jobs] {
+    std::vector<const std::vector<layer::Entry>*> lists;
+    for (const auto& job : jobs) lists.push_back(&job.plan.entries);
+    return lists;
+  };
   std::set<deps::Dependency> dependencies;
 
   // ---- Runtime dependencies: what the base or the layers lack ----
@@ -287,6 +303,10 @@ Report run(const Options& options) {
     for (const auto& path : closure.relocated) build_elf_files.insert(path.substr(1));
     dependencies = closure.dependencies;
     if (spec.sbom.package_metadata && packages) {
+      std::vector<const std::vector<layer::Entry>*> lists = job_entries();
+      lists.push_back(&closure.entries);
+      lists.push_back(&closure.project_entries);
+      want_owners(lists);
       std::vector<layer::Entry> metadata = package_metadata(closure.entries, *packages, spec.runtime.sysroot, files);
       closure.entries.insert(closure.entries.end(), metadata.begin(), metadata.end());
     }
@@ -414,7 +434,12 @@ Report run(const Options& options) {
     in.targets = &elf_files;
     in.dependencies = &dependencies;
     in.packages = &*packages;
+    want_owners(job_entries());
     write_sboms(in, report.notes);
+  }
+  if (packages) {
+    const std::vector<std::string> notes = packages->notes();
+    report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (options.depfile) {
     with_context("writing depfile",

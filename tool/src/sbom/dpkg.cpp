@@ -248,20 +248,42 @@ Database Database::read(const fs::path& root) {
       break;
     }
   }
-  for (std::size_t i = 0; i < db.m_packages.size(); ++i) {
-    const fs::path list = db.info_file(db.m_packages[i], ".list");
-    if (list.empty()) {
-      db.m_notes.push_back("the dpkg database of " + root.string() + " has no file list for " + db.m_packages[i].name +
-                           ": its files are not named as the package's");
-      continue;
-    }
-    std::istringstream in(util::read_file(list));
-    std::string path;
-    while (std::getline(in, path)) {
-      if (!path.empty()) db.m_owners.emplace(path, i);  // a diverted path: its first lister
+  return db;
+}
+
+void Database::want(const std::vector<std::string>& paths) const {
+  for (const auto& path : paths) {
+    for (const std::string& p : {path, other_spelling(path)}) {
+      if (p.empty()) continue;
+      if (auto [it, added] = m_wanted.insert(p); added) m_wanted_views.insert(*it);
     }
   }
-  return db;
+}
+
+void Database::read_lists() const {
+  m_owners.clear();
+  for (std::size_t i = 0; i < m_packages.size(); ++i) {
+    const fs::path list = info_file(m_packages[i], ".list");
+    if (list.empty()) {
+      if (!m_lists_read) {
+        m_notes.push_back("the dpkg database of " + m_root.string() + " has no file list for " + m_packages[i].name +
+                          ": its files are not named as the package's");
+      }
+      continue;
+    }
+    const std::string text = util::read_file(list);
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      const std::string_view line(text.data() + at, end - at);
+      if (auto it = m_wanted_views.find(line); it != m_wanted_views.end()) {
+        m_owners.emplace(*it, i);  // a diverted path: its first lister
+      }
+      at = end + 1;
+    }
+  }
+  m_lists_read = true;
+  m_lists_read_for = m_wanted.size();
 }
 
 fs::path Database::info_file(const Package& package, const char* suffix) const {
@@ -274,6 +296,8 @@ fs::path Database::info_file(const Package& package, const char* suffix) const {
 }
 
 const Package* Database::owner(const std::string& path) const {
+  want({path});
+  if (!m_lists_read || m_lists_read_for != m_wanted.size()) read_lists();
   for (const std::string& p : {path, other_spelling(path)}) {
     if (auto it = m_owners.find(p); !p.empty() && it != m_owners.end()) return &m_packages[it->second];
   }
@@ -308,7 +332,6 @@ SysrootPackages::SysrootPackages(const fs::path& sysroot) : m_sysroot(sysroot.le
   }
   try {
     m_db = Database::read(root);
-    m_notes = m_db->notes();
   } catch (const Error& e) {
     m_notes.push_back(std::string("no Debian packages named for the files of ") + m_sysroot.string() +
                       " (the SBOM lists them without packages): " + e.what());
@@ -321,6 +344,21 @@ std::string SysrootPackages::database_path(const fs::path& source) const {
   const fs::path relative = host.lexically_relative(m_sysroot);
   if (relative.empty() || *relative.begin() == "..") return "";
   return "/" + relative.string();
+}
+
+std::vector<std::string> SysrootPackages::notes() const {
+  std::vector<std::string> out = m_notes;
+  if (m_db) out.insert(out.end(), m_db->notes().begin(), m_db->notes().end());
+  return out;
+}
+
+void SysrootPackages::want(const std::vector<fs::path>& sources) const {
+  if (!m_db) return;
+  std::vector<std::string> paths;
+  for (const auto& source : sources) {
+    if (std::string path = database_path(source); !path.empty()) paths.push_back(std::move(path));
+  }
+  m_db->want(paths);
 }
 
 const Package* SysrootPackages::owner(const fs::path& source) const {
