@@ -74,6 +74,16 @@ pushed=$REGISTRY_MULTI/example/hello-arch:1
 OCIPACK_PUSH_TAGS=$pushed cmake --build "$work" --target hello-arch-push | tee "$work/push.log"
 grep -q "$pushed@$(tar -xOf "$multi" index.json | jq -r '.manifests[0].digest')" "$work/push.log" || fail "hello-arch-push: $(cat "$work/push.log")"
 expect_eq "the index target's digest file" "$(jq -r '.[0].reference' "$work/ocipack/hello-arch.pushed.json")" "$pushed"
+# One SBOM per platform (copied beside the index by `ocipack index`), each
+# attached to its own manifest, found through its fallback tag.
+for arch in amd64 arm64; do
+  manifest=$(jq -r --arg a $arch '.manifests[] | select(.platform.architecture == $a) | .digest' <<<"$raw")
+  artifact=$(grep -F "$pushed@$manifest: SBOM hello-arch.linux-$arch.spdx.json attached as " "$work/push.log" | sed 's/.* as //')
+  [ -n "$artifact" ] || fail "no $arch SBOM attached: $(cat "$work/push.log")"
+  expect_eq "$arch SBOM referrer" \
+    "$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY_MULTI/example/hello-arch:sha256-${manifest#sha256:}" | jq -r '.manifests[].digest')" \
+    "$artifact"
+done
 remote=$(skopeo inspect --raw --tls-verify=false "docker://$pushed")
 expect_eq "pushed index" "sha256:$(sha256sum <<<"$remote" | cut -d' ' -f1)" "sha256:$(sha256sum <<<"$raw" | cut -d' ' -f1)"
 expect_eq "pushed arm64 image" \

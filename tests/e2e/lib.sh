@@ -132,6 +132,10 @@ build_project() {
   cmake --build "$bin"
 }
 
+# image_lines TEXT: the lines of `ocipack push` output about images, without
+# its "SBOM ... attached" lines.
+image_lines() { grep -v ': SBOM ' <<<"$1" || true; }
+
 # expect_eq WHAT ACTUAL EXPECTED
 expect_eq() {
   [ "$2" = "$3" ] || fail "$1: expected [$3], got [$2]"

@@ -22,26 +22,26 @@ expect_push_error "unauthorized" --cert-dir "$certs" "$image" "$REGISTRY_SECURE/
 expect_push_error "docker login $REGISTRY_SECURE" --cert-dir "$certs" "$image" "$REGISTRY_SECURE/app:1"
 docker_config_auth "$REGISTRY_SECURE" tester "$(cat "$REGISTRY_SECURE_PASSWORD_FILE")"
 push --cert-dir "$certs" "$image" "$REGISTRY_SECURE/app:1" || fail "$out"
-expect_eq "Basic over TLS" "$out" "$REGISTRY_SECURE/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, $(
+expect_eq "Basic over TLS" "$(image_lines "$out")" "$REGISTRY_SECURE/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, $(
   "$OCIPACK" inspect --json "$image" | jq '([.[0].layers[].size] | add) + .[0].config_descriptor.size') bytes"
 expect_eq "read back" "$(skopeo inspect --cert-dir "$certs" --creds "tester:$(cat "$REGISTRY_SECURE_PASSWORD_FILE")" \
   "docker://$REGISTRY_SECURE/app:1" | jq -r .Digest)" "$digest"
 push --insecure "$image" "$REGISTRY_SECURE/app:2" || fail "$out"
-expect_eq "--insecure accepts the certificate" "$out" \
+expect_eq "--insecure accepts the certificate" "$(image_lines "$out")" \
   "$REGISTRY_SECURE/app:2@$digest: 0 blob(s) uploaded, 2 already there, 0 mounted, 0 bytes"
 
 start_registry tokens token
 expect_push_error "unauthorized" "$image" "$REGISTRY_TOKENS/app:1"
 credential_helper test tester "$(cat "$REGISTRY_TOKENS_PASSWORD_FILE")" "$REGISTRY_TOKENS"
 push "$image" "$REGISTRY_TOKENS/app:1" "$REGISTRY_TOKENS/team/app:1" || fail "$out"
-expect_eq "Bearer through a credential helper, then a mount" "$out" \
+expect_eq "Bearer through a credential helper, then a mount" "$(image_lines "$out")" \
   "$REGISTRY_TOKENS/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, 816897 bytes
 $REGISTRY_TOKENS/team/app:1@$digest: 0 blob(s) uploaded, 0 already there, 2 mounted, 0 bytes"
 grep -F "get $REGISTRY_TOKENS" "$CREDENTIAL_HELPER_CALLS" >/dev/null || fail "the helper was not asked"
 echo '{}' >"$DOCKER_CONFIG/config.json"
 docker_config_identity_token "$REGISTRY_TOKENS" tester "$(cat "$REGISTRY_TOKENS_REFRESH_TOKEN_FILE")"
 push "$image" "$REGISTRY_TOKENS/idt/app:1" || fail "$out"
-expect_eq "an identity token" "$out" "$REGISTRY_TOKENS/idt/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, 816897 bytes"
+expect_eq "an identity token" "$(image_lines "$out")" "$REGISTRY_TOKENS/idt/app:1@$digest: 2 blob(s) uploaded, 0 already there, 0 mounted, 816897 bytes"
 grep "POST granted" "$REGISTRY_TOKENS_TOKEN_LOG" >/dev/null || fail "no token was POSTed for the identity token"
 
 # A token that expires during an upload: the registry answers the streamed

@@ -49,10 +49,25 @@ remote_digest() { skopeo inspect --tls-verify=false "docker://$1" | jq -r .Diges
 
 out=$("$OCIPACK" push "$image" "$registry/team/plain:1" --digest-file "$work/pushed.json")
 echo "$out"
-expect_eq "first push" "$out" "$registry/team/plain:1@$digest: $blobs blob(s) uploaded, 0 already there, 0 mounted, $(
+expect_eq "first push" "$(image_lines "$out")" "$registry/team/plain:1@$digest: $blobs blob(s) uploaded, 0 already there, 0 mounted, $(
   "$OCIPACK" inspect --json "$image" | jq '([.[0].layers[].size] | add) + .[0].config_descriptor.size') bytes"
 expect_eq "pushed digest" "$(remote_digest "$registry/team/plain:1")" "$digest"
-expect_eq "digest file" "$(jq -c . "$work/pushed.json")" "[{\"digest\":\"$digest\",\"reference\":\"$registry/team/plain:1\"}]"
+expect_eq "digest file" "$(jq -c '[.[] | {digest, reference}]' "$work/pushed.json")" "[{\"digest\":\"$digest\",\"reference\":\"$registry/team/plain:1\"}]"
+# The SBOM the build wrote beside the tarball, attached as a referrer of the
+# manifest; distribution 2.8 has no referrers API: through the fallback tag.
+sbom=${image%.tar}.spdx.json
+artifact=$(grep -F "$registry/team/plain:1@$digest: SBOM plain-image.spdx.json attached as " <<<"$out" | sed 's/.* attached as //')
+[ -n "$artifact" ] || fail "no SBOM attached: $out"
+expect_eq "digest file: the SBOM" "$(jq -r '.[0].sboms[0].artifact' "$work/pushed.json")" "$artifact"
+referrers=$(skopeo inspect --raw --tls-verify=false "docker://$registry/team/plain:sha256-${digest#sha256:}")
+expect_eq "the fallback tag lists it" "$(jq -r '.manifests[] | "\(.digest) \(.artifactType)"' <<<"$referrers")" \
+  "$artifact application/spdx+json"
+artifact_manifest=$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$registry/v2/team/plain/manifests/$artifact")
+expect_eq "its subject" "$(jq -r .subject.digest <<<"$artifact_manifest")" "$digest"
+expect_eq "its type" "$(jq -r .artifactType <<<"$artifact_manifest")" application/spdx+json
+expect_eq "the SBOM read back" \
+  "$(curl -fsS "http://$registry/v2/team/plain/blobs/$(jq -r '.layers[0].digest' <<<"$artifact_manifest")" | sha256sum)" \
+  "$(sha256sum <"$sbom")"
 # A digest file that cannot be written is refused before anything is sent.
 if err=$("$OCIPACK" push --digest-file "$work/pushed.json/x.json" "$image" "$registry/unsent/plain:1" 2>&1); then
   fail "pushed with a digest file under a file"
@@ -61,10 +76,14 @@ grep -qF -- "--digest-file $work/pushed.json/x.json: cannot create its directory
 if skopeo inspect --tls-verify=false "docker://$registry/unsent/plain:1" >/dev/null 2>&1; then fail "pushed before the digest file was refused"; fi
 
 out=$("$OCIPACK" push "$image" "$registry/team/plain:1")
-expect_eq "second push" "$out" "$registry/team/plain:1@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"
+expect_eq "second push" "$(image_lines "$out")" "$registry/team/plain:1@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"
+grep -qxF "$registry/team/plain:1@$digest: SBOM plain-image.spdx.json attached already as $artifact" <<<"$out" \
+  || fail "second push: the SBOM was not found attached: $out"
+expect_eq "the fallback tag unchanged" "$(skopeo inspect --raw --tls-verify=false "docker://$registry/team/plain:sha256-${digest#sha256:}")" \
+  "$referrers"
 
 out=$(OCIPACK_PUSH_TAGS="$registry/team/plain:2 $registry/other/plain:1" "$OCIPACK" push "$image")
-expect_eq "a new tag, then another repository" "$out" \
+expect_eq "a new tag, then another repository" "$(image_lines "$out")" \
   "$registry/team/plain:2@$digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes
 $registry/other/plain:1@$digest: 0 blob(s) uploaded, 0 already there, $blobs mounted, 0 bytes"
 expect_eq "mounted digest" "$(remote_digest "$registry/other/plain:1")" "$digest"
@@ -72,7 +91,7 @@ expect_eq "mounted digest" "$(remote_digest "$registry/other/plain:1")" "$digest
 "$OCIPACK" index --output "$work/index.tar" --tag "$registry/team/plain:multi" "$image"
 index_digest=$(tar -xOf "$work/index.tar" index.json | jq -r '.manifests[0].digest')
 out=$("$OCIPACK" push "$work/index.tar")
-expect_eq "index push (its own tag)" "$out" \
+expect_eq "index push (its own tag)" "$(image_lines "$out")" \
   "$registry/team/plain:multi@$index_digest: 0 blob(s) uploaded, $blobs already there, 0 mounted, 0 bytes"
 expect_eq "index read back" "$(remote_digest "$registry/team/plain:multi")" "$index_digest"
 expect_eq "index media type" "$(skopeo inspect --raw --tls-verify=false "docker://$registry/team/plain:multi" | jq -r .mediaType)" \
@@ -92,7 +111,7 @@ jq -c --arg d "$new" --argjson n "$(stat -c %s "$work/manifest.json")" '.manifes
   "$layout/index.json" >"$work/index.json"
 mv "$work/index.json" "$layout/index.json"
 out=$("$OCIPACK" push "$layout" "$registry/derived:1")
-expect_eq "mounted from the base" "$out" "$registry/derived:1@$new: 0 blob(s) uploaded, 0 already there, $blobs mounted, 0 bytes"
+expect_eq "mounted from the base" "$(image_lines "$out")" "$registry/derived:1@$new: 0 blob(s) uploaded, 0 already there, $blobs mounted, 0 bytes"
 expect_eq "derived read back" "$(remote_digest "$registry/derived:1")" "$new"
 
 if err=$("$OCIPACK" push "$image" plain:1 2>&1); then fail "a tag without a registry host was pushed"; fi

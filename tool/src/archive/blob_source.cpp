@@ -1,5 +1,7 @@
 #include "archive/blob_source.hpp"
 
+#include <cstring>
+
 #include "util/archive_ptr.hpp"
 #include "util/error.hpp"
 
@@ -239,6 +241,13 @@ private:
 };
 
 }  // namespace
+
+std::size_t StringReader::read(char* buffer, std::size_t size) {
+  const std::size_t n = std::min(size, m_data.size() - m_at);
+  if (n > 0) std::memcpy(buffer, m_data.data() + m_at, n);
+  m_at += n;
+  return n;
+}
 
 std::shared_ptr<const BlobSource> open_blob_source(const fs::path& path) {
   struct stat st {};

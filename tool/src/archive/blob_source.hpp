@@ -26,6 +26,17 @@ public:
   virtual std::size_t read(char* buffer, std::size_t size) = 0;
 };
 
+// The bytes of a string.
+class StringReader final : public ByteReader {
+public:
+  explicit StringReader(std::string data) : m_data(std::move(data)) {}
+  std::size_t read(char* buffer, std::size_t size) override;
+
+private:
+  std::string m_data;
+  std::size_t m_at = 0;
+};
+
 class BlobSource {
 public:
   virtual ~BlobSource() = default;

@@ -7,7 +7,10 @@
 #include "oci/json.hpp"
 #include "oci/reference.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/sha256.hpp"
+
+#include <algorithm>
 
 #include <map>
 #include <memory>
@@ -50,6 +53,36 @@ void collect(const Input& in, std::vector<PlatformImage>& out, std::vector<std::
       p.descriptor = {d.media_type, d.digest, d.size, {}, config.platform};
       p.input = &in;
       out.push_back(std::move(p));
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+std::string without_tar(const fs::path& path) {
+  std::string stem = path.filename().string();
+  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".tar") == 0) stem.resize(stem.size() - 4);
+  return stem;
+}
+
+// Each input's SBOMs (<stem>.spdx.json, <stem>.cdx.json, written by its
+// build) beside the output as <out-stem>.<os>-<arch>[-<variant>].<format>,
+// for `ocipack push` to attach to that platform's manifest.
+void copy_sboms(const std::vector<PlatformImage>& images, const fs::path& output) {
+  for (const auto& img : images) {
+    const fs::path& in = img.input->path;
+    const fs::path dir = in.has_parent_path() ? in.parent_path() : fs::path(".");
+    std::string platform = img.descriptor.platform->str();
+    std::replace(platform.begin(), platform.end(), '/', '-');
+    for (const char* format : {".spdx.json", ".cdx.json"}) {
+      const fs::path sbom = dir / (without_tar(in) + format);
+      if (!util::is_file(sbom)) continue;
+      const fs::path out_dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+      with_context("copying " + sbom.string(), [&] {
+        util::write_file_atomically(out_dir / (without_tar(output) + "." + platform + format), util::read_file(sbom));
+      });
     }
   }
 }
@@ -108,6 +141,7 @@ void run_index(const IndexOptions& options) {
   if (host != by_platform.end()) for_docker = host->second;
   archive::write_layout_tarball(options.output, blobs, archive::make_index(index_desc, tags),
                                 archive::docker_manifest_json(for_docker->manifest, tags), options.source_date_epoch);
+  copy_sboms(images, options.output);
 }
 
 }  // namespace ocipack::build

@@ -34,7 +34,8 @@ const char* const kUsage = "ocipack " OCIPACK_VERSION
                            "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
                            "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
                            "  ocipack inspect [--json] IMAGE.tar\n"
-                           "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] IMAGE [REF...]\n"
+                           "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] [--sbom FILE | --no-sbom]\n"
+                           "               IMAGE [REF...]\n"
                            "  ocipack resolve [--insecure] [--cert-dir DIR] REF\n"
                            "  ocipack cache [--prune [--unused-days N]]\n"
                            "  ocipack --help | --version\n"
@@ -186,6 +187,8 @@ int push_command(int argc, char** argv) {
   add_registry_options(options);
   options.add_options()("digest-file", "write the pushed references and digests here (JSON, atomically)",
                         cxxopts::value<std::string>())(
+      "sbom", "attach this SBOM (repeatable; default: those the build wrote beside the image)",
+      cxxopts::value<std::vector<std::string>>())("no-sbom", "attach no SBOM")(
       "args", "image and references", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
   options.parse_positional({"args"});
   auto result = parse(options, argc, argv);
@@ -203,6 +206,11 @@ int push_command(int argc, char** argv) {
   // command names the TAGS) when it runs, without configuring again.
   if (std::optional<std::vector<std::string>> from_env = push_tags_from_env()) o.references = *from_env;
   o.access = access(&result);
+  if (result.count("sbom") && result.count("no-sbom")) throw Error("push: --sbom and --no-sbom exclude each other");
+  o.attach_sboms = result.count("no-sbom") == 0;
+  if (result.count("sbom")) {
+    for (const auto& f : result["sbom"].as<std::vector<std::string>>()) o.sboms.emplace_back(f);
+  }
   std::optional<std::filesystem::path> digest_file;
   if (result.count("digest-file")) {
     // Its directory made before anything is sent: a push is not undone
@@ -217,7 +225,14 @@ int push_command(int argc, char** argv) {
   for (const auto& r : reports) {
     std::cout << r.reference << "@" << r.digest.str() << ": " << r.uploaded << " blob(s) uploaded, " << r.present
               << " already there, " << r.mounted << " mounted, " << r.bytes << " bytes\n";
+    nlohmann::json sboms = nlohmann::json::array();
+    for (const auto& a : r.sboms) {
+      std::cout << r.reference << "@" << a.subject.str() << ": SBOM " << a.file.filename().string()
+                << (a.present ? " attached already as " : " attached as ") << a.artifact.str() << "\n";
+      sboms.push_back({{"file", a.file.string()}, {"subject", a.subject.str()}, {"artifact", a.artifact.str()}});
+    }
     pushed.push_back({{"reference", r.reference}, {"digest", r.digest.str()}});
+    if (!sboms.empty()) pushed.back()["sboms"] = sboms;
   }
   if (digest_file) util::write_file_atomically(*digest_file, pushed.dump(2) + "\n");
   return 0;

@@ -18,6 +18,10 @@ inline constexpr const char* kConfig = "application/vnd.oci.image.config.v1+json
 inline constexpr const char* kLayerTar = "application/vnd.oci.image.layer.v1.tar";
 inline constexpr const char* kLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr const char* kLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
+// OCI 1.1: the config of an artifact manifest, the two bytes "{}".
+inline constexpr const char* kEmpty = "application/vnd.oci.empty.v1+json";
+inline constexpr const char* kSpdx = "application/spdx+json";
+inline constexpr const char* kCycloneDx = "application/vnd.cyclonedx+json";
 }  // namespace media_type
 
 // A content address: "sha256:<64 lower-case hex>".

@@ -354,7 +354,7 @@ std::optional<oci::Digest> Client::manifest_digest(const std::string& repo, cons
   }
 }
 
-void Client::put_manifest(const std::string& repo, const std::string& reference, const oci::Descriptor& d,
+bool Client::put_manifest(const std::string& repo, const std::string& reference, const oci::Descriptor& d,
                           const std::string& bytes) {
   Request put;
   put.method = "PUT";
@@ -369,22 +369,42 @@ void Client::put_manifest(const std::string& repo, const std::string& reference,
     throw Error(m_options.host + "/" + repo + ": " + step + ": the registry stored it as " + printable(said) +
                 ", not " + d.digest.str());
   }
+  return !r.header("oci-subject").empty();
 }
 
-std::string Client::get_manifest(const std::string& repo, const std::string& reference) {
+std::optional<std::string> Client::find_manifest(const std::string& repo, const std::string& reference) {
   Request get;
   get.url = url(repo, "manifests/" + reference);
   get.headers = {kAcceptManifests};
   const Response r = with_retries([&] { return send(get, pull_scope(repo)); });
-  if (r.failure == Failure::None && r.status == 404) {
+  if (r.failure == Failure::None && r.status == 404) return std::nullopt;
+  if (r.failure != Failure::None || r.status != 200) fail(r, repo, "getting manifest " + reference);
+  if (r.body.size() >= kMaxBody) throw Error(m_options.host + "/" + repo + ": manifest " + reference + " is too large");
+  return r.body;
+}
+
+std::optional<std::string> Client::referrers(const std::string& repo, const oci::Digest& subject) {
+  Request get;
+  get.url = url(repo, "referrers/" + subject.str());
+  get.headers = {"Accept: application/vnd.oci.image.index.v1+json"};
+  const Response r = with_retries([&] { return send(get, pull_scope(repo)); });
+  // A registry with the API answers an index, empty when nothing refers.
+  if (r.failure == Failure::None && r.status == 200 && r.header("content-type").find("index") != std::string::npos) {
+    return r.body;
+  }
+  if (r.failure == Failure::None && (r.status == 404 || r.status == 200 || r.status == 405)) return std::nullopt;
+  fail(r, repo, "getting the referrers of " + subject.str());
+}
+
+std::string Client::get_manifest(const std::string& repo, const std::string& reference) {
+  std::optional<std::string> found = find_manifest(repo, reference);
+  if (!found) {
     throw Error(m_options.host + "/" + repo + ": there is no manifest " + reference +
                 (reference.rfind("sha256:", 0) == 0 ? "; check the digest (`ocipack resolve " + m_options.host + "/" +
                                                           repo + ":<tag>` prints the current one)"
                                                     : "; check the repository and tag"));
   }
-  if (r.failure != Failure::None || r.status != 200) fail(r, repo, "getting manifest " + reference);
-  if (r.body.size() >= kMaxBody) throw Error(m_options.host + "/" + repo + ": manifest " + reference + " is too large");
-  return r.body;
+  return *found;
 }
 
 void Client::get_blob(const std::string& repo, const oci::Digest& digest, const std::function<void()>& restart,

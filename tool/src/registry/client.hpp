@@ -90,8 +90,15 @@ public:
                                              const std::string& media_type);
   // PUTs a manifest or index under `reference` (a tag or its digest) and
   // checks the digest the registry computed.
-  void put_manifest(const std::string& repo, const std::string& reference, const oci::Descriptor& d,
+  // Returns whether the registry took it as a referrer of its `subject`
+  // (it says so with OCI-Subject: it has the referrers API).
+  bool put_manifest(const std::string& repo, const std::string& reference, const oci::Descriptor& d,
                     const std::string& bytes);
+  // A manifest or index by tag or digest, nullopt when there is none.
+  std::optional<std::string> find_manifest(const std::string& repo, const std::string& reference);
+  // The referrers index of `subject` (OCI 1.1 referrers API), nullopt when
+  // the registry has no such API.
+  std::optional<std::string> referrers(const std::string& repo, const oci::Digest& subject);
 
   // Pulling. A manifest or index by tag or digest (any of the OCI and
   // Docker schema 2 types), not checked here.

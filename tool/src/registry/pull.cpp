@@ -24,20 +24,6 @@ namespace {
 constexpr std::string_view kTransport = "docker://";
 constexpr std::string_view kBlobs = "blobs/sha256/";
 
-class StringReader final : public archive::ByteReader {
-public:
-  explicit StringReader(std::string data) : m_data(std::move(data)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, m_data.size() - m_at);
-    if (n > 0) std::memcpy(buffer, m_data.data() + m_at, n);
-    m_at += n;
-    return n;
-  }
-
-private:
-  std::string m_data;
-  std::size_t m_at = 0;
-};
 
 std::string read_whole(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -82,7 +68,7 @@ public:
 
   std::unique_ptr<archive::ByteReader> open(const std::string& path, std::uint64_t offset) const override {
     if (path == "index.json")
-      return std::make_unique<StringReader>(m_index.substr(std::min<std::size_t>(offset, m_index.size())));
+      return std::make_unique<archive::StringReader>(m_index.substr(std::min<std::size_t>(offset, m_index.size())));
     const std::optional<oci::Digest> d = digest_of(path);
     if (!d) throw Error(where() + " has no " + path);
     ensure(*d);

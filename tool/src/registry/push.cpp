@@ -2,6 +2,9 @@
 
 #include "oci/annotations.hpp"
 #include "registry/client.hpp"
+#include "registry/referrers.hpp"
+#include "util/file.hpp"
+#include "util/sha256.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -100,21 +103,30 @@ public:
   PushReport push(const oci::Reference& ref) {
     Client& client = client_for(ref.domain);
     const Document& top = m_image.documents.back();
-    PushReport report{ref.full(), top.descriptor.digest};
+    PushReport report;
+    report.reference = ref.full();
+    report.digest = top.descriptor.digest;
     // An image already under this tag: nothing to send.
     if (client.manifest_digest(ref.path, ref.tag, top.descriptor.media_type) == top.descriptor.digest) {
       report.present = static_cast<unsigned>(m_image.blobs.size());
       for (const auto& b : m_image.blobs) m_where.note(ref.domain, b.descriptor.digest, ref.path);
+      attach_sboms(client, ref.path, report);
       return report;
     }
     push_blobs(client, ref.path, report);
     for (const auto& doc : m_image.documents) {
-      const bool is_top = &doc == &top;
-      // The tag last, and only on the top document: nothing half-pushed is tagged.
-      client.put_manifest(ref.path, is_top ? ref.tag : doc.descriptor.digest.str(), doc.descriptor, doc.bytes);
+      // Each by digest first: the SBOMs refer to them before the tag is there.
+      if (&doc != &top || !m_sboms.empty()) {
+        client.put_manifest(ref.path, doc.descriptor.digest.str(), doc.descriptor, doc.bytes);
+      }
     }
+    attach_sboms(client, ref.path, report);
+    // The tag last, and only on the top document: nothing half-pushed is tagged.
+    client.put_manifest(ref.path, ref.tag, top.descriptor, top.bytes);
     return report;
   }
+
+  void set_sboms(std::vector<Sbom> sboms) { m_sboms = std::move(sboms); }
 
 private:
   Client& client_for(const std::string& host) {
@@ -123,6 +135,47 @@ private:
     auto client = std::make_unique<Client>(client_options(m_options.access, host));
     client->ping();
     return *m_clients.emplace(host, std::move(client)).first->second;
+  }
+
+  // Each SBOM as a referrer of its manifest (registry/referrers.hpp): its
+  // blob and the empty config, the artifact manifest by digest, then,
+  // without a referrers API, the subject's fallback tag. One already
+  // listed there is not sent again.
+  void attach_sboms(Client& client, const std::string& repo, PushReport& report) {
+    for (const auto& sbom : m_sboms) {
+      const std::string bytes = util::read_file(sbom.file);
+      const oci::Descriptor blob{sbom.artifact_type, oci::Digest{util::Sha256::hex_of(bytes)}, bytes.size(), {}, {}};
+      const std::string manifest = artifact_manifest(sbom, blob);
+      const oci::Descriptor artifact{oci::media_type::kManifest, oci::Digest{util::Sha256::hex_of(manifest)},
+                                     manifest.size(), {}, {}};
+      AttachedSbom attached{sbom.file, sbom.subject.digest, artifact.digest, false};
+      const std::optional<std::string> api = client.referrers(repo, sbom.subject.digest);
+      const std::optional<std::string> fallback =
+          api ? std::nullopt : client.find_manifest(repo, fallback_tag(sbom.subject.digest));
+      attached.present = api ? lists_referrer(*api, artifact.digest)
+                             : fallback && lists_referrer(*fallback, artifact.digest);
+      if (!attached.present) {
+        with_context("attaching " + sbom.file.string(), [&] {
+          send_bytes(client, repo, {oci::media_type::kEmpty, oci::Digest{util::Sha256::hex_of("{}")}, 2, {}, {}}, "{}");
+          send_bytes(client, repo, blob, bytes);
+          const bool referred = client.put_manifest(repo, artifact.digest.str(), artifact, manifest);
+          if (!referred) {
+            if (std::optional<std::string> index = with_referrer(fallback.value_or(""), artifact, sbom.artifact_type)) {
+              const oci::Descriptor d{oci::media_type::kIndex, oci::Digest{util::Sha256::hex_of(*index)}, index->size(),
+                                      {}, {}};
+              client.put_manifest(repo, fallback_tag(sbom.subject.digest), d, *index);
+            }
+          }
+        });
+      }
+      report.sboms.push_back(attached);
+    }
+  }
+
+  // A small blob from memory, unless the repository has it.
+  void send_bytes(Client& client, const std::string& repo, const oci::Descriptor& d, const std::string& bytes) {
+    if (client.blob_exists(repo, d.digest)) return;
+    client.push_blob(repo, d, "", [&] { return std::make_unique<archive::StringReader>(bytes); });
   }
 
   // One blob: there already, mounted from another repository, or uploaded.
@@ -195,6 +248,7 @@ private:
   const PushOptions& m_options;
   const archive::Layout& m_layout;
   const Image& m_image;
+  std::vector<Sbom> m_sboms;
   std::map<std::string, std::unique_ptr<Client>> m_clients;
   Whereabouts m_where;
 };
@@ -244,6 +298,13 @@ std::vector<PushReport> push(const PushOptions& options) {
   std::set<std::string> seen;
   with_context(options.image.string(), [&] { collect(layout, the_image(index), 0, image, seen); });
   Pusher pusher(options, layout, image);
+  if (options.attach_sboms) {
+    std::vector<oci::Descriptor> manifests;
+    for (const auto& doc : image.documents) {
+      if (!is_index(doc.descriptor.media_type)) manifests.push_back(doc.descriptor);
+    }
+    pusher.set_sboms(find_sboms(options.image, options.sboms, manifests, options.access.warn));
+  }
   std::vector<PushReport> reports;
   for (const auto& ref : refs) {
     reports.push_back(with_context("pushing " + ref.full(), [&] { return pusher.push(ref); }));

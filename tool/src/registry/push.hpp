@@ -25,6 +25,18 @@ struct PushOptions {
   std::vector<std::string> references;  // empty: the image's own tags
   Access access;
   unsigned parallel = 3;  // blob uploads at a time
+  // SBOMs attached as referrers: these files (--sbom), else those beside
+  // the image (registry/referrers.hpp); none with attach_sboms false.
+  std::vector<std::filesystem::path> sboms;
+  bool attach_sboms = true;
+};
+
+// An SBOM attached to a manifest of the image.
+struct AttachedSbom {
+  std::filesystem::path file;
+  oci::Digest subject;   // the manifest it describes
+  oci::Digest artifact;  // the artifact manifest that carries it
+  bool present = false;  // attached before: nothing sent
 };
 
 // What one reference got.
@@ -33,6 +45,7 @@ struct PushReport {
   oci::Digest digest;     // of the manifest or index the tag names
   unsigned uploaded = 0, present = 0, mounted = 0;
   std::uint64_t bytes = 0;  // blob bytes sent
+  std::vector<AttachedSbom> sboms;
 };
 
 // A push destination: refuses a reference that names no registry host
