@@ -33,7 +33,8 @@ TEST(FindSboms, TheBuildsFilesBesideTheImageEachToTheManifestItNames) {
   write(dir / "other.spdx.json", spdx_naming(amd64));  // another image's
   write(dir / "app.spdx.json.txt", spdx_naming(amd64));
   std::vector<std::string> warnings;
-  const auto sboms = find_sboms(dir / "app.tar", {}, {amd64, arm64}, [&](const std::string& w) { warnings.push_back(w); });
+  const auto sboms =
+      find_sboms(dir / "app.tar", {}, {amd64, arm64}, [&](const std::string& w) { warnings.push_back(w); });
   ASSERT_EQ(sboms.size(), 2u);
   EXPECT_EQ(sboms[0].file, dir / "app.linux-amd64.spdx.json");
   EXPECT_EQ(sboms[0].artifact_type, "application/spdx+json");
@@ -48,8 +49,8 @@ TEST(FindSboms, AStaleFileBesideIsLeftWithAWarningAGivenOneIsAnError) {
   write(dir / "app.tar", "");
   write(dir / "app.spdx.json", spdx_naming(manifest('c')));
   std::vector<std::string> warnings;
-  EXPECT_TRUE(find_sboms(dir / "app.tar", {}, {manifest('a')}, [&](const std::string& w) { warnings.push_back(w); })
-                  .empty());
+  EXPECT_TRUE(
+      find_sboms(dir / "app.tar", {}, {manifest('a')}, [&](const std::string& w) { warnings.push_back(w); }).empty());
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("from another build"), std::string::npos) << warnings[0];
   expect_error_contains([&] { find_sboms(dir / "app.tar", {dir / "app.spdx.json"}, {manifest('a')}, nullptr); },
@@ -61,7 +62,8 @@ TEST(FindSboms, AStaleFileBesideIsLeftWithAWarningAGivenOneIsAnError) {
 
 TEST(ArtifactManifest, AnOci11ReferrerOfItsSubjectTheSameBytesEachTime) {
   const Sbom sbom{"/x/app.spdx.json", "application/spdx+json", manifest('a')};
-  const oci::Descriptor blob{"application/spdx+json", oci::Digest::parse("sha256:" + std::string(64, 'd')), 1234, {}, {}};
+  const oci::Descriptor blob{
+      "application/spdx+json", oci::Digest::parse("sha256:" + std::string(64, 'd')), 1234, {}, {}};
   const std::string bytes = artifact_manifest(sbom, blob);
   EXPECT_EQ(bytes, artifact_manifest(sbom, blob));
   const json j = json::parse(bytes);

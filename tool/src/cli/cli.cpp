@@ -27,31 +27,32 @@ namespace ocipack::cli {
 
 namespace {
 
-const char* const kUsage = "ocipack " OCIPACK_VERSION
-                           " - reproducible OCI images from build outputs, no daemon\n"
-                           "\n"
-                           "Usage:\n"
-                           "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
-                           "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
-                           "  ocipack inspect [--json] IMAGE.tar\n"
-                           "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] [--sbom FILE | --no-sbom]\n"
-                           "               IMAGE [REF...]\n"
-                           "  ocipack resolve [--insecure] [--cert-dir DIR] REF\n"
-                           "  ocipack cache [--prune [--unused-days N]]\n"
-                           "  ocipack --help | --version\n"
-                           "\n"
-                           "Commands:\n"
-                           "  build    pack the image described by a build spec (written by the CMake\n"
-                           "           function add_container_image()) into an image tarball\n"
-                           "  index    combine single-platform image tarballs into one multi-platform\n"
-                           "           image tarball (an OCI image index)\n"
-                           "  inspect  show the tags, platform, config and layers of an image tarball\n"
-                           "  push     push an image tarball (or OCI layout) to a registry, no daemon\n"
-                           "  resolve  print the digest a tag names in its registry, to pin a BASE\n"
-                           "  cache    show (or prune) the cache of images pulled from registries\n"
-                           "\n"
-                           "Run 'ocipack COMMAND --help' for the options of a command.\n"
-                           "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
+const char* const kUsage =
+    "ocipack " OCIPACK_VERSION
+    " - reproducible OCI images from build outputs, no daemon\n"
+    "\n"
+    "Usage:\n"
+    "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
+    "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
+    "  ocipack inspect [--json] IMAGE.tar\n"
+    "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] [--sbom FILE | --no-sbom]\n"
+    "               IMAGE [REF...]\n"
+    "  ocipack resolve [--insecure] [--cert-dir DIR] REF\n"
+    "  ocipack cache [--prune [--unused-days N]]\n"
+    "  ocipack --help | --version\n"
+    "\n"
+    "Commands:\n"
+    "  build    pack the image described by a build spec (written by the CMake\n"
+    "           function add_container_image()) into an image tarball\n"
+    "  index    combine single-platform image tarballs into one multi-platform\n"
+    "           image tarball (an OCI image index)\n"
+    "  inspect  show the tags, platform, config and layers of an image tarball\n"
+    "  push     push an image tarball (or OCI layout) to a registry, no daemon\n"
+    "  resolve  print the digest a tag names in its registry, to pin a BASE\n"
+    "  cache    show (or prune) the cache of images pulled from registries\n"
+    "\n"
+    "Run 'ocipack COMMAND --help' for the options of a command.\n"
+    "SOURCE_DATE_EPOCH, when set, is the time stamp of the image and its files.\n";
 
 // "12.3 KiB": the sizes in the build summary.
 std::string human(std::uint64_t bytes) {

@@ -24,7 +24,6 @@ namespace {
 constexpr std::string_view kTransport = "docker://";
 constexpr std::string_view kBlobs = "blobs/sha256/";
 
-
 std::string read_whole(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

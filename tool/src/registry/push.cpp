@@ -146,14 +146,14 @@ private:
       const std::string bytes = util::read_file(sbom.file);
       const oci::Descriptor blob{sbom.artifact_type, oci::Digest{util::Sha256::hex_of(bytes)}, bytes.size(), {}, {}};
       const std::string manifest = artifact_manifest(sbom, blob);
-      const oci::Descriptor artifact{oci::media_type::kManifest, oci::Digest{util::Sha256::hex_of(manifest)},
-                                     manifest.size(), {}, {}};
+      const oci::Descriptor artifact{
+          oci::media_type::kManifest, oci::Digest{util::Sha256::hex_of(manifest)}, manifest.size(), {}, {}};
       AttachedSbom attached{sbom.file, sbom.subject.digest, artifact.digest, false};
       const std::optional<std::string> api = client.referrers(repo, sbom.subject.digest);
       const std::optional<std::string> fallback =
           api ? std::nullopt : client.find_manifest(repo, fallback_tag(sbom.subject.digest));
-      attached.present = api ? lists_referrer(*api, artifact.digest)
-                             : fallback && lists_referrer(*fallback, artifact.digest);
+      attached.present =
+          api ? lists_referrer(*api, artifact.digest) : fallback && lists_referrer(*fallback, artifact.digest);
       if (!attached.present) {
         with_context("attaching " + sbom.file.string(), [&] {
           send_bytes(client, repo, {oci::media_type::kEmpty, oci::Digest{util::Sha256::hex_of("{}")}, 2, {}, {}}, "{}");
@@ -161,8 +161,8 @@ private:
           const bool referred = client.put_manifest(repo, artifact.digest.str(), artifact, manifest);
           if (!referred) {
             if (std::optional<std::string> index = with_referrer(fallback.value_or(""), artifact, sbom.artifact_type)) {
-              const oci::Descriptor d{oci::media_type::kIndex, oci::Digest{util::Sha256::hex_of(*index)}, index->size(),
-                                      {}, {}};
+              const oci::Descriptor d{
+                  oci::media_type::kIndex, oci::Digest{util::Sha256::hex_of(*index)}, index->size(), {}, {}};
               client.put_manifest(repo, fallback_tag(sbom.subject.digest), d, *index);
             }
           }

@@ -88,18 +88,15 @@ std::vector<Sbom> find_sboms(const fs::path& image, const std::vector<fs::path>&
 std::string artifact_manifest(const Sbom& sbom, const oci::Descriptor& blob) {
   json layer = oci::to_json(blob);
   layer["annotations"] = {{"org.opencontainers.image.title", sbom.file.filename().string()}};
-  json subject = {{"mediaType", sbom.subject.media_type},
-                  {"digest", sbom.subject.digest.str()},
-                  {"size", sbom.subject.size}};
-  return oci::canonical(json{{"schemaVersion", 2},
-                             {"mediaType", oci::media_type::kManifest},
-                             {"artifactType", sbom.artifact_type},
-                             {"config",
-                              {{"mediaType", oci::media_type::kEmpty},
-                               {"digest", kEmptyDigest},
-                               {"size", 2}}},
-                             {"layers", json::array({layer})},
-                             {"subject", subject}});
+  json subject = {
+      {"mediaType", sbom.subject.media_type}, {"digest", sbom.subject.digest.str()}, {"size", sbom.subject.size}};
+  return oci::canonical(
+      json{{"schemaVersion", 2},
+           {"mediaType", oci::media_type::kManifest},
+           {"artifactType", sbom.artifact_type},
+           {"config", {{"mediaType", oci::media_type::kEmpty}, {"digest", kEmptyDigest}, {"size", 2}}},
+           {"layers", json::array({layer})},
+           {"subject", subject}});
 }
 
 std::string fallback_tag(const oci::Digest& subject) { return "sha256-" + subject.hex; }
@@ -107,8 +104,9 @@ std::string fallback_tag(const oci::Digest& subject) { return "sha256-" + subjec
 namespace {
 
 json referrers_index(const std::string& index) {
-  json j = index.empty() ? json{{"schemaVersion", 2}, {"mediaType", oci::media_type::kIndex}, {"manifests", json::array()}}
-                         : oci::parse_json(index, "the referrers index");
+  json j = index.empty()
+               ? json{{"schemaVersion", 2}, {"mediaType", oci::media_type::kIndex}, {"manifests", json::array()}}
+               : oci::parse_json(index, "the referrers index");
   if (!j.is_object() || !j.contains("manifests") || !j["manifests"].is_array()) {
     throw Error("the referrers index is not an image index");
   }
