@@ -1,6 +1,7 @@
 #include "registry/http.hpp"
 
 #include "util/error.hpp"
+#include "util/escape.hpp"
 
 #include <curl/curl.h>
 #include <dlfcn.h>
@@ -302,17 +303,9 @@ Response Http::send(const Request& request) {
 }
 
 std::string url_encode(std::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
+  // RFC 3986's unreserved characters stay, every other byte is %XX.
+  return util::escape_bytes(
+      value, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }, '%');
 }
 
 }  // namespace ocipack::registry
