@@ -32,7 +32,7 @@ while IFS= read -r sbom; do
   check layers "$tarball" "$sbom"
   digest=$("$OCIPACK" inspect --json "$tarball" | jq -r '.[0].manifest.digest')
   expect_eq "$(basename "$sbom") names the manifest" "$(jq -r '.packages[0].versionInfo' "$sbom")" "$digest"
-done < <(find "$work" -name '*.spdx.json' -not -path '*/ocipack/*' | sort)
+done < <(find "$work" -name '*.spdx.json' -not -path "$work/*/ocipack/*" | sort)
 [ ${#sboms[@]} -ge 10 ] || fail "only ${#sboms[@]} SBOMs written"
 check validate "$schemas" "${sboms[@]}"
 
