@@ -1762,14 +1762,9 @@ endfunction()
 # Sets <out> to the spec's "sbom" object: the SBOM files with their formats,
 # PACKAGE_METADATA and the project.
 function(_container_image_spec_sbom out)
-  get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
-  set(outputs "")
-  foreach(format IN LISTS sbom_formats)
-    _container_image_sbom_paths(path "${output}" "${format}")
-    _container_image_json_string(json "${path}")
-    list(APPEND outputs "{\"format\": \"${format}\", \"path\": ${json}}")
-  endforeach()
-  list(JOIN outputs ", " outputs)
+  # The tool writes them beside the tarball, named after it, as
+  # _container_image_sbom_paths() names them.
+  _container_image_json_array(formats "${sbom_formats}")
   set(package_metadata_bool FALSE)
   if(package_metadata STREQUAL "ON")
     set(package_metadata_bool TRUE)
@@ -1779,7 +1774,7 @@ function(_container_image_spec_sbom out)
   string(REPLACE "\"project_" "\"" project "${project}")
   _container_image_json_members(metadata ", " package_metadata_bool:bool)
   string(REPLACE "_bool\"" "\"" metadata "${metadata}")
-  set(${out} "{\"outputs\": [${outputs}], ${metadata}, \"project\": {${project}}}"
+  set(${out} "{\"formats\": ${formats}, ${metadata}, \"project\": {${project}}}"
     PARENT_SCOPE)
 endfunction()
 

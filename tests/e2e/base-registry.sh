@@ -7,7 +7,8 @@
 # the registry stopped, in another build directory; a damaged cache entry
 # fetched again; a document that does not match its digest refused naming
 # both digests; a Docker schema 2 base; a token registry (unauthorized
-# without a login, then through a credential helper); an arm64/amd64 index
+# without a login, then through a credential helper); htpasswd over TLS
+# (certificate not trusted, then trusted through certs.d); an arm64/amd64 index
 # base giving each build of examples/multi-arch its own platform.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry.sh"
@@ -126,6 +127,23 @@ expect_refusal "docker login $REGISTRY_TOKENS" "$OCIPACK" build --spec "$spec_di
 credential_helper test tester "$password" "$REGISTRY_TOKENS"
 logged "$OCIPACK" build --spec "$spec_dir/tokens.json" --output "$work/tokens.tar" || fail "$out"
 grep "granted" "$REGISTRY_TOKENS_TOKEN_LOG" | grep -F "base/busybox" | grep -F pull >/dev/null || fail "no pull token"
+
+# Over TLS with htpasswd Basic credentials: the certificate not trusted
+# (named, with the certs.d path to put its CA in), then trusted through
+# /etc/docker/certs.d as Docker reads it, with `docker login`'s credentials.
+start_registry secure htpasswd tls
+skopeo copy -q --dest-cert-dir "$REGISTRY_SECURE_CERTS_D/$REGISTRY_SECURE" \
+  --dest-creds "tester:$(cat "$REGISTRY_SECURE_PASSWORD_FILE")" \
+  "oci-archive:$busybox/busybox-oci.tar:1" "docker://$REGISTRY_SECURE/base/busybox:1"
+write_spec "$spec_dir/secure.json" "docker://$REGISTRY_SECURE/base/busybox@$digest"
+export OCIPACK_CACHE_DIR=$work/cache-secure
+expect_refusal "/etc/docker/certs.d/$REGISTRY_SECURE/ca.crt" \
+  "$OCIPACK" build --spec "$spec_dir/secure.json" --output "$work/secure.tar"
+trust_in_docker secure
+expect_refusal "docker login $REGISTRY_SECURE" "$OCIPACK" build --spec "$spec_dir/secure.json" --output "$work/secure.tar"
+docker_config_auth "$REGISTRY_SECURE" tester "$(cat "$REGISTRY_SECURE_PASSWORD_FILE")"
+logged "$OCIPACK" build --spec "$spec_dir/secure.json" --output "$work/secure.tar" || fail "$out"
+echo "ok: pulled over TLS with Basic credentials"
 
 # An arm64/amd64 index as the base of both builds of examples/multi-arch:
 # each gets its own platform's image.

@@ -48,6 +48,14 @@ jq -e '[.relationships[] | select(.relationshipType == "DEPENDS_ON")] | length >
 jq -e '.packages[] | select(.primaryPackagePurpose == "APPLICATION" and .name == "dynamic")' \
   "$work/dynamic/greet-image.spdx.json" >/dev/null || fail "the project is not a package"
 
+# ---- The same spec built to another output: its SBOM beside it, the first one untouched ----
+cp "$work/dynamic/greet-image.spdx.json" "$work/greet-before.spdx.json"
+mkdir -p "$work/elsewhere"
+"$OCIPACK" build --spec "$work/dynamic/ocipack/greet-image.spec.json" --output "$work/elsewhere/greet.tar" >/dev/null
+[ -f "$work/elsewhere/greet.spdx.json" ] || fail "no SBOM beside another output"
+cmp "$work/greet-before.spdx.json" "$work/dynamic/greet-image.spdx.json" || fail "a build to another output rewrote the first SBOM"
+echo "ok: an SBOM beside each output"
+
 # ---- Reproducible: another build directory, the same bytes ----
 build_project "$OCIPACK_SOURCE_DIR/tests/projects/dynamic" "$work/dynamic-again" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmp "$work/dynamic/greet-image.spdx.json" "$work/dynamic-again/greet-image.spdx.json" \

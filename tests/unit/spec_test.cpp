@@ -257,28 +257,25 @@ TEST(Spec, RuntimeData) {
 
 TEST(Spec, Sbom) {
   const spec::BuildSpec none = spec::parse(with("{}"));
-  EXPECT_TRUE(none.sbom.outputs.empty());  // no "sbom": none, and no scanner metadata
+  EXPECT_TRUE(none.sbom.formats.empty());  // no "sbom": none, and no scanner metadata
   EXPECT_FALSE(none.sbom.package_metadata);
 
-  const spec::BuildSpec s = spec::parse(with(
-      "{}",
-      R"(,"sbom":{"outputs":[{"format":"spdx","path":"/b/x.spdx.json"},{"format":"cyclonedx","path":"/b/x.cdx.json"}],)"
-      R"("package_metadata":true,"project":{"name":"demo","version":"1.2","revision":"abc"}})"));
-  ASSERT_EQ(s.sbom.outputs.size(), 2u);
-  EXPECT_EQ(s.sbom.outputs[0].format, spec::SbomSpec::Format::Spdx);
-  EXPECT_EQ(s.sbom.outputs[1].format, spec::SbomSpec::Format::CycloneDx);
-  EXPECT_EQ(s.sbom.outputs[1].path, "/b/x.cdx.json");
+  const spec::BuildSpec s =
+      spec::parse(with("{}", R"(,"sbom":{"formats":["spdx","cyclonedx"],)"
+                             R"("package_metadata":true,"project":{"name":"demo","version":"1.2","revision":"abc"}})"));
+  ASSERT_EQ(s.sbom.formats.size(), 2u);
+  EXPECT_EQ(s.sbom.formats[0], spec::SbomSpec::Format::Spdx);
+  EXPECT_EQ(s.sbom.formats[1], spec::SbomSpec::Format::CycloneDx);
   EXPECT_TRUE(s.sbom.package_metadata);
   EXPECT_EQ(s.sbom.project_name, "demo");
   EXPECT_EQ(s.sbom.project_version, "1.2");
   EXPECT_EQ(s.sbom.project_homepage, "");
   EXPECT_EQ(s.sbom.project_revision, "abc");
 
-  EXPECT_NE(error_of(with("{}", R"(,"sbom":{"outputs":[{"format":"xml","path":"/x"}]})"))
-                .find("sbom: format \"xml\" is neither spdx nor cyclonedx"),
-            std::string::npos);
-  EXPECT_NE(error_of(with("{}", R"(,"sbom":{"outputs":[{"format":"spdx","path":"x.json"}]})"))
-                .find("\"x.json\" is not an absolute path"),
+  EXPECT_NE(
+      error_of(with("{}", R"(,"sbom":{"formats":["xml"]})")).find("sbom: format \"xml\" is neither spdx nor cyclonedx"),
+      std::string::npos);
+  EXPECT_NE(error_of(with("{}", R"(,"sbom":{"formats":"spdx"})")).find("\"formats\" is not an array"),
             std::string::npos);
   EXPECT_NE(error_of(with("{}", R"(,"sbom":{"package_metadata":"yes"})")).find("\"package_metadata\" is not a boolean"),
             std::string::npos);

@@ -251,7 +251,7 @@ Report run(const Options& options) {
   // The Debian packages of the files bundled from the sysroot: for the
   // SBOM and the scanners' metadata.
   std::optional<sbom::SysrootPackages> packages;
-  if (!spec.sbom.outputs.empty() || spec.sbom.package_metadata) {
+  if (!spec.sbom.formats.empty() || spec.sbom.package_metadata) {
     packages.emplace(spec.runtime.sysroot);
   }
   // Every file the image takes from the host, so that the package lists are
@@ -425,8 +425,10 @@ Report run(const Options& options) {
     manifest_digest = manifest_desc.digest;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
-  if (!spec.sbom.outputs.empty()) {
-    SbomInputs in{spec, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files, {}, {}};
+  if (!spec.sbom.formats.empty()) {
+    SbomInputs in{
+        spec, options.output, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files, {},
+        {}};
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       in.layers.push_back({&jobs[i].plan.entries, &written_layers[i].files});
     }

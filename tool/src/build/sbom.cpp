@@ -175,12 +175,18 @@ void write_sboms(SbomInputs& in, std::vector<std::string>& notes) {
   doc.packages.insert(doc.packages.end(), bundled.begin(), bundled.end());
   doc.project = project_of(in.spec.sbom, *in.targets, ours, first);
   doc.dependencies = real_paths(*in.dependencies, in.files);
-  for (const auto& out : in.spec.sbom.outputs) {
-    with_context("writing the SBOM " + out.path.string(), [&] {
-      sbom::write(doc, out.format == spec::SbomSpec::Format::Spdx ? sbom::Format::Spdx : sbom::Format::CycloneDx,
-                  out.path);
+  for (const auto format : in.spec.sbom.formats) {
+    const std::filesystem::path path = sbom_path(in.output, format);
+    with_context("writing the SBOM " + path.string(), [&] {
+      sbom::write(doc, format == spec::SbomSpec::Format::Spdx ? sbom::Format::Spdx : sbom::Format::CycloneDx, path);
     });
   }
+}
+
+std::filesystem::path sbom_path(const std::filesystem::path& output, spec::SbomSpec::Format format) {
+  std::string stem = output.filename().string();
+  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".tar") == 0) stem.resize(stem.size() - 4);
+  return output.parent_path() / (stem + (format == spec::SbomSpec::Format::Spdx ? ".spdx.json" : ".cdx.json"));
 }
 
 }  // namespace ocipack::build

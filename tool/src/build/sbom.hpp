@@ -45,6 +45,7 @@ std::vector<sbom::ImagePackage> bundled_packages(const std::vector<const std::ve
 // What the build knows of the image once its manifest is written.
 struct SbomInputs {
   const spec::BuildSpec& spec;
+  std::filesystem::path output;  // the tarball: the SBOMs go beside it
   oci::Digest manifest;
   oci::Platform platform;
   std::int64_t source_date_epoch = 0;
@@ -61,5 +62,8 @@ struct SbomInputs {
 // Writes each SBOM of the spec (its files' checksums are moved out of
 // `in.layers`); notes (a damaged base database) go to `notes`.
 void write_sboms(SbomInputs& in, std::vector<std::string>& notes);
+
+// The SBOM of `format` for the tarball `output`: x.tar -> x.spdx.json, x.cdx.json.
+std::filesystem::path sbom_path(const std::filesystem::path& output, spec::SbomSpec::Format format);
 
 }  // namespace ocipack::build

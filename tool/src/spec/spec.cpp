@@ -227,27 +227,22 @@ std::uint32_t parse_id(const json& j, const char* name) {
 }
 
 // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), by hand like validate_user.
-// "sbom": {"outputs": [{"format": "spdx"|"cyclonedx", "path": "/..."}],
+// "sbom": {"formats": ["spdx"|"cyclonedx"...],
 // "package_metadata": bool, "project": {"name", "version", "homepage", "revision"}}
 SbomSpec parse_sbom(const json& j) {
   if (!j.is_object()) throw Error("field \"sbom\" is not an object");
   SbomSpec s;
-  if (auto it = j.find("outputs"); it != j.end()) {
-    if (!it->is_array()) throw Error("field \"outputs\" is not an array");
-    for (const auto& o : *it) {
-      SbomSpec::Output out;
-      const std::string format = string_of(require(o, "format"), "format");
+  if (auto it = j.find("formats"); it != j.end()) {
+    if (!it->is_array()) throw Error("field \"formats\" is not an array");
+    for (const auto& f : *it) {
+      const std::string format = string_of(f, "format");
       if (format == "spdx") {
-        out.format = SbomSpec::Format::Spdx;
+        s.formats.push_back(SbomSpec::Format::Spdx);
       } else if (format == "cyclonedx") {
-        out.format = SbomSpec::Format::CycloneDx;
+        s.formats.push_back(SbomSpec::Format::CycloneDx);
       } else {
         throw Error("format \"" + format + "\" is neither spdx nor cyclonedx");
       }
-      const std::string path = string_of(require(o, "path"), "path");
-      if (path.empty() || path[0] != '/') throw Error("path \"" + path + "\" is not an absolute path");
-      out.path = path;
-      s.outputs.push_back(out);
     }
   }
   if (auto it = j.find("package_metadata"); it != j.end()) {

@@ -99,11 +99,10 @@ struct RuntimeDataSpec {
 // names as the package of the image's own files.
 struct SbomSpec {
   enum class Format { Spdx, CycloneDx };
-  struct Output {
-    Format format = Format::Spdx;
-    std::filesystem::path path;  // absolute
-  };
-  std::vector<Output> outputs;    // none: SBOM NONE
+  // Written beside the tarball, named after it (<stem>.spdx.json,
+  // <stem>.cdx.json): a spec built to another output never overwrites the
+  // SBOM of the first.
+  std::vector<Format> formats;    // none: SBOM NONE
   bool package_metadata = false;  // /var/lib/dpkg/status.d and /etc/os-release in the image
   std::string project_name, project_version, project_homepage, project_revision;
 };
