@@ -78,9 +78,17 @@ void print_report(const build::Report& r) {
 }
 
 // cxxopts reads argv[0] as the program name; commands parse argv[1..].
-cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
+// Every command takes -h/--help: then its help is printed and nullopt
+// returned, for the command to end with status 0.
+std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv) {
+  options.add_options()("h,help", "show this help");
   try {
-    return options.parse(argc, argv);
+    cxxopts::ParseResult result = options.parse(argc, argv);
+    if (result.count("help")) {
+      std::cout << options.help();
+      return std::nullopt;
+    }
+    return result;
   } catch (const cxxopts::exceptions::exception& e) {
     throw Error(std::string(e.what()) + " (see 'ocipack " + options.program().substr(8) + " --help')");
   }
@@ -114,13 +122,10 @@ int build_command(int argc, char** argv) {
   options.add_options()("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())(
       "output", "image tarball to write (atomically)", cxxopts::value<std::string>())(
       "depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())(
-      "cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>())(
-      "h,help", "show this help");
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+      "cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>());
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   if (!result.unmatched().empty()) throw Error("unexpected argument \"" + result.unmatched()[0] + "\"");
   if (!result.count("spec")) throw Error("build: --spec is required");
   if (!result.count("output")) throw Error("build: --output is required");
@@ -144,14 +149,12 @@ int index_command(int argc, char** argv) {
   options.positional_help("IMAGE.tar...");
   options.add_options()("output", "multi-platform image tarball to write (atomically)", cxxopts::value<std::string>())(
       "tag", "name of the combined image (repeatable; default: the first image's names)",
-      cxxopts::value<std::vector<std::string>>())(
-      "images", "image tarballs", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
+      cxxopts::value<std::vector<std::string>>())("images", "image tarballs",
+                                                  cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"images"});
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   if (!result.count("output")) throw Error("index: --output is required");
   build::IndexOptions o;
   o.output = result["output"].as<std::string>();
@@ -167,14 +170,11 @@ int index_command(int argc, char** argv) {
 int inspect_command(int argc, char** argv) {
   cxxopts::Options options("ocipack inspect", "Show what an image tarball holds.");
   options.positional_help("IMAGE.tar");
-  options.add_options()("json", "print JSON instead of text")("image", "image tarball", cxxopts::value<std::string>())(
-      "h,help", "show this help");
+  options.add_options()("json", "print JSON instead of text")("image", "image tarball", cxxopts::value<std::string>());
   options.parse_positional({"image"});
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   if (!result.count("image")) throw Error("inspect: an image tarball is required");
   inspect(result["image"].as<std::string>(), result.count("json") > 0, std::cout);
   return 0;
@@ -190,13 +190,11 @@ int push_command(int argc, char** argv) {
                         cxxopts::value<std::string>())(
       "sbom", "attach this SBOM (repeatable; default: those the build wrote beside the image)",
       cxxopts::value<std::vector<std::string>>())("no-sbom", "attach no SBOM")(
-      "args", "image and references", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
+      "args", "image and references", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"args"});
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   std::vector<std::string> args;
   if (result.count("args")) args = result["args"].as<std::vector<std::string>>();
   if (args.empty()) throw Error("push: an image tarball is required");
@@ -245,14 +243,11 @@ int resolve_command(int argc, char** argv) {
                            "multi-platform image), to pin a BASE with.");
   options.positional_help("REF");
   add_registry_options(options);
-  options.add_options()("ref", "[docker://]host/repository[:tag]", cxxopts::value<std::string>())("h,help",
-                                                                                                  "show this help");
+  options.add_options()("ref", "[docker://]host/repository[:tag]", cxxopts::value<std::string>());
   options.parse_positional({"ref"});
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   if (!result.count("ref")) throw Error("resolve: a reference is required");
   std::string text = result["ref"].as<std::string>();
   registry::PullOptions o;
@@ -267,13 +262,10 @@ int cache_command(int argc, char** argv) {
                            "Show the cache of what builds pulled from registries (OCIPACK_CACHE_DIR, else "
                            "$XDG_CACHE_HOME/ocipack, else ~/.cache/ocipack), or prune it.");
   options.add_options()("prune", "remove the blobs (all, or those unused for --unused-days days)")(
-      "unused-days", "with --prune: keep what a build used in the last N days", cxxopts::value<unsigned>())(
-      "h,help", "show this help");
-  auto result = parse(options, argc, argv);
-  if (result.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
+      "unused-days", "with --prune: keep what a build used in the last N days", cxxopts::value<unsigned>());
+  const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& result = *parsed;
   if (!result.unmatched().empty()) throw Error("unexpected argument \"" + result.unmatched()[0] + "\"");
   if (result.count("unused-days") && !result.count("prune")) throw Error("cache: --unused-days goes with --prune");
   const std::filesystem::path dir = cache_dir_from_env();
