@@ -14,7 +14,7 @@ build::RootFs image_with(const std::string& passwd, const std::string& group) {
   if (!passwd.empty()) entries.push_back(layer::generated_file("etc/passwd", passwd));
   if (!group.empty()) entries.push_back(layer::generated_file("etc/group", group));
   build::RootFs files;
-  files.add(entries);
+  files.add(std::move(entries));
   return files;
 }
 

@@ -29,10 +29,11 @@ protected:
   }
 
   // What a build does on a miss: the layer written into a new entry.
-  layer::Written store(build::LayerCache& cache, const std::string& key, const layer::Plan& p) {
+  layer::Written store(build::LayerCache& cache, const std::string& key, const layer::Plan& p,
+                       bool hash_files = true) {
     std::unique_ptr<util::ScratchFile> file = cache.new_file();
-    layer::Written written = layer::write_layer(p, layer::Compression::Gzip, 0,
-                                                [&](const void* data, std::size_t n) { file->write(data, n); });
+    layer::Written written = layer::write_layer(
+        p, layer::Compression::Gzip, 0, [&](const void* data, std::size_t n) { file->write(data, n); }, 0, hash_files);
     cache.store(key, *file, written);
     return written;
   }
@@ -40,7 +41,7 @@ protected:
   std::filesystem::path cache_dir() const { return dir / "cache"; }
 
   TempDir dir;
-  std::set<std::filesystem::path> inputs;
+  std::set<std::string> inputs;
 };
 
 }  // namespace
@@ -49,11 +50,11 @@ TEST_F(LayerCacheTest, AHitReturnsTheStoredBlob) {
   const layer::Plan p = plan();
   const std::string key = build::LayerCache::key(p, layer::Compression::Gzip, 0);
   build::LayerCache cache(cache_dir());
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
   const layer::Written written = store(cache, key, p);
 
   build::LayerCache next_build(cache_dir());
-  std::optional<build::CachedLayer> hit = next_build.find(key);
+  std::optional<build::CachedLayer> hit = next_build.find(key, true);
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->written.descriptor.digest, written.descriptor.digest);
   EXPECT_EQ(hit->written.descriptor.size, written.descriptor.size);
@@ -72,12 +73,28 @@ TEST_F(LayerCacheTest, AHitGivesBackTheFilesChecksums) {
   EXPECT_EQ(written.files[0].path, "etc/data.txt");
   EXPECT_EQ(written.files[0].digests.sha256, util::Sha256::hex_of("payload of the layer"));
 
-  std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key);
+  std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key, true);
   ASSERT_TRUE(hit);
   ASSERT_EQ(hit->written.files.size(), 1u);
   EXPECT_EQ(hit->written.files[0].path, written.files[0].path);
   EXPECT_EQ(hit->written.files[0].digests.sha256, written.files[0].digests.sha256);
   EXPECT_EQ(hit->written.files[0].digests.sha1, written.files[0].digests.sha1);
+}
+
+TEST_F(LayerCacheTest, AnEntryWrittenWithoutChecksumsDoesNotServeABuildThatNeedsThem) {
+  const layer::Plan p = plan();
+  const std::string key = build::LayerCache::key(p, layer::Compression::Gzip, 0);
+  build::LayerCache cache(cache_dir());
+  const layer::Written written = store(cache, key, p, false);  // no SBOM: files not hashed
+  EXPECT_FALSE(written.files_hashed);
+  EXPECT_TRUE(written.files.empty());
+
+  std::optional<build::CachedLayer> plain = build::LayerCache(cache_dir()).find(key, false);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->written.descriptor.digest, written.descriptor.digest);
+  EXPECT_FALSE(plain->written.files_hashed);
+  // A build with an SBOM writes the layer again, hashing its files.
+  EXPECT_FALSE(build::LayerCache(cache_dir()).find(key, true));
 }
 
 TEST_F(LayerCacheTest, KeyChangesWithSourcesEntriesCompressionAndTime) {
@@ -120,24 +137,24 @@ TEST_F(LayerCacheTest, DamagedOrPartialEntriesAreNotUsed) {
   const std::filesystem::path meta = cache_dir() / (key + ".json");
   build::LayerCache cache(cache_dir());
   const layer::Written written = store(cache, key, p);
-  ASSERT_TRUE(cache.find(key));
+  ASSERT_TRUE(cache.find(key, true));
 
   // A blob cut short (a build killed while copying it by hand, a full disk).
   std::filesystem::resize_file(blob, written.descriptor.size - 1);
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
   store(cache, key, p);  // rewritten by the next build
-  ASSERT_TRUE(cache.find(key));
+  ASSERT_TRUE(cache.find(key, true));
 
   write(meta, "{\"descriptor\":");  // metadata that does not parse
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
   write(meta, "{\"descriptor\":{},\"diff_id\":\"sha256:1\"}");  // parses, but is no entry
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
   store(cache, key, p);
   std::filesystem::remove(blob);  // metadata without its blob
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
   store(cache, key, p);
   std::filesystem::remove(meta);  // a blob without metadata
-  EXPECT_FALSE(cache.find(key));
+  EXPECT_FALSE(cache.find(key, true));
 }
 
 TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
@@ -165,7 +182,7 @@ TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
   }
   int hits = 0;
   for (int tries = 0; tries < 200; ++tries) {
-    if (std::optional<build::CachedLayer> hit = reader.find(key)) {
+    if (std::optional<build::CachedLayer> hit = reader.find(key, true)) {
       ++hits;
       EXPECT_EQ(hit->written.descriptor.digest, expected.descriptor.digest);
       EXPECT_EQ(util::read_file(hit->blob), expected.bytes);
@@ -176,7 +193,7 @@ TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer " << pid;
   }
-  std::optional<build::CachedLayer> hit = reader.find(key);
+  std::optional<build::CachedLayer> hit = reader.find(key, true);
   ASSERT_TRUE(hit);
   EXPECT_EQ(util::read_file(hit->blob), expected.bytes);
   // Nothing is left over but the entry itself.
@@ -197,9 +214,9 @@ TEST_F(LayerCacheTest, PruneKeepsOnlyTheEntriesThisBuildUsed) {
   }
   write(cache_dir() / "README", "not an entry");
   build::LayerCache second(cache_dir());
-  ASSERT_TRUE(second.find(used));
+  ASSERT_TRUE(second.find(used, true));
   second.prune();
-  EXPECT_TRUE(second.find(used));
+  EXPECT_TRUE(second.find(used, true));
   EXPECT_FALSE(std::filesystem::exists(cache_dir() / (stale + ".blob")));
   EXPECT_FALSE(std::filesystem::exists(cache_dir() / (stale + ".json")));
   EXPECT_TRUE(std::filesystem::exists(cache_dir() / "README"));

@@ -78,7 +78,7 @@ protected:
 
   TempDir dir;
   std::filesystem::path root = dir / "sysroot";
-  std::set<std::filesystem::path> inputs;
+  std::set<std::string> inputs;
 };
 
 }  // namespace
@@ -292,7 +292,7 @@ TEST_F(DepsTest, StaticBinariesNeedNothing) {
 }
 
 TEST(DepsHost, ResolvesThisTestBinaryFromTheHost) {
-  std::set<std::filesystem::path> inputs;
+  std::set<std::string> inputs;
   deps::Closure c = deps::resolve({{"/proc/self/exe", "/test"}}, {}, deps::Options{}, inputs);
   bool has_libc = false, has_libstdcxx = false, has_interp = false;
   for (const auto& [path, origin] : c.origins) {

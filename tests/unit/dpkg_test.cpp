@@ -82,6 +82,44 @@ TEST(Dpkg, OwnersOfPathsWantedTogetherOrOneByOneAreTheSame) {
   EXPECT_EQ(together.owner("/etc/none"), nullptr);
 }
 
+TEST(Dpkg, AnswersAreKeptBetweenBuildsWhileTheStatusFileIsTheSame) {
+  ocipack::testing::TempDir dir;
+  const std::filesystem::path root = dir / "root";
+  std::filesystem::copy(kData / "good", root, std::filesystem::copy_options::recursive);
+  const std::filesystem::path answers = dir / "cache/dpkg-owners.json";
+  std::filesystem::create_directories(answers.parent_path());
+  {
+    const sbom::Database first = sbom::Database::open(root, answers);
+    first.want({"/usr/lib/x86_64-linux-gnu/libfoo.so.1.2", "/build/app"});
+    EXPECT_EQ(first.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2")->name, "libfoo1");
+    EXPECT_EQ(first.owner("/build/app"), nullptr);
+    first.save_answers();
+  }
+  ASSERT_TRUE(std::filesystem::exists(answers));
+  // Without the file lists, the next build still knows, from the answers.
+  std::filesystem::remove_all(root / "var/lib/dpkg/info");
+  {
+    const sbom::Database second = sbom::Database::open(root, answers);
+    const sbom::Package* p = second.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2");
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->name, "libfoo1");
+    EXPECT_EQ(p->version, sbom::Database::read(kData / "good").owner("/lib/x86_64-linux-gnu/libfoo.so.1.2")->version);
+    EXPECT_EQ(second.owner("/build/app"), nullptr);
+    EXPECT_TRUE(second.notes().empty());
+  }
+  // A new status file (dpkg installed or removed something): asked again.
+  const std::string status = util::read_file(root / "var/lib/dpkg/status");
+  std::filesystem::remove(root / "var/lib/dpkg/status");
+  ocipack::testing::write(root / "var/lib/dpkg/status", status);
+  const sbom::Database third = sbom::Database::open(root, answers);
+  EXPECT_EQ(third.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"), nullptr);  // no lists any more
+  EXPECT_FALSE(third.notes().empty());
+  // A damaged answers file is no answer.
+  ocipack::testing::write(answers, "{not json");
+  const sbom::Database fourth = sbom::Database::open(root, answers);
+  EXPECT_EQ(fourth.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"), nullptr);
+}
+
 TEST(Dpkg, MissingListIsANoteNotAFailure) {
   const sbom::Database db = sbom::Database::read(kData / "nolist");
   EXPECT_EQ(db.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1"), nullptr);  // the lists are read for lookups

@@ -32,8 +32,12 @@ TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
   ASSERT_EQ(plan.elf_files.size(), 1u);
   EXPECT_EQ(plan.elf_files[0].source, dir / "app");
   EXPECT_EQ(plan.elf_files[0].image_path, "/usr/local/bin/app");
-  EXPECT_TRUE(inputs.count(dir / "assets/sub/c.txt"));
+  // Directories and symlinks looked at are inputs; the files are the
+  // entries' sources, which the depfile lists.
+  EXPECT_EQ(plan.entries[7].source, (dir / "assets/sub/c.txt").string());
   EXPECT_TRUE(inputs.count(dir / "assets"));
+  EXPECT_TRUE(inputs.count(dir / "assets/sub"));
+  EXPECT_TRUE(inputs.count(dir / "assets/link"));
 }
 
 TEST_F(LayerTest, TrailingSlashCopiesContentsAndModeApplies) {
@@ -113,4 +117,46 @@ TEST(Finalize, TheSameSourceWithOtherPatchesIsAConflict) {
   a.patches = b.patches;
   patched = {a, b};
   EXPECT_NO_THROW(layer::finalize(patched));
+}
+
+TEST(Finalize, SortsBytewiseAddsEveryMissingParentAndKeepsAnExplicitDirectory) {
+  auto entry = [](std::string path, layer::Entry::Type type, unsigned mode = 0644) {
+    layer::Entry e;
+    e.path = std::move(path);
+    e.type = type;
+    e.mode = mode;
+    if (type == layer::Entry::Type::File) e.content = "x";
+    e.size = e.content.size();
+    return e;
+  };
+  using T = layer::Entry::Type;
+  // "a-b" sorts before "a/..." ('-' is 0x2d, '/' 0x2f): bytewise, not by component.
+  std::vector<layer::Entry> entries = {entry("a/b/c/file", T::File), entry("a-b", T::File),
+                                       entry("a/b", T::Directory, 0700), entry("z/y", T::File),
+                                       entry("a/b/c/file", T::File)};
+  layer::finalize(entries);
+  std::vector<std::string> paths;
+  for (const auto& e : entries) paths.push_back(e.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"a", "a-b", "a/b", "a/b/c", "a/b/c/file", "z", "z/y"}));
+  EXPECT_TRUE(entries[0].implied);
+  EXPECT_EQ(entries[0].mode, 0755u);
+  EXPECT_FALSE(entries[2].implied);
+  EXPECT_EQ(entries[2].mode, 0700u);  // the directory asked for, not an implied 0755 one
+  EXPECT_TRUE(entries[3].implied);
+
+  // Finalizing again changes nothing.
+  std::vector<layer::Entry> again = entries;
+  layer::finalize(again);
+  ASSERT_EQ(again.size(), entries.size());
+  for (std::size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].path, entries[i].path);
+
+  std::vector<layer::Entry> file_as_parent = {entry("etc/conf/x", T::File), entry("etc/conf", T::File)};
+  try {
+    layer::finalize(file_as_parent);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/etc/conf is both a file and the parent directory of /etc/conf/x"),
+              std::string::npos)
+        << e.what();
+  }
 }

@@ -53,7 +53,7 @@ protected:
 
   TempDir dir;
   fs::path sysroot = dir / "sysroot", host = dir / "host";
-  std::set<fs::path> inputs;
+  std::set<std::string> inputs;
 };
 
 std::vector<std::string> image_paths(const std::vector<layer::ElfFile>& files) {
@@ -135,7 +135,7 @@ TEST_F(RuntimeDataTest, ZoneinfoWithItsSymlinks) {
   EXPECT_EQ(find(data, "usr/share/zoneinfo/localtime")->link_target, "/etc/localtime");
   EXPECT_EQ(find(data, "usr/share/zoneinfo/right")->type, layer::Entry::Type::Directory);
   EXPECT_TRUE(data.notes.empty());
-  EXPECT_EQ(inputs.count(zi / "Europe/Paris"), 1u);
+  EXPECT_EQ(inputs.count(zi / "Europe"), 1u);  // the directory; its files are the entries' sources
 
   fs::remove_all(zi);
   expect_error_contains([&] { collect(spec); }, "TZDATA: no /usr/share/zoneinfo in the sysroot " + sysroot.string() +
@@ -252,7 +252,7 @@ TEST(RuntimeData, ThisMachine) {
   spec::RuntimeDataSpec spec;
   spec.locales = {"C.UTF-8"};
   spec.iconv = {"UTF-16LE", "EUC-JP"};
-  std::set<fs::path> inputs;
+  std::set<std::string> inputs;
   build::RuntimeData data;
   try {
     data = build::collect_runtime_data(spec, "/", self, inputs);
@@ -277,7 +277,7 @@ TEST(RuntimeData, DebianCrossSysroot) {
   }
   spec::RuntimeDataSpec spec;
   spec.iconv = {"UTF-16LE"};
-  std::set<fs::path> inputs;
+  std::set<std::string> inputs;
   expect_error_contains([&] { build::collect_runtime_data(spec, root, kAarch64, inputs); },
                         "ICONV: the sysroot's glibc loads gconv modules from /usr/lib/aarch64-linux-gnu/gconv, but");
 }

@@ -142,7 +142,7 @@ protected:
     ::symlink("a.txt", (dir / "assets/link").c_str());
   }
   TempDir dir;
-  std::set<std::filesystem::path> inputs;
+  std::set<std::string> inputs;
 };
 
 struct Gunzipped {

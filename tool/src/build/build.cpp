@@ -21,8 +21,11 @@
 #include "util/file.hpp"
 #include "util/sha256.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <map>
+#include <string_view>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -33,20 +36,41 @@ namespace ocipack::build {
 
 namespace {
 
-// Make-style depfile: "<output>: <input> <input> ...", spaces escaped.
-std::string depfile_text(const fs::path& output, const std::set<fs::path>& inputs) {
-  auto escape = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == ' ' || c == '#' || c == '\\') out += '\\';
-      if (c == '$') out += '$';
-      out += c;
+// Writes the make-style depfile "<output>: <input> <input> ...", spaces
+// escaped: `inputs` and every entry's source, each once, in bytewise order,
+// streamed (a layer may have 100,000 files).
+void write_depfile(const fs::path& depfile, const fs::path& output, const std::set<std::string>& inputs,
+                   const std::vector<const std::vector<layer::Entry>*>& layers) {
+  std::vector<std::string_view> paths(inputs.begin(), inputs.end());
+  for (const auto* entries : layers) {
+    for (const auto& e : *entries) {
+      if (!e.source.empty()) paths.push_back(e.source);
     }
-    return out;
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  util::OutputFile out(depfile);
+  std::string text;
+  auto add_escaped = [&text](std::string_view s) {
+    for (char c : s) {
+      if (c == ' ' || c == '#' || c == '\\') text += '\\';
+      if (c == '$') text += '$';
+      text += c;
+    }
   };
-  std::string text = escape(output.string()) + ":";
-  for (const auto& in : inputs) text += " \\\n  " + escape(in.string());
-  return text + "\n";
+  add_escaped(output.string());
+  text += ":";
+  for (std::string_view in : paths) {
+    text += " \\\n  ";
+    add_escaped(in);
+    if (text.size() >= 65536) {
+      out.write(text.data(), text.size());
+      text.clear();
+    }
+  }
+  text += "\n";
+  out.write(text.data(), text.size());
+  out.commit();
 }
 
 oci::Platform image_platform(const std::vector<layer::ElfFile>& elf_files) {
@@ -107,12 +131,12 @@ std::string origins_text(const std::map<std::string, std::string>& origins, cons
 // scratch file, then into the tarball.
 layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOptions& compression, const Options& options,
                          archive::TarballWriter& tarball, LayerCache* cache, const fs::path& scratch_dir,
-                         std::size_t& reused) {
+                         bool hash_files, std::size_t& reused) {
   const std::int64_t mtime = options.source_date_epoch;
   std::string key;
   if (cache != nullptr) {
     key = LayerCache::key(plan, compression, mtime);
-    if (std::optional<CachedLayer> hit = cache->find(key)) {
+    if (std::optional<CachedLayer> hit = cache->find(key, hash_files)) {
       tarball.add(archive::file_blob(hit->written.descriptor.digest, hit->written.descriptor.size, hit->blob));
       ++reused;
       return hit->written;
@@ -129,14 +153,14 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
           out.write(data, size);
           if (copy != nullptr) copy->write(data, size);
         },
-        options.threads);
+        options.threads, hash_files);
     tarball.end_blob(written.descriptor.digest);
   } else {
     std::unique_ptr<util::ScratchFile> aside = kept ? nullptr : std::make_unique<util::ScratchFile>(scratch_dir);
     util::ScratchFile& file = kept ? *kept : *aside;
     written = layer::write_layer(
         plan, compression, mtime, [&file](const void* data, std::size_t size) { file.write(data, size); },
-        options.threads);
+        options.threads, hash_files);
     file.flush();
     tarball.add({written.descriptor.digest, written.descriptor.size, {}, [&file] {
                    int fd = ::dup(file.fd());
@@ -148,9 +172,30 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
   return written;
 }
 
+// Records how long each phase took, for OCIPACK_TIMINGS.
+class PhaseClock {
+public:
+  explicit PhaseClock(std::vector<std::pair<std::string, double>>& out) : m_out(out) {}
+  void mark(const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    m_out.emplace_back(phase, std::chrono::duration<double>(now - m_last).count());
+    m_last = now;
+  }
+  void total() {
+    m_out.emplace_back("total", std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count());
+  }
+
+private:
+  std::vector<std::pair<std::string, double>>& m_out;
+  const std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point m_last = m_start;
+};
+
 }  // namespace
 
 Report run(const Options& options) {
+  Report report;
+  PhaseClock clock(report.timings);
   const spec::BuildSpec spec = spec::load(options.spec);
   // SOURCE_DATE_EPOCH wins over every other choice; then CREATED.
   const std::string created = options.source_date_epoch_given ? oci::rfc3339(options.source_date_epoch)
@@ -164,7 +209,7 @@ Report run(const Options& options) {
   }
 
   // ---- What goes in: ocipack's layers, planned ----
-  std::set<fs::path> inputs;
+  std::set<std::string> inputs;
   std::vector<LayerJob> jobs;
   std::vector<layer::ElfFile> elf_files, added_elf_files;
   // The added files' layer and the targets' (spec order: added first).
@@ -207,6 +252,8 @@ Report run(const Options& options) {
     if (targets_job != std::string::npos) ++targets_job;
   }
 
+  clock.mark("plan");
+
   // ---- The base, checked blob by blob ----
   std::optional<archive::BaseImage> base;
   RootFs files;
@@ -234,6 +281,7 @@ Report run(const Options& options) {
                                  : base          ? base->config.platform
                                                  : elf::host_platform();
   for (const auto& job : jobs) files.add(job.plan.entries);
+  if (spec.base) clock.mark("base");
 
   // ---- Accounts: appended to what the layers below have, under the targets ----
   if (!spec.users.empty()) {
@@ -246,19 +294,20 @@ Report run(const Options& options) {
     files.add(accounts.plan.entries);
     jobs.insert(targets_job == std::string::npos ? jobs.end() : jobs.begin() + targets_job, std::move(accounts));
   }
-  Report report;
   report.notes = data.notes;
   // The Debian packages of the files bundled from the sysroot: for the
   // SBOM and the scanners' metadata.
   std::optional<sbom::SysrootPackages> packages;
   if (!spec.sbom.formats.empty() || spec.sbom.package_metadata) {
-    packages.emplace(spec.runtime.sysroot);
+    // With a layer cache, the owners found are remembered beside it: a
+    // rebuild reads neither the dpkg status nor its file lists.
+    packages.emplace(spec.runtime.sysroot, options.cache_dir ? *options.cache_dir / "dpkg-owners.json" : fs::path());
   }
   // Every file the image takes from the host, so that the package lists are
   // read once, for all of them.
   const auto want_owners = [&packages](const std::vector<const std::vector<layer::Entry>*>& lists) {
     if (!packages) return;
-    std::vector<fs::path> sources;
+    std::vector<std::string_view> sources;  // views: the entries outlive the lookups
     for (const auto* entries : lists) {
       for (const auto& e : *entries) {
         if (e.type == layer::Entry::Type::File && !e.source.empty()) sources.push_back(e.source);
@@ -345,11 +394,16 @@ Report run(const Options& options) {
     for (auto& entry : job.plan.entries) {
       if (build_elf_files.count(entry.path) == 0) continue;
       with_context("/" + entry.path, [&] {
-        if (stripper) stripper->strip(entry);
+        if (stripper) {
+          inputs.insert(entry.source);  // the depfile names what was built, not its stripped copy
+          stripper->strip(entry);
+        }
         drop_foreign_search_paths(entry, files);
       });
     }
   }
+
+  clock.mark("dependencies");
 
   // ---- The config: FROM base, then ours ----
   oci::ImageConfig config;
@@ -390,7 +444,7 @@ Report run(const Options& options) {
     layer::Written written;
     with_context("writing layer " + std::to_string(i + 1) + " (" + jobs[i].created_by + ")", [&] {
       written = put_layer(jobs[i].plan, spec.compression, options, *tarball, cache ? &*cache : nullptr, scratch_dir,
-                          report.reused);
+                          !spec.sbom.formats.empty(), report.reused);
     });
     oci::Descriptor descriptor = written.descriptor;
     descriptor.annotations = jobs[i].annotations;
@@ -425,6 +479,7 @@ Report run(const Options& options) {
     manifest_digest = manifest_desc.digest;
     tarball->finish(archive::make_index(manifest_desc, spec.tags), archive::docker_manifest_json(manifest, spec.tags));
   });
+  clock.mark("layers");
   if (!spec.sbom.formats.empty()) {
     SbomInputs in{
         spec, options.output, manifest_digest, platform, options.source_date_epoch, base ? &*base : nullptr, files, {},
@@ -440,14 +495,16 @@ Report run(const Options& options) {
     write_sboms(in, report.notes);
   }
   if (packages) {
+    packages->save_answers();
     const std::vector<std::string> notes = packages->notes();
     report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (options.depfile) {
-    with_context("writing depfile",
-                 [&] { util::write_file_atomically(*options.depfile, depfile_text(options.output, inputs)); });
+    with_context("writing depfile", [&] { write_depfile(*options.depfile, options.output, inputs, job_entries()); });
   }
   if (cache) cache->prune();
+  clock.mark("sbom and depfile");
+  clock.total();
   return report;
 }
 

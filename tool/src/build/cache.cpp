@@ -41,7 +41,7 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
         std::to_string(e.gid) + " " + std::to_string(e.size));
     add(e.link_target);
     add(e.content);
-    add(e.source.string());
+    add(e.source);
     if (!e.source.empty()) stamp(e.source);
     add(std::to_string(e.patches.size()) + " patches");
     for (const auto& patch : e.patches) {
@@ -52,7 +52,7 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
   return h.finish_hex();
 }
 
-std::optional<CachedLayer> LayerCache::find(const std::string& key) {
+std::optional<CachedLayer> LayerCache::find(const std::string& key, bool need_files) {
   m_used.insert(key);
   const fs::path blob = m_dir / (key + ".blob");
   const fs::path meta = m_dir / (key + ".json");
@@ -65,11 +65,15 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key) {
     out.written.descriptor = oci::descriptor_from_json(j.at("descriptor"));
     out.written.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
     // A cached layer has no streaming pass: its files' checksums (for the
-    // SBOM) were kept beside the blob.
-    for (const auto& f : j.at("files")) {
-      out.written.files.push_back(
-          {f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
+    // SBOM) were kept beside the blob, when they were computed.
+    if (auto files = j.find("files"); files != j.end()) {
+      for (const auto& f : *files) {
+        out.written.files.push_back(
+            {f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
+      }
+      out.written.files_hashed = true;
     }
+    if (need_files && !out.written.files_hashed) return std::nullopt;  // written again, hashed
     if (fs::file_size(blob) == out.written.descriptor.size) return out;
   } catch (const std::exception&) {
     // A damaged entry is rewritten.
@@ -82,12 +86,13 @@ std::unique_ptr<util::ScratchFile> LayerCache::new_file() const { return std::ma
 void LayerCache::store(const std::string& key, util::ScratchFile& file, const layer::Written& written) {
   m_used.insert(key);
   file.persist(m_dir / (key + ".blob"));
-  json files = json::array();
-  for (const auto& f : written.files) files.push_back(json::array({f.path, f.digests.sha256, f.digests.sha1}));
-  util::write_file_atomically(m_dir / (key + ".json"),
-                              oci::canonical(json{{"descriptor", oci::to_json(written.descriptor)},
-                                                  {"diff_id", written.diff_id.str()},
-                                                  {"files", std::move(files)}}));
+  json entry{{"descriptor", oci::to_json(written.descriptor)}, {"diff_id", written.diff_id.str()}};
+  if (written.files_hashed) {
+    json files = json::array();
+    for (const auto& f : written.files) files.push_back(json::array({f.path, f.digests.sha256, f.digests.sha1}));
+    entry["files"] = std::move(files);
+  }
+  util::write_file_atomically(m_dir / (key + ".json"), oci::canonical(entry));
 }
 
 void LayerCache::prune() {

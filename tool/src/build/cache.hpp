@@ -24,8 +24,9 @@ class LayerCache {
 public:
   explicit LayerCache(std::filesystem::path dir);
 
-  // The layer stored under `key`, if it is there and intact.
-  std::optional<CachedLayer> find(const std::string& key);
+  // The layer stored under `key`, if it is there and intact; with
+  // `need_files`, only if its files' checksums were kept too.
+  std::optional<CachedLayer> find(const std::string& key, bool need_files);
 
   // A scratch file for a new entry's bytes, on the cache's file system (so
   // that store() only has to give it a name).

@@ -46,56 +46,60 @@ void RootFs::add_base(const archive::BaseImage& base) {
       }
     }
     for (const archive::LayerFile* f : files) {
+      layer::Entry& e = m_base_entries.emplace_back();
+      e.path = archive::layer_path(f->path);
+      e.type = type_of(f->type);
+      e.mode = f->mode;
+      e.link_target = f->link;
       Node n;
-      n.entry.path = archive::layer_path(f->path);
-      n.entry.type = type_of(f->type);
-      n.entry.mode = f->mode;
-      n.entry.link_target = f->link;
+      n.entry = &e;
       n.base_layer = &layer;
       // A hard link's bytes are its target's, an entry of the same layer.
-      n.in_layer = f->type == 'h' ? archive::layer_path(f->link) : n.entry.path;
-      m_files[n.entry.path] = std::move(n);
+      n.in_layer = f->type == 'h' ? archive::layer_path(f->link) : e.path;
+      m_files.insert_or_assign(e.path, std::move(n));
     }
   }
 }
 
 void RootFs::add(const std::vector<layer::Entry>& entries) {
-  for (const auto& e : entries) m_files[e.path] = Node{e, nullptr, e.path};
+  for (const auto& e : entries) m_files.insert_or_assign(e.path, Node{&e, nullptr, {}});
 }
+
+void RootFs::add(std::vector<layer::Entry>&& entries) { add(m_owned_entries.emplace_back(std::move(entries))); }
 
 const RootFs::Node* RootFs::resolve(const std::string& path) const {
   const util::PathWalk w = util::walk_path(path, [this](const std::string& p) {
-    const std::string key = p.substr(1);
+    const std::string_view key = std::string_view(p).substr(1);
     auto it = m_files.find(key);
     if (it == m_files.end()) {
       return util::PathNode{has_children(key) ? util::PathNode::Type::Directory : util::PathNode::Type::Missing, {}};
     }
-    switch (it->second.entry.type) {
+    switch (it->second.entry->type) {
       case layer::Entry::Type::Directory: return util::PathNode{util::PathNode::Type::Directory, {}};
       case layer::Entry::Type::Symlink:
-        return util::PathNode{util::PathNode::Type::Symlink, it->second.entry.link_target};
+        return util::PathNode{util::PathNode::Type::Symlink, it->second.entry->link_target};
       case layer::Entry::Type::File: break;
     }
     return util::PathNode{util::PathNode::Type::File, {}};
   });
   if (w.end != util::PathWalk::End::Found) return nullptr;
-  auto it = m_files.find(w.path.substr(1));
+  auto it = m_files.find(std::string_view(w.path).substr(1));
   return it == m_files.end() ? nullptr : &it->second;
 }
 
 const layer::Entry* RootFs::find(const std::string& path) const {
   const Node* n = resolve(path);
-  return n == nullptr ? nullptr : &n->entry;
+  return n == nullptr ? nullptr : n->entry;
 }
 
 std::optional<std::string> RootFs::read(const std::string& path, std::uint64_t max_bytes) const {
   const Node* n = resolve(path);
-  if (n == nullptr || n->entry.type != layer::Entry::Type::File) return std::nullopt;
+  if (n == nullptr || n->entry->type != layer::Entry::Type::File) return std::nullopt;
   if (n->base_layer != nullptr) return archive::read_base_file(*m_base, *n->base_layer, n->in_layer, max_bytes);
-  const layer::Entry& e = n->entry;
+  const layer::Entry& e = *n->entry;
   std::error_code ec;
   const std::uint64_t size = e.source.empty() ? e.content.size() : std::filesystem::file_size(e.source, ec);
-  if (ec) throw Error("cannot read " + e.source.string() + ": " + ec.message());
+  if (ec) throw Error("cannot read " + e.source + ": " + ec.message());
   if (size > max_bytes) {
     throw Error("/" + e.path + " has " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) +
                 " it may have");
@@ -105,8 +109,8 @@ std::optional<std::string> RootFs::read(const std::string& path, std::uint64_t m
   return bytes;
 }
 
-bool RootFs::has_children(const std::string& path) const {
-  const std::string prefix = path + "/";
+bool RootFs::has_children(const std::string_view path) const {
+  const std::string prefix = std::string(path) + "/";
   auto it = m_files.lower_bound(prefix);
   return it != m_files.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }

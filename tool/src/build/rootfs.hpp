@@ -8,20 +8,33 @@
 #include "layer/entry.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocipack::build {
 
 class RootFs {
 public:
+  // Moved, never copied: a copy's pointers would name the original's entries.
+  RootFs() = default;
+  RootFs(const RootFs&) = delete;
+  RootFs& operator=(const RootFs&) = delete;
+  RootFs(RootFs&&) = default;
+  RootFs& operator=(RootFs&&) = default;
+
   // The layers of `base`, bottom first. `base` must outlive the view: its
   // layers are read again when read() asks for one of their files.
   void add_base(const archive::BaseImage& base);
-  // One of ocipack's layers, above everything added before.
+  // One of ocipack's layers, above everything added before. The view keeps
+  // pointers to the entries: they must stay where they are (a vector that
+  // is moved keeps its elements in place) and outlive it.
   void add(const std::vector<layer::Entry>& entries);
+  // The same for entries the view keeps itself.
+  void add(std::vector<layer::Entry>&& entries);
 
   // `path` (absolute or not) as the kernel would open it, through the
   // image's symlinks; nullptr when there is nothing there. A directory that
@@ -35,17 +48,20 @@ public:
   std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes) const;
 
 private:
+  // Pointers, not copies: an image of 100,000 files would hold each twice.
   struct Node {
-    layer::Entry entry;
+    const layer::Entry* entry = nullptr;             // ours, or one of m_base_entries
     const archive::BaseLayer* base_layer = nullptr;  // null: one of ours
     std::string in_layer;                            // base: the tar entry holding the bytes
   };
   const Node* resolve(const std::string& path) const;
-  bool has_children(const std::string& path) const;
+  bool has_children(std::string_view path) const;
   void erase_under(const std::string& prefix);
 
   const archive::BaseImage* m_base = nullptr;
-  std::map<std::string, Node> m_files;  // by path without the leading '/'
+  std::deque<layer::Entry> m_base_entries;                // the base's files as entries (a deque: they never move)
+  std::deque<std::vector<layer::Entry>> m_owned_entries;  // add()ed as temporaries
+  std::map<std::string_view, Node> m_files;  // by path without the leading '/', viewing the entry's path
 };
 
 }  // namespace ocipack::build

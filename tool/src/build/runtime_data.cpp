@@ -35,7 +35,7 @@ std::string upper(std::string s) {
 
 class Collector {
 public:
-  Collector(const fs::path& root, const fs::path& build_root, const elf::Header& target, std::set<fs::path>& inputs)
+  Collector(const fs::path& root, const fs::path& build_root, const elf::Header& target, std::set<std::string>& inputs)
       : m_root(root),
         m_build_root(build_root),
         m_cross(root.lexically_normal() != build_root.lexically_normal()),
@@ -93,7 +93,7 @@ private:
   const fs::path m_root, m_build_root;
   const bool m_cross;
   const elf::Header m_target;
-  std::set<fs::path>& m_inputs;
+  std::set<std::string>& m_inputs;
   spec::LayerSpec m_copies;               // what is copied as it is, planned at the end
   std::vector<layer::Entry> m_generated;  // the CA bundle
   std::set<std::string> m_locales;        // normalized names already copied
@@ -333,7 +333,7 @@ std::string normalize_locale(const std::string& name) {
 }
 
 RuntimeData collect_runtime_data(const spec::RuntimeDataSpec& spec, const fs::path& sysroot, const elf::Header& target,
-                                 std::set<fs::path>& inputs, const fs::path& build_root) {
+                                 std::set<std::string>& inputs, const fs::path& build_root) {
   Collector c(sysroot, build_root, target, inputs);
   if (spec.ca_certificates) c.certificates(spec);
   if (spec.tzdata) c.tzdata();

@@ -35,7 +35,7 @@ struct RuntimeData {
 // keyword (CA_CERTIFICATES, TZDATA, LOCALES, ICONV), the value and the
 // package that provides what is missing.
 RuntimeData collect_runtime_data(const spec::RuntimeDataSpec& spec, const std::filesystem::path& sysroot,
-                                 const elf::Header& target, std::set<std::filesystem::path>& inputs,
+                                 const elf::Header& target, std::set<std::string>& inputs,
                                  const std::filesystem::path& build_root = "/");
 
 // A locale name with its codeset normalized as glibc looks it up:

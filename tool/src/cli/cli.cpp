@@ -70,6 +70,13 @@ std::string human(std::uint64_t bytes) {
 // The build's notes, then, with a layer cache, one line on what it saved.
 void print_report(const build::Report& r) {
   for (const auto& note : r.notes) std::cout << "ocipack: note: " << note << "\n";
+  if (timings_from_env()) {
+    for (const auto& [phase, seconds] : r.timings) {
+      char figure[32];
+      std::snprintf(figure, sizeof figure, "%.4f", seconds);
+      std::cerr << "ocipack: timing: " << phase << " " << figure << " s\n";
+    }
+  }
   if (!r.cached) return;
   std::cout << "ocipack: " << r.output.filename().string() << ": " << r.layers << " layer(s) of ours, " << r.reused
             << " reused from the cache, " << r.layers - r.reused << " written, " << human(r.compressed_size)

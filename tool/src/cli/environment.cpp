@@ -31,6 +31,11 @@ unsigned threads_from_env() {
   return n;
 }
 
+bool timings_from_env() {
+  const char* value = std::getenv("OCIPACK_TIMINGS");
+  return value != nullptr && *value != '\0' && std::string(value) != "0";
+}
+
 std::optional<std::vector<std::string>> push_tags_from_env() {
   const char* value = std::getenv("OCIPACK_PUSH_TAGS");
   if (value == nullptr) return std::nullopt;

@@ -20,6 +20,9 @@ std::optional<std::int64_t> source_date_epoch_from_env();
 // concurrency) when unset or empty. Throws Error unless it is a number from 1.
 unsigned threads_from_env();
 
+// OCIPACK_TIMINGS set (not empty, not 0): `build` prints its phases' times.
+bool timings_from_env();
+
 // OCIPACK_PUSH_TAGS: the references `ocipack push` pushes to when none are
 // given (space-separated); nullopt when unset or empty.
 std::optional<std::vector<std::string>> push_tags_from_env();

@@ -157,7 +157,7 @@ struct Node {
 
 class Resolver {
 public:
-  Resolver(const Options& options, const elf::Header& want, std::set<fs::path>& inputs)
+  Resolver(const Options& options, const elf::Header& want, std::set<std::string>& inputs)
       : m_options(options), m_root(options.sysroot), m_want(want), m_inputs(inputs) {
     for (const auto& d : default_directories(want)) {
       if (is_dir(in_root(m_root, d))) m_defaults.push_back(d);
@@ -600,7 +600,7 @@ private:
     } else if (std::error_code ec;
                it->second.type != layer::Entry::Type::File || !fs::equivalent(it->second.source, source, ec)) {
       throw Error(path + " would come both from " +
-                  (it->second.source.empty() ? it->second.link_target : it->second.source.string()) + " and from " +
+                  (it->second.source.empty() ? it->second.link_target : it->second.source) + " and from " +
                   source.string());
     }
   }
@@ -608,7 +608,7 @@ private:
   const Options& m_options;
   fs::path m_root;
   elf::Header m_want;
-  std::set<fs::path>& m_inputs;
+  std::set<std::string>& m_inputs;
   std::vector<std::string> m_defaults, m_conf;
   std::string m_relocation_dir;
   std::deque<Node> m_queue;
@@ -631,7 +631,7 @@ private:
 }  // namespace
 
 Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<layer::ElfFile>& added,
-                const Options& options, std::set<fs::path>& inputs) {
+                const Options& options, std::set<std::string>& inputs) {
   if (binaries.empty() && added.empty()) return {};
   if (!is_dir(options.sysroot)) {
     throw Error("sysroot " + options.sysroot.string() + " is not a directory");

@@ -75,7 +75,7 @@ struct Closure {
 // and what is missing: an interpreter or a DT_NEEDED library that cannot be
 // found, or is only found for another architecture.
 Closure resolve(const std::vector<layer::ElfFile>& binaries, const std::vector<layer::ElfFile>& added,
-                const Options& options, std::set<std::filesystem::path>& inputs);
+                const Options& options, std::set<std::string>& inputs);
 
 // The directories the loader searches last (glibc's system directories for
 // the Debian multiarch layout and the lib64 layout), for an ELF header.

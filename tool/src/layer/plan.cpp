@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
-#include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,20 +43,41 @@ const char* type_name(mode_t m) {
 
 // Whether a regular file starts with the ELF magic. Smaller files cannot
 // hold an ELF header (52 bytes for 32-bit objects).
-bool has_elf_magic(const fs::path& path, std::uint64_t size) {
+bool has_elf_magic(const std::string& path, std::uint64_t size) {
   if (size < 52) return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot open " + path.string());
+  if (fd < 0) throw_errno("cannot open " + path);
   char magic[4] = {};
   ssize_t n = ::pread(fd, magic, sizeof magic, 0);
   ::close(fd);
-  if (n < 0) throw_errno("cannot read " + path.string());
+  if (n < 0) throw_errno("cannot read " + path);
   return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+// The names in a directory, sorted bytewise (the tar's order), without
+// "." and "..".
+std::vector<std::string> directory_names(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) throw_errno("cannot list directory " + dir);
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+    errno = 0;
+  }
+  const int error = errno;
+  ::closedir(d);
+  if (error != 0) {
+    errno = error;
+    throw_errno("cannot list directory " + dir);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 struct Walker {
   const spec::FileSpec& spec;
-  std::set<fs::path>& inputs;
+  std::set<std::string>& inputs;
   std::vector<Entry>& out;
   std::vector<ElfFile>* elf_out = nullptr;  // where ELF files found are listed; null: not looked for
 
@@ -64,16 +89,17 @@ struct Walker {
     out.push_back(std::move(e));
   }
 
-  void add(const fs::path& source, const std::string& image_path, bool follow) {
+  // Regular files are not added to `inputs`: they are the entries'
+  // sources, which the depfile lists (one copy of each path, not two).
+  void add(const std::string& source, const std::string& image_path, bool follow) {
     struct stat st {};
     int rc = follow ? ::stat(source.c_str(), &st) : ::lstat(source.c_str(), &st);
     if (rc != 0) {
-      if (errno == ENOENT) throw Error("input file not found: " + source.string());
-      throw_errno("cannot read " + source.string());
+      if (errno == ENOENT) throw Error("input file not found: " + source);
+      throw_errno("cannot read " + source);
     }
-    inputs.insert(source);
     if (S_ISREG(st.st_mode)) {
-      if (::access(source.c_str(), R_OK) != 0) throw_errno("cannot read " + source.string());
+      if (::access(source.c_str(), R_OK) != 0) throw_errno("cannot read " + source);
       Entry e;
       e.path = image_path;
       e.type = Entry::Type::File;
@@ -83,10 +109,11 @@ struct Walker {
       if (elf_out != nullptr && has_elf_magic(source, e.size)) elf_out->push_back({source, "/" + image_path});
       push(std::move(e));
     } else if (S_ISLNK(st.st_mode)) {
+      inputs.insert(source);
       // Symlinks stay symlinks, their target text unchanged.
       std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
       ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
-      if (n < 0) throw_errno("cannot read symlink " + source.string());
+      if (n < 0) throw_errno("cannot read symlink " + source);
       target.resize(static_cast<std::size_t>(n));
       Entry e;
       e.path = image_path;
@@ -95,6 +122,8 @@ struct Walker {
       e.link_target = target;
       push(std::move(e));
     } else if (S_ISDIR(st.st_mode)) {
+      // The directory itself: a file added to it or removed changes its mtime.
+      inputs.insert(source);
       if (!image_path.empty()) {
         Entry e;
         e.path = image_path;
@@ -102,19 +131,12 @@ struct Walker {
         e.mode = 0755;
         push(std::move(e));
       }
-      std::error_code ec;
-      std::vector<fs::path> children;
-      for (fs::directory_iterator it(source, ec), end; !ec && it != end; it.increment(ec)) {
-        children.push_back(it->path());
-      }
-      if (ec) throw Error("cannot list directory " + source.string() + ": " + ec.message());
-      std::sort(children.begin(), children.end());
-      for (const auto& child : children) {
-        std::string name = child.filename().string();
-        add(child, image_path.empty() ? name : image_path + "/" + name, false);
+      const std::string prefix = source.back() == '/' ? source : source + "/";
+      for (const std::string& name : directory_names(source)) {
+        add(prefix + name, image_path.empty() ? name : image_path + "/" + name, false);
       }
     } else {
-      throw Error("input " + source.string() + " is " + type_name(st.st_mode) + ", which cannot be put into an image");
+      throw Error("input " + source + " is " + type_name(st.st_mode) + ", which cannot be put into an image");
     }
   }
 };
@@ -141,43 +163,67 @@ bool same_content(const Entry& a, const Entry& b) {
 }  // namespace
 
 void finalize(std::vector<Entry>& entries) {
-  std::map<std::string, Entry> by_path;
-  for (auto& e : entries) {
-    // Every parent directory is written explicitly: Docker creates missing
-    // parents with mode 0600 otherwise.
-    for (std::size_t slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1)) {
-      std::string parent = e.path.substr(0, slash);
-      auto it = by_path.find(parent);
-      if (it == by_path.end()) {
-        Entry d;
-        d.path = parent;
-        d.type = Entry::Type::Directory;
-        d.mode = 0755;
-        d.implied = true;
-        by_path.emplace(parent, d);
-      } else if (it->second.type != Entry::Type::Directory) {
-        throw Error("/" + parent + " is both a file and the parent directory of /" + e.path);
+  // Bytewise by path (std::string's order), the order of the tar; the same
+  // path twice keeps the order it was given in.
+  const auto by_path = [](const Entry& x, const Entry& y) { return x.path < y.path; };
+  std::stable_sort(entries.begin(), entries.end(), by_path);
+  // One entry per path.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    if (kept > 0 && entries[kept - 1].path == e.path) {
+      Entry& first = entries[kept - 1];
+      if (first.type == Entry::Type::Directory && e.type == Entry::Type::Directory) {
+        // A directory asked for (with its mode and owner) wins over one that
+        // was only implied as a parent or copied along.
+        if (first.implied && !e.implied) first = std::move(e);
+        continue;
       }
-    }
-    auto [it, inserted] = by_path.emplace(e.path, e);
-    if (!inserted && it->second.type == Entry::Type::Directory && e.type == Entry::Type::Directory) {
-      // A directory asked for (with its mode and owner) wins over one that
-      // was only implied as a parent or copied along.
-      if (it->second.implied && !e.implied) it->second = e;
+      if (!same_content(first, e)) {
+        const std::string from = first.source.empty() ? first.link_target : first.source;
+        const std::string other = e.source.empty() ? e.link_target : e.source;
+        throw Error("duplicate destination /" + e.path + " with different content (from " + from + " and " + other +
+                    ")");
+      }
       continue;
     }
-    if (!inserted && !same_content(it->second, e)) {
-      std::string from = it->second.source.empty() ? it->second.link_target : it->second.source.string();
-      std::string other = e.source.empty() ? e.link_target : e.source.string();
-      throw Error("duplicate destination /" + e.path + " with different content (from " + from + " and " + other + ")");
+    if (kept != i) entries[kept] = std::move(e);
+    ++kept;
+  }
+  entries.resize(kept);
+  // Every parent directory is written explicitly: Docker creates missing
+  // parents with mode 0600 otherwise.
+  std::unordered_map<std::string_view, const Entry*> present;
+  present.reserve(entries.size());
+  for (const Entry& e : entries) present.emplace(e.path, &e);
+  std::set<std::string> missing;
+  for (const Entry& e : entries) {
+    std::string_view path = e.path;
+    for (std::size_t slash = path.rfind('/'); slash != std::string_view::npos; slash = path.rfind('/')) {
+      path = path.substr(0, slash);
+      if (auto it = present.find(path); it != present.end()) {
+        if (it->second->type != Entry::Type::Directory) {
+          throw Error("/" + std::string(path) + " is both a file and the parent directory of /" + e.path);
+        }
+        break;  // its own parents are checked as an entry
+      }
+      if (!missing.emplace(path).second) break;  // and so are those of one already found missing
     }
   }
-  entries.clear();
-  // std::map orders keys bytewise (std::string compare), the order of the tar.
-  for (auto& [path, e] : by_path) entries.push_back(std::move(e));
+  if (missing.empty()) return;
+  const std::size_t given = entries.size();
+  for (const std::string& path : missing) {
+    Entry d;
+    d.path = path;
+    d.type = Entry::Type::Directory;
+    d.mode = 0755;
+    d.implied = true;
+    entries.push_back(std::move(d));
+  }
+  std::inplace_merge(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(given), entries.end(), by_path);
 }
 
-Plan plan_layer(const spec::LayerSpec& layer, std::set<fs::path>& inputs) {
+Plan plan_layer(const spec::LayerSpec& layer, std::set<std::string>& inputs) {
   Plan plan;
   for (const auto& f : layer.files) {
     bool contents_only = f.source.size() > 1 && f.source.back() == '/';

@@ -20,9 +20,10 @@ struct Plan {
   std::vector<ElfFile> added_elf_files;
 };
 
-// Builds the plan of one layer. Every file and directory looked at is added
-// to `inputs` (for the depfile). Throws Error naming the offending path.
-Plan plan_layer(const spec::LayerSpec& layer, std::set<std::filesystem::path>& inputs);
+// Builds the plan of one layer. Every directory and symlink looked at is
+// added to `inputs` (for the depfile; the regular files are the entries'
+// sources). Throws Error naming the offending path.
+Plan plan_layer(const spec::LayerSpec& layer, std::set<std::string>& inputs);
 
 // /etc/passwd and /etc/group (root, nobody, nonroot 65532), /tmp 1777 and
 // the homes: the SKELETON layer.

@@ -12,6 +12,7 @@
 #include <exception>
 #include <fcntl.h>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 #include <vector>
 
@@ -96,9 +97,9 @@ void check_patches(const Entry& e, std::uint64_t size) {
 // A file's bytes into the tar: read in 1 MiB pieces, the next one read by
 // a helper thread while this one is patched, hashed (also into `file`, the
 // SBOM's checksums: no second read), compressed or written.
-void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher& file) {
+void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher* file) {
   int fd = ::open(e.source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot open " + e.source.string());
+  if (fd < 0) throw_errno("cannot open " + e.source);
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
@@ -123,7 +124,7 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher& file
     const std::size_t ahead = next_size(total);  // at least the one byte past the end
     char* next = p.buffers[1 - current].get();
     auto write = [&] {
-      file.update(data, size);
+      if (file != nullptr) file->update(data, size);
       if (archive_write_data(a, data, size) < 0) check(a, ARCHIVE_FATAL, p, "writing " + e.path);
     };
     if (e.size < 2 * kReadSize) {
@@ -138,7 +139,7 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher& file
   // The header already promised e.size bytes: a file that changed size while
   // being read would give a layer that does not match its source.
   if (total + n != e.size) {
-    throw Error(e.source.string() + " changed size while being read (expected " + std::to_string(e.size) +
+    throw Error(e.source + " changed size while being read (expected " + std::to_string(e.size) +
                 " bytes); rebuild");
   }
 }
@@ -172,7 +173,7 @@ std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compress
 }
 
 Written write_layer(const Plan& plan, const CompressionOptions& compression, std::int64_t mtime, const Sink& out,
-                    unsigned threads) {
+                    unsigned threads, bool hash_files) {
   Pipeline p;
   p.out = &out;
   p.compressed = compression.method != Compression::None;
@@ -229,18 +230,19 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
     int rc = archive_write_header(a.get(), entry.get());
     check(a.get(), rc == ARCHIVE_WARN ? ARCHIVE_OK : rc, p, "writing /" + e.path);
     if (e.type != Entry::Type::File) continue;
-    util::FileHasher file;
+    std::optional<util::FileHasher> file;
+    if (hash_files) file.emplace();
     if (e.source.empty()) {
       std::string content = e.content;  // small: a file ocipack generates
       apply_patches(e.patches, 0, content.data(), content.size());
-      file.update(content.data(), content.size());
+      if (file) file->update(content.data(), content.size());
       if (archive_write_data(a.get(), content.data(), content.size()) < 0) {
         check(a.get(), ARCHIVE_FATAL, p, "writing /" + e.path);
       }
     } else {
-      copy_file(a.get(), e, p, file);
+      copy_file(a.get(), e, p, file ? &*file : nullptr);
     }
-    files.push_back({e.path, file.finish()});
+    if (file) files.push_back({e.path, file->finish()});
   }
   check(a.get(), archive_write_close(a.get()), p, "finishing the layer");
   p.compressor->finish();
@@ -252,6 +254,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   w.descriptor.digest = p.compressed ? oci::Digest{p.blob_hash.finish_hex()} : w.diff_id;
   w.descriptor.size = p.blob_size;
   w.files = std::move(files);
+  w.files_hashed = hash_files;
   return w;
 }
 

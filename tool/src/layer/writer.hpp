@@ -28,15 +28,18 @@ struct Written {
   oci::Digest diff_id;         // sha256 of the uncompressed tar
   std::uint64_t uncompressed_size = 0;
   std::vector<HashedFile> files;  // its regular files, in layer order, hashed as they streamed in
+  bool files_hashed = false;      // `files` was filled (write_layer with hash_files)
 };
 
 // Writes the layer's blob to `out`, in order. `out` is called from this
 // thread or from one helper thread, never twice at the same time.
 // `mtime` is the time stamp of every entry (SOURCE_DATE_EPOCH or 0);
 // `threads` the compression threads, as compression_threads() takes them
-// (the bytes are the same for any number).
+// (the bytes are the same for any number). `hash_files`: the SHA-256 and
+// SHA-1 of every regular file, for the SBOM (two more hashes of every
+// byte: left out when no SBOM is written).
 Written write_layer(const Plan& plan, const CompressionOptions& compression, std::int64_t mtime, const Sink& out,
-                    unsigned threads = 0);
+                    unsigned threads = 0, bool hash_files = true);
 
 // Writes the parts of `patches` that fall in the `n` bytes at offset `at`
 // of a file over `data`, the bytes read there.

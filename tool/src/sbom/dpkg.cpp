@@ -5,10 +5,14 @@
 #include "util/file.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <cctype>
 #include <sstream>
 
 namespace fs = std::filesystem;
+using nlohmann::json;
 
 namespace ocipack::sbom {
 
@@ -237,38 +241,143 @@ std::string copyright_license(const std::string& text) {
   return "NOASSERTION";
 }
 
+namespace {
+
+// FNV-1a, 64 bits: what the answers file keeps of a path no package owns
+// (a name per path would make the file as large as the image's file list).
+std::uint64_t path_hash(std::string_view path) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : path) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// What says the status file is the one answers were found in: dpkg writes
+// a new one (a new inode, a new time) on every change to the packages.
+std::string status_identity(const fs::path& status) {
+  struct stat st {};
+  if (::stat(status.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+Distro read_distro(const fs::path& root) {
+  for (const char* release : {"etc/os-release", "usr/lib/os-release"}) {
+    if (util::is_file(root / release)) return parse_os_release(util::read_file(root / release));
+  }
+  return {};
+}
+
+constexpr int kAnswersVersion = 1;
+
+}  // namespace
+
 Database Database::read(const fs::path& root) {
   Database db;
   db.m_root = root;
-  const fs::path status = root / "var/lib/dpkg/status";
-  db.m_packages = parse_status(util::read_file(status), status.string());
-  for (const char* release : {"etc/os-release", "usr/lib/os-release"}) {
-    if (util::is_file(root / release)) {
-      db.m_distro = parse_os_release(util::read_file(root / release));
-      break;
-    }
-  }
+  db.parse();
+  db.m_distro = read_distro(root);
   return db;
 }
 
-void Database::want(const std::vector<std::string>& paths) const {
-  for (const auto& path : paths) {
-    for (const std::string& p : {path, other_spelling(path)}) {
-      if (p.empty()) continue;
-      if (auto [it, added] = m_wanted.insert(p); added) m_wanted_views.insert(*it);
+Database Database::open(const fs::path& root, const fs::path& answers) {
+  Database db;
+  db.m_root = root;
+  db.m_answers_file = answers;
+  db.m_identity = status_identity(root / "var/lib/dpkg/status");
+  if (!db.m_identity.empty() && !answers.empty()) db.load_answers(db.m_identity);
+  // Without answers the status file is read now, as read() does: a damaged
+  // one is an Error here, not in the middle of the SBOM.
+  if (db.m_kept_packages.empty() && db.m_kept_owners.empty() && db.m_kept_unowned.empty()) db.parse();
+  db.m_notes = db.m_kept_notes;
+  db.m_distro = read_distro(root);
+  return db;
+}
+
+void Database::parse() const {
+  if (m_parsed) return;
+  const fs::path status = m_root / "var/lib/dpkg/status";
+  m_packages = parse_status(util::read_file(status), status.string());
+  m_parsed = true;
+}
+
+void Database::load_answers(const std::string& identity) {
+  try {
+    std::error_code ec;
+    if (!fs::is_regular_file(m_answers_file, ec)) return;
+    const json j = json::parse(util::read_file(m_answers_file));
+    if (j.at("version") != kAnswersVersion || j.at("root") != m_root.string() || j.at("status") != identity) return;
+    std::deque<Package> packages;
+    for (const auto& stanza : j.at("packages")) {
+      std::vector<Package> one = parse_status(stanza.get<std::string>(), m_answers_file.string());
+      if (one.size() != 1) return;
+      packages.push_back(std::move(one.front()));
     }
+    std::unordered_map<std::string, std::size_t> owners;
+    for (const auto& [path, index] : j.at("owners").items()) {
+      if (index.get<std::size_t>() >= packages.size()) return;
+      owners.emplace(path, index.get<std::size_t>());
+    }
+    const std::string hex = j.at("unowned").get<std::string>();
+    if (hex.size() % 16 != 0) return;
+    std::vector<std::uint64_t> unowned;
+    for (std::size_t i = 0; i < hex.size(); i += 16) unowned.push_back(std::stoull(hex.substr(i, 16), nullptr, 16));
+    if (!std::is_sorted(unowned.begin(), unowned.end())) return;
+    std::vector<std::string> notes = j.at("notes").get<std::vector<std::string>>();
+    m_kept_packages = std::move(packages);
+    m_kept_owners = std::move(owners);
+    m_kept_unowned = std::move(unowned);
+    m_kept_notes = std::move(notes);
+  } catch (const std::exception&) {
+    // Damaged: every path is looked up again and the file written anew.
+  }
+}
+
+bool Database::kept_answer(std::string_view path, const Package*& package) const {
+  if (auto it = m_kept_owners.find(std::string(path)); it != m_kept_owners.end()) {
+    package = &m_kept_packages[it->second];
+    return true;
+  }
+  if (std::binary_search(m_kept_unowned.begin(), m_kept_unowned.end(), path_hash(path))) {
+    package = nullptr;
+    return true;
+  }
+  return false;
+}
+
+std::string_view Database::keep(std::string_view path) const {
+  // Blocks that never grow past their capacity: the views stay valid.
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  if (m_paths.empty() || m_paths.back().capacity() - m_paths.back().size() < path.size()) {
+    m_paths.emplace_back().reserve(std::max(kBlock, path.size()));
+  }
+  std::string& block = m_paths.back();
+  const std::size_t at = block.size();
+  block.append(path);
+  return std::string_view(block).substr(at, path.size());
+}
+
+void Database::want(const std::vector<std::string_view>& paths) const {
+  for (std::string_view path : paths) {
+    const Package* kept = nullptr;
+    if (m_wanted.count(path) || kept_answer(path, kept)) continue;
+    m_wanted.insert(keep(path));
+    const std::string other = other_spelling(std::string(path));
+    if (!other.empty() && !m_wanted.count(other)) m_wanted.insert(keep(other));
   }
 }
 
 void Database::read_lists() const {
+  parse();
   m_owners.clear();
   for (std::size_t i = 0; i < m_packages.size(); ++i) {
     const fs::path list = info_file(m_packages[i], ".list");
     if (list.empty()) {
-      if (!m_lists_read) {
-        m_notes.push_back("the dpkg database of " + m_root.string() + " has no file list for " + m_packages[i].name +
-                          ": its files are not named as the package's");
-      }
+      std::string note = "the dpkg database of " + m_root.string() + " has no file list for " + m_packages[i].name +
+                         ": its files are not named as the package's";
+      if (std::find(m_notes.begin(), m_notes.end(), note) == m_notes.end()) m_notes.push_back(std::move(note));
       continue;
     }
     const std::string text = util::read_file(list);
@@ -276,7 +385,7 @@ void Database::read_lists() const {
       std::size_t end = text.find('\n', at);
       if (end == std::string::npos) end = text.size();
       const std::string_view line(text.data() + at, end - at);
-      if (auto it = m_wanted_views.find(line); it != m_wanted_views.end()) {
+      if (auto it = m_wanted.find(line); it != m_wanted.end()) {
         m_owners.emplace(*it, i);  // a diverted path: its first lister
       }
       at = end + 1;
@@ -296,12 +405,55 @@ fs::path Database::info_file(const Package& package, const char* suffix) const {
 }
 
 const Package* Database::owner(const std::string& path) const {
-  want({path});
+  const Package* kept = nullptr;
+  if (kept_answer(path, kept)) return kept;
+  if (!m_wanted.count(path)) want({path});
   if (!m_lists_read || m_lists_read_for != m_wanted.size()) read_lists();
+  const Package* found = nullptr;
   for (const std::string& p : {path, other_spelling(path)}) {
-    if (auto it = m_owners.find(p); !p.empty() && it != m_owners.end()) return &m_packages[it->second];
+    if (auto it = m_owners.find(p); !p.empty() && it != m_owners.end()) {
+      found = &m_packages[it->second];
+      break;
+    }
   }
-  return nullptr;
+  if (!m_answers_file.empty()) {
+    // Remembered as a kept answer, for this build's next question and the
+    // next build.
+    if (found != nullptr) {
+      m_kept_owners.emplace(path, m_kept_packages.size());
+      m_kept_packages.push_back(*found);
+    } else {
+      m_kept_unowned.insert(std::upper_bound(m_kept_unowned.begin(), m_kept_unowned.end(), path_hash(path)),
+                            path_hash(path));
+    }
+    m_learnt = true;
+  }
+  return found;
+}
+
+void Database::save_answers() const {
+  if (!m_learnt || m_answers_file.empty()) return;
+  // The packages named, each once.
+  json packages = json::array();
+  json owners = json::object();
+  std::map<std::string, std::size_t> index;  // stanza -> its place
+  for (const auto& [path, i] : m_kept_owners) {
+    const std::string& stanza = m_kept_packages[i].stanza;
+    auto [it, added] = index.emplace(stanza, index.size());
+    if (added) packages.push_back(stanza);
+    owners[path] = it->second;
+  }
+  std::string hex;
+  hex.reserve(m_kept_unowned.size() * 16);
+  char digits[17];
+  for (std::uint64_t h : m_kept_unowned) {
+    std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(h));
+    hex += digits;
+  }
+  const json j{{"version", kAnswersVersion}, {"root", m_root.string()}, {"status", m_identity},
+               {"packages", std::move(packages)}, {"owners", std::move(owners)}, {"unowned", std::move(hex)},
+               {"notes", m_notes}};
+  util::write_file_atomically(m_answers_file, j.dump() + "\n");
 }
 
 std::vector<std::string> Database::md5sums(const Package& package, const std::set<std::string>& paths) const {
@@ -324,22 +476,42 @@ std::string Database::read_license(const Package& package) const {
   return util::is_file(copyright) ? copyright_license(util::read_file(copyright)) : "NOASSERTION";
 }
 
-SysrootPackages::SysrootPackages(const fs::path& sysroot) : m_sysroot(sysroot.lexically_normal()) {
+namespace {
+
+// An absolute path with no empty, "." or ".." component: its own normal form.
+bool is_normal_absolute(std::string_view p) {
+  if (p.empty() || p[0] != '/') return false;
+  for (std::size_t at = 1; at <= p.size();) {
+    std::size_t end = p.find('/', at);
+    if (end == std::string_view::npos) end = p.size();
+    const std::string_view part = p.substr(at, end - at);
+    if ((part.empty() && end != p.size()) || part == "." || part == "..") return false;
+    at = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+SysrootPackages::SysrootPackages(const fs::path& sysroot, const fs::path& answers)
+    : m_sysroot(sysroot.lexically_normal()) {
   fs::path root = m_sysroot;
   if (root != "/" && !fs::exists(root / "var/lib/dpkg")) {
     root = "/";
     m_host_paths = true;
   }
   try {
-    m_db = Database::read(root);
+    m_db = answers.empty() ? Database::read(root) : Database::open(root, answers);
   } catch (const Error& e) {
     m_notes.push_back(std::string("no Debian packages named for the files of ") + m_sysroot.string() +
                       " (the SBOM lists them without packages): " + e.what());
   }
 }
 
-std::string SysrootPackages::database_path(const fs::path& source) const {
-  const fs::path host = source.lexically_normal();
+std::string SysrootPackages::database_path(const std::string& source) const {
+  // Most sources are normal already: no path parsing for each of them.
+  if ((m_host_paths || m_sysroot == "/") && is_normal_absolute(source)) return source;
+  const fs::path host = fs::path(source).lexically_normal();
   if (m_host_paths) return host.string();
   const fs::path relative = host.lexically_relative(m_sysroot);
   if (relative.empty() || *relative.begin() == "..") return "";
@@ -352,16 +524,27 @@ std::vector<std::string> SysrootPackages::notes() const {
   return out;
 }
 
-void SysrootPackages::want(const std::vector<fs::path>& sources) const {
+void SysrootPackages::want(const std::vector<std::string_view>& sources) const {
   if (!m_db) return;
-  std::vector<std::string> paths;
-  for (const auto& source : sources) {
-    if (std::string path = database_path(source); !path.empty()) paths.push_back(std::move(path));
+  std::vector<std::string_view> paths;
+  std::vector<std::string> converted;
+  paths.reserve(sources.size());
+  for (std::string_view source : sources) {
+    if ((m_host_paths || m_sysroot == "/") && is_normal_absolute(source)) {
+      paths.push_back(source);  // its own database path, as it is
+    } else if (std::string path = database_path(std::string(source)); !path.empty()) {
+      converted.push_back(std::move(path));
+    }
   }
-  m_db->want(paths);
+  for (const auto& path : converted) paths.push_back(path);
+  m_db->want(paths);  // which keeps its own copies
 }
 
-const Package* SysrootPackages::owner(const fs::path& source) const {
+void SysrootPackages::save_answers() const {
+  if (m_db) m_db->save_answers();
+}
+
+const Package* SysrootPackages::owner(const std::string& source) const {
   if (!m_db) return nullptr;
   const std::string path = database_path(source);
   return path.empty() ? nullptr : m_db->owner(path);

@@ -2,6 +2,8 @@
 // Debian package owns a file of a root, and what that package is.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -62,6 +64,12 @@ public:
   // installed package. A missing or damaged status file is an Error;
   // packages whose list cannot be read are left out, with a note.
   static Database read(const std::filesystem::path& root);
+  // The same, with the answers of earlier builds kept in `answers` (a file
+  // of the image's layer cache): while the status file is the one they were
+  // found in (dpkg rewrites it on every change to the installed packages),
+  // the paths they name are answered from there, and a build that asks
+  // nothing new reads neither the status file nor a single list.
+  static Database open(const std::filesystem::path& root, const std::filesystem::path& answers);
 
   const std::filesystem::path& root() const { return m_root; }
   const Distro& distro() const { return m_distro; }
@@ -73,7 +81,12 @@ public:
   // read for the paths asked for only: say them first with want(), all at
   // once (a path not wanted yet makes owner() read the lists again).
   const Package* owner(const std::string& path) const;
-  void want(const std::vector<std::string>& paths) const;
+  void want(const std::vector<std::string_view>& paths) const;
+
+  // Writes the answers file given to open() when this build learnt
+  // something new; nothing when it could not (a damaged answers file is
+  // written anew).
+  void save_answers() const;
 
   // The package's md5sums lines (info/<package>[:arch].md5sums) for the
   // in-root `paths`, in the file's order; none when it has no such file.
@@ -84,21 +97,38 @@ public:
 
 private:
   std::filesystem::path info_file(const Package& package, const char* suffix) const;
+  void parse() const;
+  void read_lists() const;
+  // The answer kept for `path`: true with the package (nullptr: none
+  // owns it) when there is one.
+  bool kept_answer(std::string_view path, const Package*& package) const;
+  void load_answers(const std::string& identity);
 
   std::filesystem::path m_root;
   Distro m_distro;
-  void read_lists() const;
 
-  std::vector<Package> m_packages;
-  // Only the wanted paths (both spellings) are kept from the file lists: a
-  // whole database is 100,000 paths (23 MB and 30 ms to index) for the
-  // dozen files an image bundles.
-  mutable std::set<std::string> m_wanted;
-  mutable std::unordered_set<std::string_view> m_wanted_views;         // into m_wanted
+  mutable bool m_parsed = false;
+  mutable std::vector<Package> m_packages;
+  // Only the wanted paths (both spellings) are looked for in the file
+  // lists: a whole database is 100,000 paths (23 MB and 30 ms to index) for
+  // the dozen files an image bundles. Views of m_paths: the paths packed
+  // end to end (an image of 100,000 files asks for 100,000 of them).
+  std::string_view keep(std::string_view path) const;
+  mutable std::deque<std::string> m_paths;
+  mutable std::unordered_set<std::string_view> m_wanted;
   mutable std::unordered_map<std::string_view, std::size_t> m_owners;  // wanted path -> package index
   mutable std::size_t m_lists_read_for = 0;                            // m_wanted.size() then
   mutable bool m_lists_read = false;
   mutable std::vector<std::string> m_notes;
+
+  // Answers of earlier builds (open()).
+  std::filesystem::path m_answers_file;
+  std::string m_identity;                                       // of the status file
+  mutable std::deque<Package> m_kept_packages;                          // the owners they name
+  mutable std::unordered_map<std::string, std::size_t> m_kept_owners;   // path -> m_kept_packages index
+  mutable std::vector<std::uint64_t> m_kept_unowned;                    // hashes of paths no package owns, sorted
+  std::vector<std::string> m_kept_notes;
+  mutable bool m_learnt = false;
 };
 
 // Who owns the files of a sysroot: its own dpkg database; for a sysroot
@@ -108,20 +138,23 @@ private:
 // files without packages, with a note: never a failed build.
 class SysrootPackages {
 public:
-  explicit SysrootPackages(const std::filesystem::path& sysroot);
+  // `answers`: where the lookups are remembered between builds (empty: not).
+  explicit SysrootPackages(const std::filesystem::path& sysroot, const std::filesystem::path& answers = {});
 
   // The database used; nullptr when there is none.
   const Database* database() const { return m_db ? &*m_db : nullptr; }
   // Read once every lookup is done: the file lists are read late.
   std::vector<std::string> notes() const;
   // The host files whose owners will be asked for, all at once (Database::want).
-  void want(const std::vector<std::filesystem::path>& sources) const;
+  void want(const std::vector<std::string_view>& sources) const;
+  // Database::save_answers.
+  void save_answers() const;
 
   // A host file under the sysroot as its database names it: its in-root
   // path, or its host path in the build machine's database.
-  std::string database_path(const std::filesystem::path& source) const;
+  std::string database_path(const std::string& source) const;
   // The package owning the host file `source`; nullptr when none does.
-  const Package* owner(const std::filesystem::path& source) const;
+  const Package* owner(const std::string& source) const;
 
 private:
   std::filesystem::path m_sysroot;

@@ -34,12 +34,18 @@ class Sha256 : public EvpHash {
 public:
   Sha256();
   static std::string hex_of(std::string_view data);
+
+private:
+  static const evp_md_st* sha256_md();
 };
 
 // Only for what a format requires it for (SPDX 2.3 files): never an identity.
 class Sha1 : public EvpHash {
 public:
   Sha1();
+
+private:
+  static const evp_md_st* sha1_md();
 };
 
 // A file's checksums as an SBOM lists them (lower-case hex).
