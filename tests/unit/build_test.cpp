@@ -80,6 +80,16 @@ TEST_F(BuildTest, WritesAnImageThatReadsBack) {
   EXPECT_NE(dep.find((dir / "in/data.txt").string()), std::string::npos);
 }
 
+TEST_F(BuildTest, DepfileNamesTheTargetAsTheBuildToolSpellsIt) {
+  auto o = options(spec_for(R"({"source":")" + (dir / "in").string() + R"(","destination":"/"})"));
+  o.depfile_target = "out/image.tar";  // as Ninja names it, relative to its build directory
+  build::run(o);
+  const std::string dep = util::read_file(*o.depfile);
+  EXPECT_EQ(dep.rfind("out/image.tar:", 0), 0u) << dep;
+  EXPECT_NE(dep.find((dir / "in/data.txt").string()), std::string::npos);
+  EXPECT_NE(dep.find((dir / "in").string() + " "), std::string::npos) << "the directory itself: " << dep;
+}
+
 TEST_F(BuildTest, RebuildIsByteIdentical) {
   auto o = options(spec_for(R"({"source":")" + (dir / "in").string() + R"(","destination":"/"})"));
   build::run(o);

@@ -71,7 +71,7 @@ TEST_F(LayerCacheTest, AHitGivesBackTheFilesChecksums) {
   const layer::Written written = store(cache, key, p);
   ASSERT_EQ(written.files.size(), 1u);
   EXPECT_EQ(written.files[0].path, "etc/data.txt");
-  EXPECT_EQ(written.files[0].digests.sha256, util::Sha256::hex_of("payload of the layer"));
+  EXPECT_EQ(written.files[0].digests.sha256_hex(), util::Sha256::hex_of("payload of the layer"));
 
   std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key, true);
   ASSERT_TRUE(hit);

@@ -39,7 +39,7 @@ namespace {
 // Writes the make-style depfile "<output>: <input> <input> ...", spaces
 // escaped: `inputs` and every entry's source, each once, in bytewise order,
 // streamed (a layer may have 100,000 files).
-void write_depfile(const fs::path& depfile, const fs::path& output, const std::set<std::string>& inputs,
+void write_depfile(const fs::path& depfile, const std::string& output, const std::set<std::string>& inputs,
                    const std::vector<const std::vector<layer::Entry>*>& layers) {
   std::vector<std::string_view> paths(inputs.begin(), inputs.end());
   for (const auto* entries : layers) {
@@ -58,7 +58,7 @@ void write_depfile(const fs::path& depfile, const fs::path& output, const std::s
       text += c;
     }
   };
-  add_escaped(output.string());
+  add_escaped(output);
   text += ":";
   for (std::string_view in : paths) {
     text += " \\\n  ";
@@ -500,7 +500,9 @@ Report run(const Options& options) {
     report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (options.depfile) {
-    with_context("writing depfile", [&] { write_depfile(*options.depfile, options.output, inputs, job_entries()); });
+    with_context("writing depfile", [&] { write_depfile(*options.depfile,
+                  options.depfile_target.empty() ? options.output.string() : options.depfile_target, inputs,
+                  job_entries()); });
   }
   if (cache) cache->prune();
   clock.mark("sbom and depfile");

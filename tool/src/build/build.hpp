@@ -17,6 +17,10 @@ struct Options {
   std::filesystem::path spec;
   std::filesystem::path output;
   std::optional<std::filesystem::path> depfile;
+  // What the depfile names as its target, when not `output`: Ninja reads a
+  // depfile only when it names the output as build.ninja does (relative to
+  // the build directory), which spares CMake a transforming step per build.
+  std::string depfile_target;
   std::optional<std::filesystem::path> cache_dir;  // per-layer blobs kept between builds
   std::int64_t source_date_epoch = 0;              // SOURCE_DATE_EPOCH, or 0
   bool source_date_epoch_given = false;            // it was set: it wins over the spec's `created`

@@ -68,8 +68,8 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key, bool need_fi
     // SBOM) were kept beside the blob, when they were computed.
     if (auto files = j.find("files"); files != j.end()) {
       for (const auto& f : *files) {
-        out.written.files.push_back(
-            {f.at(0).get<std::string>(), {f.at(1).get<std::string>(), f.at(2).get<std::string>()}});
+        out.written.files.push_back({f.at(0).get<std::string>(), util::FileDigests::from_hex(
+                                                                     f.at(1).get<std::string>(), f.at(2).get<std::string>())});
       }
       out.written.files_hashed = true;
     }
@@ -86,13 +86,27 @@ std::unique_ptr<util::ScratchFile> LayerCache::new_file() const { return std::ma
 void LayerCache::store(const std::string& key, util::ScratchFile& file, const layer::Written& written) {
   m_used.insert(key);
   file.persist(m_dir / (key + ".blob"));
-  json entry{{"descriptor", oci::to_json(written.descriptor)}, {"diff_id", written.diff_id.str()}};
+  // Canonical JSON (keys in order), written file by file: a layer of
+  // 100,000 files would otherwise be a JSON tree of 400,000 values first.
+  util::OutputFile out(m_dir / (key + ".json"));
+  std::string text = "{\"descriptor\":" + oci::canonical(oci::to_json(written.descriptor)) + ",\"diff_id\":" +
+                     json(written.diff_id.str()).dump();
   if (written.files_hashed) {
-    json files = json::array();
-    for (const auto& f : written.files) files.push_back(json::array({f.path, f.digests.sha256, f.digests.sha1}));
-    entry["files"] = std::move(files);
+    text += ",\"files\":[";
+    for (std::size_t i = 0; i < written.files.size(); ++i) {
+      const auto& f = written.files[i];
+      text += (i == 0 ? "[" : ",[") + json(f.path).dump() + ",\"" + f.digests.sha256_hex() + "\",\"" +
+              f.digests.sha1_hex() + "\"]";
+      if (text.size() >= 65536) {
+        out.write(text.data(), text.size());
+        text.clear();
+      }
+    }
+    text += "]";
   }
-  util::write_file_atomically(m_dir / (key + ".json"), oci::canonical(entry));
+  text += "}";
+  out.write(text.data(), text.size());
+  out.commit();
 }
 
 void LayerCache::prune() {

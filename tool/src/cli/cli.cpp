@@ -32,7 +32,7 @@ const char* const kUsage =
     " - reproducible OCI images from build outputs, no daemon\n"
     "\n"
     "Usage:\n"
-    "  ocipack build --spec FILE --output FILE [--depfile FILE] [--cache-dir DIR]\n"
+    "  ocipack build --spec FILE --output FILE [--depfile FILE [--depfile-target NAME]] [--cache-dir DIR]\n"
     "  ocipack index --output FILE [--tag REF]... IMAGE.tar...\n"
     "  ocipack inspect [--json] IMAGE.tar\n"
     "  ocipack push [--insecure] [--cert-dir DIR] [--digest-file FILE] [--sbom FILE | --no-sbom]\n"
@@ -129,6 +129,10 @@ int build_command(int argc, char** argv) {
   options.add_options()("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())(
       "output", "image tarball to write (atomically)", cxxopts::value<std::string>())(
       "depfile", "also write a Make-style depfile of every input read", cxxopts::value<std::string>())(
+      "depfile-target",
+      "the target the depfile names, as the build tool spells the output (Ninja: relative to its build directory); "
+      "default: --output",
+      cxxopts::value<std::string>())(
       "cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>());
   const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
   if (!parsed) return 0;
@@ -140,6 +144,10 @@ int build_command(int argc, char** argv) {
   o.spec = result["spec"].as<std::string>();
   o.output = result["output"].as<std::string>();
   if (result.count("depfile")) o.depfile = result["depfile"].as<std::string>();
+  if (result.count("depfile-target")) {
+    if (!o.depfile) throw Error("build: --depfile-target needs --depfile");
+    o.depfile_target = result["depfile-target"].as<std::string>();
+  }
   if (result.count("cache-dir")) o.cache_dir = result["cache-dir"].as<std::string>();
   const std::optional<std::int64_t> epoch = source_date_epoch_from_env();
   o.source_date_epoch = epoch.value_or(0);

@@ -150,8 +150,8 @@ void write_spdx(const Document& doc, util::FdWriter& out) {
         files.add({{"SPDXID", file_id(i, f.path)},
                    {"fileName", "./" + f.path},
                    {"checksums",
-                    {{{"algorithm", "SHA1"}, {"checksumValue", f.digests.sha1}},
-                     {{"algorithm", "SHA256"}, {"checksumValue", f.digests.sha256}}}}});
+                    {{{"algorithm", "SHA1"}, {"checksumValue", f.digests.sha1_hex()}},
+                     {{"algorithm", "SHA256"}, {"checksumValue", f.digests.sha256_hex()}}}}});
       }
     }
     files.finish();
@@ -195,7 +195,7 @@ json cdx_file(const Document& doc, std::size_t layer, const layer::HashedFile& f
           {"bom-ref", file_id(layer, f.path)},
           {"name", "/" + f.path},
           {"hashes",
-           {{{"alg", "SHA-1"}, {"content", f.digests.sha1}}, {{"alg", "SHA-256"}, {"content", f.digests.sha256}}}},
+           {{{"alg", "SHA-1"}, {"content", f.digests.sha1_hex()}}, {{"alg", "SHA-256"}, {"content", f.digests.sha256_hex()}}}},
           {"properties", {property("ocipack:layer", doc.layers[layer].digest.str())}}};
 }
 

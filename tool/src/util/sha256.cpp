@@ -4,6 +4,8 @@
 
 #include <openssl/evp.h>
 
+#include <cstring>
+
 namespace ocipack::util {
 
 namespace {
@@ -40,14 +42,50 @@ std::string EvpHash::finish_hex() {
   if (EVP_DigestFinal_ex(m_ctx, md, &len) != 1) {
     throw Error(std::string(m_name) + " finalisation failed (OpenSSL)");
   }
+  return to_hex(md, len);
+}
+
+void EvpHash::finish_into(unsigned char* out, std::size_t size) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(m_ctx, md, &len) != 1 || len != size) {
+    throw Error(std::string(m_name) + " finalisation failed (OpenSSL)");
+  }
+  std::memcpy(out, md, size);
+}
+
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
   static const char digits[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(digits[md[i] >> 4]);
-    hex.push_back(digits[md[i] & 0xf]);
+  hex.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    hex.push_back(digits[bytes[i] >> 4]);
+    hex.push_back(digits[bytes[i] & 0xf]);
   }
   return hex;
+}
+
+namespace {
+
+template <std::size_t N>
+bool parse_hex(const std::string& hex, std::array<unsigned char, N>& out) {
+  if (hex.size() != 2 * N) return false;
+  auto value = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  for (std::size_t i = 0; i < N; ++i) {
+    const int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return true;
+}
+
+}  // namespace
+
+FileDigests FileDigests::from_hex(const std::string& sha256, const std::string& sha1) {
+  FileDigests d;
+  if (!parse_hex(sha256, d.sha256)) throw Error("\"" + sha256 + "\" is not a SHA-256 in lower-case hex");
+  if (!parse_hex(sha1, d.sha1)) throw Error("\"" + sha1 + "\" is not a SHA-1 in lower-case hex");
+  return d;
 }
 
 Sha256::Sha256() : EvpHash(sha256_md(), "SHA-256") {}
