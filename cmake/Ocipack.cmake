@@ -48,6 +48,11 @@ if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW)
 endif()
 
+# A path component of an image's repository name, as Docker reads it. In the
+# cache, so that every directory sees it, as it sees the functions.
+set(_CONTAINER_IMAGE_PATH_COMPONENT "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*"
+  CACHE INTERNAL "A path component of an image repository name")
+
 define_property(TARGET PROPERTY CONTAINER_IMAGE_SBOM
   BRIEF_DOCS "Absolute paths of the SBOMs that this target writes."
   FULL_DOCS "Set by add_container_image() on the custom target <name>: the "
@@ -416,19 +421,33 @@ function(add_container_image)
     "${options}" "${one_value}" "${multi_value}" MAY_BE_EMPTY CA_CERTIFICATES)
 
   # ---- The spec now, but for what only the end of the directory knows ----
-  # Each step checks its keywords and returns its part of the spec; a step
-  # whose keywords are absent does next to nothing, as a project of many
-  # images runs every step for each.
+  # Each step checks its keywords and returns its part of the spec. An image
+  # that gives none of the keywords of a part shares it with the other
+  # images of the directory, made once (a project of many images mostly
+  # gives TARGETS and little else).
   if(DEFINED arg_TAGS)
     _container_image_tags(tags "${ctx}" "${arg_TAGS}")
   else()
     _container_image_default_tags(tags "${ctx}" "${name}")
   endif()
-  _container_image_git_head(git)
   _container_image_spec_start(start "${ctx}" "${name}" "${tags}" arg)
-  _container_image_spec_config(config "${ctx}" arg)
-  _container_image_spec_runtime(runtime "${ctx}" arg)
-  _container_image_spec_end(end "${ctx}" arg)
+  _container_image_default_parts("${ctx}")
+  if(DEFINED arg_CMD OR DEFINED arg_ENV OR DEFINED arg_WORKDIR
+     OR DEFINED arg_USER OR DEFINED arg_EXPOSE OR DEFINED arg_VOLUMES
+     OR DEFINED arg_STOPSIGNAL OR DEFINED arg_LABELS
+     OR DEFINED arg_ANNOTATIONS)
+    _container_image_spec_config(config "${ctx}" arg)
+  endif()
+  if(DEFINED arg_RUNTIME_DEPENDENCIES OR DEFINED arg_SYSROOT
+     OR DEFINED arg_RUNTIME_LIBRARIES)
+    _container_image_spec_runtime(runtime "${ctx}" arg)
+  endif()
+  # Only CA_CERTIFICATES may be in arg_KEYWORDS_MISSING_VALUES here.
+  if(arg_TZDATA OR arg_NO_DLOPEN_NOTE OR DEFINED arg_CA_CERTIFICATES
+     OR DEFINED arg_KEYWORDS_MISSING_VALUES OR DEFINED arg_LOCALES
+     OR DEFINED arg_ICONV OR DEFINED arg_SBOM OR DEFINED arg_PACKAGE_METADATA)
+    _container_image_spec_end(end "${ctx}" arg)
+  endif()
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
   set(destination /)
@@ -436,6 +455,14 @@ function(add_container_image)
     _container_image_image_dir(destination "${ctx}" DESTINATION
       "${arg_DESTINATION}")
   endif()
+  # The rest of the spec, unless container_image_add_*() add to the image
+  # or RUNTIME_LIBRARIES name targets: the end of the directory adds the
+  # default CMD between start and rest.
+  set(added_count 0)
+  _container_image_spec_targets_layer(targets_layer "${name}")
+  _container_image_spec_layers(layers "" "${targets_layer}")
+  string(CONCAT rest "${config}  \"users\": [],\n${runtime}, \"libraries\": [], "
+    "\"library_files\": []${end}${layers}}\n")
   _container_image_output(output "${ctx}" "${name}" arg)
   if(DEFINED arg_OUTPUT)
     _container_image_make_output_dir("${output}")
@@ -465,6 +492,7 @@ function(add_container_image)
     _CONTAINER_IMAGE_SPEC_END "${end}"
     _CONTAINER_IMAGE_TARGETS "${targets}"
     _CONTAINER_IMAGE_DESTINATION "${destination}"
+    _CONTAINER_IMAGE_SPEC_REST "${rest}"
     _CONTAINER_IMAGE_DEFAULT_CMD "${default_cmd}"
     _CONTAINER_IMAGE_RUNTIME_LIBRARIES "${runtime_libraries}"
     _CONTAINER_IMAGE_DEPENDS "${base_depend};${ca_files}")
@@ -476,6 +504,43 @@ endfunction()
 # Each checks the keywords parsed with <prefix> and sets <out> to its part
 # of the spec (schema version 1), and, in the caller's scope, what the end of
 # the directory needs besides.
+
+# Sets config, runtime and end, in the caller's scope, to what
+# _container_image_spec_config(), _container_image_spec_runtime() and
+# _container_image_spec_end() give when none of their keywords is given, and
+# runtime_libraries, ca_files and sbom_formats with them: made once per
+# directory (directory properties), again when a variable they read changes
+# (the git HEAD they read is the same for the whole directory).
+function(_container_image_default_parts ctx)
+  set(key "${PROJECT_VERSION};${PROJECT_DESCRIPTION};${PROJECT_HOMEPAGE_URL};"
+    "${CMAKE_PROJECT_NAME};${CMAKE_PROJECT_VERSION};"
+    "${CMAKE_PROJECT_HOMEPAGE_URL};${CMAKE_SYSROOT}")
+  get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
+  if("${key}" STREQUAL "${parts}")
+    get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
+    get_property(runtime DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_RUNTIME)
+    get_property(end DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_END)
+    get_property(sbom_formats DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_SBOM)
+  else()
+    # No keyword parsed has this prefix.
+    set(prefix _container_image_no_keyword)
+    _container_image_spec_config(config "${ctx}" ${prefix})
+    _container_image_spec_runtime(runtime "${ctx}" ${prefix})
+    _container_image_spec_end(end "${ctx}" ${prefix})
+    set_directory_properties(PROPERTIES _CONTAINER_IMAGE_DEFAULT_PARTS "${key}"
+      _CONTAINER_IMAGE_DEFAULT_CONFIG "${config}"
+      _CONTAINER_IMAGE_DEFAULT_RUNTIME "${runtime}"
+      _CONTAINER_IMAGE_DEFAULT_END "${end}"
+      _CONTAINER_IMAGE_DEFAULT_SBOM "${sbom_formats}")
+  endif()
+  # Without their keywords, the steps give no libraries and no files.
+  set(config "${config}" PARENT_SCOPE)
+  set(runtime "${runtime}" PARENT_SCOPE)
+  set(end "${end}" PARENT_SCOPE)
+  set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
+  set(runtime_libraries "" PARENT_SCOPE)
+  set(ca_files "" PARENT_SCOPE)
+endfunction()
 
 # Sets <out> to the value of <keyword> parsed with <prefix>, or to <default>
 # when it is not given; fails unless it is one of the <choice>s that follow.
@@ -628,13 +693,14 @@ function(_container_image_spec_end out ctx prefix)
   set(ca_files "")
   set(locales "")
   set(iconv "")
-  if(DEFINED ${prefix}_LOCALES OR DEFINED ${prefix}_ICONV
-     OR ${prefix}_GIVEN_CA_CERTIFICATES)
-    _container_image_runtime_data_settings("${ctx}" ${prefix})
-  endif()
+  # CA_CERTIFICATES alone (the sysroot's bundle only) has no value.
   set(ca_certificates false)
-  if(${prefix}_GIVEN_CA_CERTIFICATES)
+  if(DEFINED ${prefix}_CA_CERTIFICATES
+     OR "CA_CERTIFICATES" IN_LIST ${prefix}_KEYWORDS_MISSING_VALUES)
     set(ca_certificates true)
+  endif()
+  if(DEFINED ${prefix}_LOCALES OR DEFINED ${prefix}_ICONV OR ca_certificates)
+    _container_image_runtime_data_settings("${ctx}" ${prefix})
   endif()
   set(tzdata false)
   if(${prefix}_TZDATA)
@@ -927,8 +993,8 @@ endfunction()
 
 # Sets <out> to the spec's "sbom" object: the formats (SBOM: spdx,
 # cyclonedx, default spdx), PACKAGE_METADATA (default ON) and the project
-# the SBOM names: the top-level project() and its git revision (git_revision
-# of the caller), when there is one. Sets sbom_formats in the caller's scope.
+# the SBOM names: the top-level project() and its git revision, when there
+# is one. Sets sbom_formats in the caller's scope.
 function(_container_image_spec_sbom out ctx prefix)
   set(sbom_formats spdx)
   if(DEFINED ${prefix}_SBOM)
@@ -959,15 +1025,15 @@ function(_container_image_spec_sbom out ctx prefix)
     endif()
   endif()
   # No git, or no work tree: an SBOM without the revision, not an error.
-  set(revision "")
+  set(git_revision "")
   if(NOT "${sbom_formats}" STREQUAL "")
-    set(revision "${git_revision}")
+    _container_image_git_head(git)
   endif()
   set(project "")
   _container_image_json_member(project name "${CMAKE_PROJECT_NAME}")
   _container_image_json_member(project version "${CMAKE_PROJECT_VERSION}")
   _container_image_json_member(project homepage "${CMAKE_PROJECT_HOMEPAGE_URL}")
-  _container_image_json_member(project revision "${revision}")
+  _container_image_json_member(project revision "${git_revision}")
   string(SUBSTRING "${project}" 2 -1 project)
   _container_image_json_array(formats "${sbom_formats}")
   set(${out} "{\"formats\": ${formats}, \"package_metadata\": ${package_metadata}, \"project\": {${project}}}"
@@ -992,11 +1058,12 @@ function(_container_image_sbom_paths out output formats)
 endfunction()
 
 # Sets <out> from CREATED <value>: "" for EPOCH (the tool's default: 1970,
-# or SOURCE_DATE_EPOCH), the commit time of HEAD in seconds for GIT (from
-# git_time and git_error of the caller), or the RFC 3339 time given.
+# or SOURCE_DATE_EPOCH), the commit time of HEAD in seconds for GIT, or the
+# RFC 3339 time given.
 function(_container_image_created_setting out ctx value)
   set(created "")
   if("${value}" STREQUAL "GIT")
+    _container_image_git_head(git)
     if(NOT "${git_error}" STREQUAL "")
       _container_image_fail("${ctx}" "CREATED GIT: ${git_error}")
     endif()
@@ -1124,8 +1191,8 @@ function(_container_image_exposed_ports out ctx ports)
 endfunction()
 
 # Sets <out> to the annotations: the ANNOTATIONS parsed with <prefix>, then
-# the ones filled from project() and git (git_revision of the caller), each
-# unless ANNOTATIONS sets its key.
+# the ones filled from project() and git, each unless ANNOTATIONS sets its
+# key.
 function(_container_image_annotations out prefix)
   set(annotations "${${prefix}_ANNOTATIONS}")
   set(user_keys "")
@@ -1133,7 +1200,11 @@ function(_container_image_annotations out prefix)
     string(REGEX MATCH "^[^=]+" key "${entry}")
     list(APPEND user_keys "${key}")
   endforeach()
-  set(revision "${git_revision}")
+  set(revision "")
+  if(NOT "org.opencontainers.image.revision" IN_LIST user_keys)
+    _container_image_git_head(git)
+    set(revision "${git_revision}")
+  endif()
   foreach(pair IN ITEMS "version=PROJECT_VERSION"
       "description=PROJECT_DESCRIPTION" "url=PROJECT_HOMEPAGE_URL"
       "revision=revision")
@@ -1579,30 +1650,28 @@ endfunction()
 function(_container_image_finalize name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
-  get_target_property(call_file "${name}" _CONTAINER_IMAGE_CALL_FILE)
+  get_property(call_file TARGET "${name}" PROPERTY _CONTAINER_IMAGE_CALL_FILE)
   _container_image_deferred_ctx(ctx add_container_image "${name}"
     "${call_file}")
   if(NOT TARGET ocipack::ocipack)
     _container_image_check_tool("${ctx}")
   endif()
-  get_target_property(targets "${name}" _CONTAINER_IMAGE_TARGETS)
-  get_target_property(destination "${name}" _CONTAINER_IMAGE_DESTINATION)
+  get_property(targets TARGET "${name}" PROPERTY _CONTAINER_IMAGE_TARGETS)
+  get_property(destination TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DESTINATION)
   _container_image_check_targets(cmd "${ctx}" "${name}")
-  get_target_property(added_count "${name}" _CONTAINER_IMAGE_ADDED_TARGETS_COUNT)
-  set(added_targets "")
-  if(added_count)
-    _container_image_check_added_targets(added_targets "${name}")
-  endif()
-  get_target_property(runtime_libraries "${name}"
-    _CONTAINER_IMAGE_RUNTIME_LIBRARIES)
-  set(runtime_library_files "")
-  set(library_targets "")
-  if(NOT "${runtime_libraries}" STREQUAL "")
-    _container_image_runtime_library_targets(library_targets "${ctx}")
-  endif()
   # Every target whose file goes into the image: the build rule depends on them.
-  set(image_targets ${targets} ${added_targets} ${library_targets})
-  _container_image_spec(spec_json "${name}")
+  set(image_targets "${targets}")
+  get_property(extended TARGET "${name}" PROPERTY _CONTAINER_IMAGE_EXTENDED)
+  get_property(runtime_libraries TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_RUNTIME_LIBRARIES)
+  if(extended OR NOT "${runtime_libraries}" STREQUAL "")
+    _container_image_spec(spec_json "${ctx}" "${name}")
+  else()
+    # Nothing was added after the call, which wrote the rest of the spec.
+    get_property(start TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_START)
+    get_property(rest TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_REST)
+    set(spec_json "${start}${cmd}${rest}")
+  endif()
   _container_image_add_build_rule("${name}" "${spec_json}")
 endfunction()
 
@@ -1634,7 +1703,7 @@ function(_container_image_check_targets out ctx name)
     endif()
   endforeach()
   set(${out} "" PARENT_SCOPE)
-  get_target_property(wanted "${name}" _CONTAINER_IMAGE_DEFAULT_CMD)
+  get_property(wanted TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DEFAULT_CMD)
   if(wanted AND NOT "${default_cmd}" STREQUAL "")
     string(REGEX REPLACE "/$" "" directory "${destination}")
     _container_image_json_string(json
@@ -1786,14 +1855,20 @@ endfunction()
 # library through another library's RUNPATH.
 function(_container_image_rpath_use_origin)
   _container_image_project_targets(built imported)
+  set(unset "")
   foreach(target IN LISTS built)
     get_property(type TARGET "${target}" PROPERTY TYPE)
-    get_property(user_set TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN SET)
-    if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$"
-        AND NOT user_set)
-      set_property(TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN ON)
+    if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+      get_property(user_set TARGET "${target}"
+        PROPERTY BUILD_RPATH_USE_ORIGIN SET)
+      if(NOT user_set)
+        list(APPEND unset "${target}")
+      endif()
     endif()
   endforeach()
+  if(NOT "${unset}" STREQUAL "")
+    set_property(TARGET ${unset} PROPERTY BUILD_RPATH_USE_ORIGIN ON)
+  endif()
 endfunction()
 
 # Makes _container_image_rpath_use_origin() run at the end of the top-level
@@ -1812,31 +1887,56 @@ endfunction()
 # knows; the functions below read that from the caller's scope.
 
 # Sets <out> to the spec of image <name>: the parts add_container_image()
-# stored, with cmd, runtime_libraries and runtime_library_files of the
-# caller, the users and the layers.
-function(_container_image_spec out name)
-  get_target_property(start "${name}" _CONTAINER_IMAGE_SPEC_START)
-  get_target_property(config "${name}" _CONTAINER_IMAGE_SPEC_CONFIG)
-  get_target_property(runtime "${name}" _CONTAINER_IMAGE_SPEC_RUNTIME)
-  get_target_property(end "${name}" _CONTAINER_IMAGE_SPEC_END)
+# stored, with cmd and runtime_libraries of the caller, the users and the
+# layers; fails on a target of container_image_add_targets() or
+# RUNTIME_LIBRARIES that cannot be in an image. Appends those targets to
+# image_targets of the caller.
+function(_container_image_spec out ctx name)
+  get_property(added_count TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_ADDED_TARGETS_COUNT)
+  set(added_targets "")
+  if(added_count)
+    _container_image_check_added_targets(added_targets "${name}")
+  endif()
+  set(runtime_library_files "")
+  set(library_targets "")
+  if(NOT "${runtime_libraries}" STREQUAL "")
+    _container_image_runtime_library_targets(library_targets "${ctx}")
+  endif()
+  set(image_targets ${image_targets} ${added_targets} ${library_targets}
+    PARENT_SCOPE)
+  get_property(start TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_START)
+  get_property(config TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_CONFIG)
+  get_property(runtime TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_RUNTIME)
+  get_property(end TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_END)
   _container_image_spec_users(users "${name}")
-  _container_image_json_array(libraries "${runtime_libraries}")
-  _container_image_json_array(library_files "${runtime_library_files}")
+  set(libraries "[]")
+  set(library_files "[]")
+  if(NOT "${runtime_libraries}${runtime_library_files}" STREQUAL "")
+    _container_image_json_array(libraries "${runtime_libraries}")
+    _container_image_json_array(library_files "${runtime_library_files}")
+  endif()
   _container_image_spec_added_layer(added "${name}")
   _container_image_spec_targets_layer(from_targets "${name}")
+  _container_image_spec_layers(layers "${added}" "${from_targets}")
+  string(CONCAT spec "${start}${cmd}${config}  \"users\": ${users},\n"
+    "${runtime}, \"libraries\": ${libraries}, \"library_files\": "
+    "${library_files}${end}${layers}}\n")
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "layers": the layer of the <added> files (or "")
+# and the layer of the targets <from_targets> (or "").
+function(_container_image_spec_layers out added from_targets)
   if(NOT "${added}" STREQUAL "" AND NOT "${from_targets}" STREQUAL "")
     string(APPEND added ",\n")
   endif()
   set(layers "${added}${from_targets}")
   if("${layers}" STREQUAL "")
-    set(layers "  \"layers\": []\n")
+    set(${out} "  \"layers\": []\n" PARENT_SCOPE)
   else()
-    set(layers "  \"layers\": [\n${layers}\n  ]\n")
+    set(${out} "  \"layers\": [\n${layers}\n  ]\n" PARENT_SCOPE)
   endif()
-  string(CONCAT spec "${start}${cmd}${config}  \"users\": ${users},\n"
-    "${runtime}, \"libraries\": ${libraries}, \"library_files\": "
-    "${library_files}${end}${layers}}\n")
-  set(${out} "${spec}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the layer of the files, directories and symbolic links added
@@ -1872,7 +1972,7 @@ endfunction()
 
 # Sets <out> to the layer of the targets and destination of the caller (the
 # TARGETS of image <name>) and the targets of its
-# container_image_add_targets() calls, in call order, each an ELF file
+# container_image_add_targets() calls (added_count of the caller), in call order, each an ELF file
 # copied to its destination; "" when there are none.
 function(_container_image_spec_targets_layer out name)
   set(files "")
@@ -1882,7 +1982,10 @@ function(_container_image_spec_targets_layer out name)
     list(APPEND created_by "add_container_image TARGETS ${target_names}")
     _container_image_json_target_files(files "${targets}" "${destination}")
   endif()
-  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  set(calls "")
+  if(added_count)
+    _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  endif()
   foreach(i IN LISTS calls)
     _container_image_get_entry("${name}" ADDED_TARGETS ${i}
       TARGETS call_targets DESTINATION to)
@@ -1924,6 +2027,11 @@ endfunction()
 # Sets <out> to the spec's "users" array: the users added to image <name>,
 # in call order, with the members given (the tool fills in the others).
 function(_container_image_spec_users out name)
+  get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_USERS_COUNT)
+  if(NOT count)
+    set(${out} "[]" PARENT_SCOPE)
+    return()
+  endif()
   _container_image_json_entries(entries "${name}" users "    " name
     uid:number gid:number group:optional home:optional shell:optional)
   if("${entries}" STREQUAL "")
@@ -1949,9 +2057,9 @@ function(_container_image_add_build_rule name spec_json)
   # unchanged image is not rebuilt by a re-configure.
   file(GENERATE OUTPUT "${spec}" CONTENT "${spec_json}")
 
-  get_target_property(output "${name}" CONTAINER_IMAGE_FILE)
-  get_target_property(sbom_paths "${name}" CONTAINER_IMAGE_SBOM)
-  get_target_property(depends "${name}" _CONTAINER_IMAGE_DEPENDS)
+  get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
+  get_property(sbom_paths TARGET "${name}" PROPERTY CONTAINER_IMAGE_SBOM)
+  get_property(depends TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DEPENDS)
   get_property(files_depends TARGET "${name}"
     PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS)
   set(depfile "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.d")
@@ -2379,6 +2487,8 @@ function(_container_image_add_entry name kind)
   if(kind MATCHES "^(FILES|DIRECTORIES|SYMLINKS)$")
     set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_ADDED_ENTRIES TRUE)
   endif()
+  # The spec written at the call misses it.
+  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_EXTENDED TRUE)
 endfunction()
 
 # Sets <out> to the indices of the entries of <kind> of image <name>, from 0,
@@ -2412,37 +2522,48 @@ endfunction()
 # fails, naming <ctx>, on a keyword given without a value or with only an
 # empty string, and on an argument that is no keyword, unless ARGUMENTS
 # follows (they are then in <prefix>_UNPARSED_ARGUMENTS). The keywords after
-# MAY_BE_EMPTY may be given without values (<prefix>_GIVEN_<keyword> tells
-# they were). A macro, because PARSE_ARGV reads the arguments of the
-# function it runs in.
+# MAY_BE_EMPTY may be given without values (then they are in
+# <prefix>_KEYWORDS_MISSING_VALUES). A macro, because PARSE_ARGV reads the
+# arguments of the function it runs in.
 macro(_container_image_parse prefix ctx options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 ${prefix}
     "${options}" "${one_value}" "${multi_value}")
-  # Every keyword as an option: which ones were written, to tell `USER ""`
-  # from no USER at all.
-  cmake_parse_arguments(PARSE_ARGV 1 ${prefix}_GIVEN
-    "${options};${one_value};${multi_value}" "" "")
-  _container_image_check_parsed("${ctx}" ${prefix} "${options}"
-    "${one_value};${multi_value}" ${ARGN})
+  # An empty argument (the calling function's ARGV has an empty element)
+  # may be the only value of a keyword, which leaves no trace above; only
+  # then is the parse done again, every keyword as an option, to tell
+  # `USER ""` from no USER at all.
+  if(ARGV MATCHES "(^|;)(;|$)")
+    cmake_parse_arguments(PARSE_ARGV 1 ${prefix}_GIVEN
+      "${options};${one_value};${multi_value}" "" "")
+    _container_image_check_parsed("${ctx}" ${prefix} "${options}"
+      "${one_value};${multi_value}" EMPTY ${ARGN})
+  elseif(DEFINED ${prefix}_KEYWORDS_MISSING_VALUES
+         OR DEFINED ${prefix}_UNPARSED_ARGUMENTS)
+    _container_image_check_parsed("${ctx}" ${prefix} "${options}"
+      "${one_value};${multi_value}" ${ARGN})
+  endif()
 endmacro()
 
-# The checks of _container_image_parse() on what it parsed with <prefix>.
+# The checks of _container_image_parse() on what it parsed with <prefix>;
+# EMPTY: <prefix>_GIVEN_<keyword> tells which keywords were written.
 function(_container_image_check_parsed ctx prefix options value_keywords)
-  cmake_parse_arguments(check "ARGUMENTS" "" "MAY_BE_EMPTY" ${ARGN})
+  cmake_parse_arguments(check "ARGUMENTS;EMPTY" "" "MAY_BE_EMPTY" ${ARGN})
   foreach(keyword IN LISTS ${prefix}_KEYWORDS_MISSING_VALUES)
     if(NOT keyword IN_LIST check_MAY_BE_EMPTY)
       _container_image_fail("${ctx}" "${keyword} is given without a value")
     endif()
   endforeach()
-  foreach(keyword IN LISTS value_keywords)
-    # Undefined when given without values; "" when given an empty string.
-    if(keyword IN_LIST check_MAY_BE_EMPTY AND NOT DEFINED ${prefix}_${keyword})
-      continue()
-    endif()
-    if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
-      _container_image_fail("${ctx}" "${keyword} is given without a value")
-    endif()
-  endforeach()
+  if(check_EMPTY)
+    foreach(keyword IN LISTS value_keywords)
+      # Undefined when given without values; "" when given an empty string.
+      if(keyword IN_LIST check_MAY_BE_EMPTY AND NOT DEFINED ${prefix}_${keyword})
+        continue()
+      endif()
+      if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
+        _container_image_fail("${ctx}" "${keyword} is given without a value")
+      endif()
+    endforeach()
+  endif()
   if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND NOT check_ARGUMENTS)
     set(unknown "")
     foreach(argument IN LISTS ${prefix}_UNPARSED_ARGUMENTS)
@@ -2511,7 +2632,12 @@ function(_container_image_normalize_tag out error ref)
       return()
     endif()
   endif()
-  _container_image_repository_ok(ok "${repository}")
+  # Most names are one path component: no host, no Docker Hub prefix.
+  if("${repository}" MATCHES "^${_CONTAINER_IMAGE_PATH_COMPONENT}$")
+    set(ok TRUE)
+  else()
+    _container_image_repository_ok(ok "${repository}")
+  endif()
   if(NOT ok)
     string(TOLOWER "${repository}" lower)
     _container_image_repository_ok(lower_ok "${lower}")
@@ -2533,7 +2659,10 @@ function(_container_image_normalize_tag out error ref)
     endif()
     return()
   endif()
-  _container_image_docker_name(name "${repository}")
+  set(name "docker.io/library/${repository}")
+  if("${repository}" MATCHES "/")
+    _container_image_docker_name(name "${repository}")
+  endif()
   string(LENGTH "${name}" length)
   if(length GREATER 255)
     set(${error} "the name ${name} is ${length} characters, more than 255"
@@ -2574,7 +2703,7 @@ function(_container_image_repository_ok out repository)
   if(first STREQUAL "HOST" AND "${repository}" MATCHES "^[^/]*/(.*)$")
     set(path "${CMAKE_MATCH_1}")
   endif()
-  set(component "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*")
+  set(component "${_CONTAINER_IMAGE_PATH_COMPONENT}")
   if("${path}" MATCHES "^${component}(/${component})*$")
     set(${out} TRUE PARENT_SCOPE)
   endif()
