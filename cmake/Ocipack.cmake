@@ -48,6 +48,27 @@ if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW)
 endif()
 
+# The keywords of add_container_image(), and a regular expression that
+# matches a list holding one of those its steps read, all but TARGETS,
+# DESTINATION, TAGS, OUTPUT, EXCLUDE_FROM_ALL and PUSH_INSECURE. In the
+# cache, so that every directory sees them, as it sees the functions.
+set(_CONTAINER_IMAGE_OPTIONS EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA
+  STRIP PUSH_INSECURE CACHE INTERNAL "add_container_image() options")
+set(_CONTAINER_IMAGE_ONE_VALUE DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION
+  COMPRESSION_LEVEL OUTPUT BASE BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED
+  PACKAGE_METADATA CACHE INTERNAL "add_container_image() one-value keywords")
+set(_CONTAINER_IMAGE_MULTI_VALUE TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES
+  LABELS ANNOTATIONS TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV SBOM
+  CACHE INTERNAL "add_container_image() multi-value keywords")
+set(_container_image_keywords ${_CONTAINER_IMAGE_OPTIONS}
+  ${_CONTAINER_IMAGE_ONE_VALUE} ${_CONTAINER_IMAGE_MULTI_VALUE})
+list(REMOVE_ITEM _container_image_keywords TARGETS DESTINATION TAGS OUTPUT
+  EXCLUDE_FROM_ALL PUSH_INSECURE)
+list(JOIN _container_image_keywords "|" _container_image_keywords)
+set(_CONTAINER_IMAGE_STEP_KEYWORDS "(^|;)(${_container_image_keywords})(;|$)"
+  CACHE INTERNAL "Matches the arguments that may give a keyword of a step")
+unset(_container_image_keywords)
+
 # A path component of an image's repository name, as Docker reads it. In the
 # cache, so that every directory sees it, as it sees the functions.
 set(_CONTAINER_IMAGE_PATH_COMPONENT "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*"
@@ -407,11 +428,9 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP PUSH_INSECURE)
-  set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
-    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED PACKAGE_METADATA)
-  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
-    TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV SBOM)
+  set(options ${_CONTAINER_IMAGE_OPTIONS})
+  set(one_value ${_CONTAINER_IMAGE_ONE_VALUE})
+  set(multi_value ${_CONTAINER_IMAGE_MULTI_VALUE})
   _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
     "${options};${one_value};${multi_value}")
   _container_image_check_name("${ctx}" "${name}")
@@ -421,33 +440,27 @@ function(add_container_image)
     "${options}" "${one_value}" "${multi_value}" MAY_BE_EMPTY CA_CERTIFICATES)
 
   # ---- The spec now, but for what only the end of the directory knows ----
-  # Each step checks its keywords and returns its part of the spec. An image
-  # that gives none of the keywords of a part shares it with the other
-  # images of the directory, made once (a project of many images mostly
-  # gives TARGETS and little else).
   if(DEFINED arg_TAGS)
     _container_image_tags(tags "${ctx}" "${arg_TAGS}")
   else()
     _container_image_default_tags(tags "${ctx}" "${name}")
   endif()
-  _container_image_spec_start(start "${ctx}" "${name}" "${tags}" arg)
+  # A valid image name and valid tags need no JSON escape.
+  list(JOIN tags "\", \"" json)
+  set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${json}\"],\n")
+  # Each step checks its keywords and returns its part of the spec. A call
+  # that gives none of their keywords (as most do, in a project of many
+  # images: TARGETS and little else) takes the parts they make without
+  # them, made once per directory; one that may give one (a keyword in its
+  # arguments) runs every step.
   _container_image_default_parts("${ctx}")
-  if(DEFINED arg_CMD OR DEFINED arg_ENV OR DEFINED arg_WORKDIR
-     OR DEFINED arg_USER OR DEFINED arg_EXPOSE OR DEFINED arg_VOLUMES
-     OR DEFINED arg_STOPSIGNAL OR DEFINED arg_LABELS
-     OR DEFINED arg_ANNOTATIONS)
+  if(ARGV MATCHES "${_CONTAINER_IMAGE_STEP_KEYWORDS}")
+    _container_image_spec_image(image "${ctx}" arg)
     _container_image_spec_config(config "${ctx}" arg)
-  endif()
-  if(DEFINED arg_RUNTIME_DEPENDENCIES OR DEFINED arg_SYSROOT
-     OR DEFINED arg_RUNTIME_LIBRARIES)
     _container_image_spec_runtime(runtime "${ctx}" arg)
-  endif()
-  # Only CA_CERTIFICATES may be in arg_KEYWORDS_MISSING_VALUES here.
-  if(arg_TZDATA OR arg_NO_DLOPEN_NOTE OR DEFINED arg_CA_CERTIFICATES
-     OR DEFINED arg_KEYWORDS_MISSING_VALUES OR DEFINED arg_LOCALES
-     OR DEFINED arg_ICONV OR DEFINED arg_SBOM OR DEFINED arg_PACKAGE_METADATA)
     _container_image_spec_end(end "${ctx}" arg)
   endif()
+  string(APPEND start "${image}")
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
   set(destination /)
@@ -505,18 +518,20 @@ endfunction()
 # of the spec (schema version 1), and, in the caller's scope, what the end of
 # the directory needs besides.
 
-# Sets config, runtime and end, in the caller's scope, to what
-# _container_image_spec_config(), _container_image_spec_runtime() and
-# _container_image_spec_end() give when none of their keywords is given, and
-# runtime_libraries, ca_files and sbom_formats with them: made once per
-# directory (directory properties), again when a variable they read changes
-# (the git HEAD they read is the same for the whole directory).
+# Sets image, config, runtime and end, in the caller's scope, to what
+# _container_image_spec_image(), _container_image_spec_config(),
+# _container_image_spec_runtime() and _container_image_spec_end() give when
+# none of their keywords is given, and base_depend, runtime_libraries,
+# ca_files and sbom_formats with them: made once per directory (directory
+# properties), again when a variable they read changes (the git HEAD they
+# read is the same for the whole directory).
 function(_container_image_default_parts ctx)
   set(key "${PROJECT_VERSION};${PROJECT_DESCRIPTION};${PROJECT_HOMEPAGE_URL};"
     "${CMAKE_PROJECT_NAME};${CMAKE_PROJECT_VERSION};"
     "${CMAKE_PROJECT_HOMEPAGE_URL};${CMAKE_SYSROOT}")
   get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
   if("${key}" STREQUAL "${parts}")
+    get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
     get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
     get_property(runtime DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_RUNTIME)
     get_property(end DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_END)
@@ -524,20 +539,24 @@ function(_container_image_default_parts ctx)
   else()
     # No keyword parsed has this prefix.
     set(prefix _container_image_no_keyword)
+    _container_image_spec_image(image "${ctx}" ${prefix})
     _container_image_spec_config(config "${ctx}" ${prefix})
     _container_image_spec_runtime(runtime "${ctx}" ${prefix})
     _container_image_spec_end(end "${ctx}" ${prefix})
     set_directory_properties(PROPERTIES _CONTAINER_IMAGE_DEFAULT_PARTS "${key}"
+      _CONTAINER_IMAGE_DEFAULT_IMAGE "${image}"
       _CONTAINER_IMAGE_DEFAULT_CONFIG "${config}"
       _CONTAINER_IMAGE_DEFAULT_RUNTIME "${runtime}"
       _CONTAINER_IMAGE_DEFAULT_END "${end}"
       _CONTAINER_IMAGE_DEFAULT_SBOM "${sbom_formats}")
   endif()
-  # Without their keywords, the steps give no libraries and no files.
+  set(image "${image}" PARENT_SCOPE)
   set(config "${config}" PARENT_SCOPE)
   set(runtime "${runtime}" PARENT_SCOPE)
   set(end "${end}" PARENT_SCOPE)
   set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
+  # Without their keywords, the steps give no base, libraries or files.
+  set(base_depend "" PARENT_SCOPE)
   set(runtime_libraries "" PARENT_SCOPE)
   set(ca_files "" PARENT_SCOPE)
 endfunction()
@@ -557,14 +576,12 @@ function(_container_image_choice out ctx prefix keyword default)
   set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to the spec of image <name> from its start up to the "cmd" of
-# its "config": the image, its <tags>, its creation time, compression, base,
-# skeleton, strip program and ENTRYPOINT; sets base_depend in the caller's
-# scope: the file of the BASE that a rebuild follows, or "".
-function(_container_image_spec_start out ctx name tags prefix)
-  # A valid image name and valid tags need no JSON escape.
-  list(JOIN tags "\", \"" tags)
-  set(spec "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${tags}\"],\n")
+# Sets <out> to the spec after the tags up to the "cmd" of the "config": the
+# creation time, compression, base, skeleton, strip program and ENTRYPOINT;
+# sets base_depend in the caller's scope: the file of the BASE that a
+# rebuild follows, or "".
+function(_container_image_spec_image out ctx prefix)
+  set(spec "")
   if(DEFINED ${prefix}_CREATED)
     _container_image_created_setting(created "${ctx}" "${${prefix}_CREATED}")
     # CREATED GIT gives seconds (a JSON number), a time given stays a string.
@@ -2323,6 +2340,9 @@ endfunction()
 # Fails when the target <name>-load, which an image <name> defines to load
 # it, exists already.
 function(_container_image_check_load_name ctx name)
+  if(NOT TARGET "${name}-load" AND NOT TARGET "${name}-push")
+    return()
+  endif()
   foreach(suffix IN ITEMS load push)
     if(TARGET "${name}-${suffix}")
       _container_image_fail("${ctx}" "the target \"${name}-${suffix}\" already "
