@@ -62,12 +62,26 @@ set(_CONTAINER_IMAGE_MULTI_VALUE TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES
   CACHE INTERNAL "add_container_image() multi-value keywords")
 set(_container_image_keywords ${_CONTAINER_IMAGE_OPTIONS}
   ${_CONTAINER_IMAGE_ONE_VALUE} ${_CONTAINER_IMAGE_MULTI_VALUE})
+set(_CONTAINER_IMAGE_KEYWORDS ${_container_image_keywords}
+  CACHE INTERNAL "add_container_image() keywords")
 list(REMOVE_ITEM _container_image_keywords TARGETS DESTINATION TAGS OUTPUT
   EXCLUDE_FROM_ALL PUSH_INSECURE)
-list(JOIN _container_image_keywords "|" _container_image_keywords)
-set(_CONTAINER_IMAGE_STEP_KEYWORDS "(^|;)(${_container_image_keywords})(;|$)"
+list(JOIN _container_image_keywords "|" _container_image_step_keywords)
+set(_CONTAINER_IMAGE_STEP_KEYWORDS
+  "(^|;)(${_container_image_step_keywords})(;|$)"
   CACHE INTERNAL "Matches the arguments that may give a keyword of a step")
+# ... and one that matches arguments of a call that is not the common one
+# (add_container_image() tells): an empty one, or a keyword but TARGETS,
+# EXCLUDE_FROM_ALL and PUSH_INSECURE.
+set(_CONTAINER_IMAGE_UNCOMMON
+  "(^|;)(${_container_image_step_keywords}|DESTINATION|TAGS|OUTPUT|)(;|$)"
+  CACHE INTERNAL "Matches the arguments of an uncommon call")
 unset(_container_image_keywords)
+unset(_container_image_step_keywords)
+# The names of the targets CMake defines itself.
+set(_CONTAINER_IMAGE_RESERVED all ALL_BUILD clean edit_cache help install
+  INSTALL package PACKAGE package_source preinstall rebuild_cache RUN_TESTS
+  test ZERO_CHECK CACHE INTERNAL "Target names reserved by CMake")
 
 # A path component of an image's repository name, as Docker reads it. In the
 # cache, so that every directory sees it, as it sees the functions.
@@ -428,46 +442,57 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options ${_CONTAINER_IMAGE_OPTIONS})
-  set(one_value ${_CONTAINER_IMAGE_ONE_VALUE})
-  set(multi_value ${_CONTAINER_IMAGE_MULTI_VALUE})
-  _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
-    "${options};${one_value};${multi_value}")
-  _container_image_check_name("${ctx}" "${name}")
-  _container_image_check_load_name("${ctx}" "${name}")
-  # CA_CERTIFICATES alone takes the sysroot's bundle and no file of ours.
-  _container_image_parse(arg "${ctx}"
-    "${options}" "${one_value}" "${multi_value}" MAY_BE_EMPTY CA_CERTIFICATES)
-
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${_CONTAINER_IMAGE_OPTIONS}"
+    "${_CONTAINER_IMAGE_ONE_VALUE}" "${_CONTAINER_IMAGE_MULTI_VALUE}")
   # ---- The spec now, but for what only the end of the directory knows ----
-  if(DEFINED arg_TAGS)
-    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+  # The common call, in a project of many images: TARGETS (names that need
+  # no JSON escape) and no keyword of the steps, no empty argument, a name
+  # that is its own valid tag (one path component, not too long, not what
+  # Docker reads as an image ID) and no target yet, and the parts of the
+  # spec without the steps' keywords made for this directory. Its checks
+  # and steps would change nothing: it skips them. Any other call takes
+  # _container_image_settings().
+  string(LENGTH "${ARGV0}" length)
+  _container_image_parts_key(key)
+  get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
+  set(output "${CMAKE_CURRENT_BINARY_DIR}/${ARGV0}.tar")
+  get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
+  if(length GREATER 200 OR ARGV MATCHES "${_CONTAINER_IMAGE_UNCOMMON}"
+     OR NOT ARGV0 MATCHES "^${_CONTAINER_IMAGE_PATH_COMPONENT}$"
+     OR ARGV0 MATCHES "^[0-9a-f]+$" OR ARGV0 STREQUAL "sha256"
+     OR ARGV0 IN_LIST _CONTAINER_IMAGE_RESERVED OR TARGET "${ARGV0}"
+     OR TARGET "${ARGV0}-load" OR TARGET "${ARGV0}-push"
+     OR DEFINED arg_UNPARSED_ARGUMENTS OR DEFINED arg_KEYWORDS_MISSING_VALUES
+     OR NOT arg_TARGETS MATCHES "^[A-Za-z0-9_.+:;-]+$"
+     OR NOT "${key}" STREQUAL "${parts}" OR NOT "${owner}" STREQUAL "")
+    _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
+      "${_CONTAINER_IMAGE_KEYWORDS}")
+    _container_image_check_name("${ctx}" "${name}")
+    _container_image_check_load_name("${ctx}" "${name}")
+    # CA_CERTIFICATES alone takes the sysroot's bundle and no file of ours.
+    _container_image_parse(arg "${ctx}" "${_CONTAINER_IMAGE_OPTIONS}"
+      "${_CONTAINER_IMAGE_ONE_VALUE}" "${_CONTAINER_IMAGE_MULTI_VALUE}"
+      MAY_BE_EMPTY CA_CERTIFICATES)
+    _container_image_settings("${ctx}" "${name}" "${ARGV}")
   else()
-    _container_image_default_tags(tags "${ctx}" "${name}")
+    set(name "${ARGV0}")
+    set(ctx "add_container_image(${name})")
+    set(tags "${name}:latest")
+    set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${tags}\"],\n")
+    get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
+    string(APPEND start "${image}")
+    get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
+    get_property(runtime DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_RUNTIME)
+    get_property(end DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_END)
+    get_property(sbom_formats DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_SBOM)
+    set(base_depend "")
+    set(runtime_libraries "")
+    set(ca_files "")
+    set(destination /)
+    set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}" "${ctx}")
   endif()
-  # A valid image name and valid tags need no JSON escape.
-  list(JOIN tags "\", \"" json)
-  set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${json}\"],\n")
-  # Each step checks its keywords and returns its part of the spec. A call
-  # that gives none of their keywords (as most do, in a project of many
-  # images: TARGETS and little else) takes the parts they make without
-  # them, made once per directory; one that may give one (a keyword in its
-  # arguments) runs every step.
-  _container_image_default_parts("${ctx}")
-  if(ARGV MATCHES "${_CONTAINER_IMAGE_STEP_KEYWORDS}")
-    _container_image_spec_image(image "${ctx}" arg)
-    _container_image_spec_config(config "${ctx}" arg)
-    _container_image_spec_runtime(runtime "${ctx}" arg)
-    _container_image_spec_end(end "${ctx}" arg)
-  endif()
-  string(APPEND start "${image}")
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
-  set(destination /)
-  if(DEFINED arg_DESTINATION)
-    _container_image_image_dir(destination "${ctx}" DESTINATION
-      "${arg_DESTINATION}")
-  endif()
   # The rest of the spec, unless container_image_add_*() add to the image
   # or RUNTIME_LIBRARIES name targets: the end of the directory adds the
   # default CMD between start and rest.
@@ -476,10 +501,6 @@ function(add_container_image)
   _container_image_spec_layers(layers "" "${targets_layer}")
   string(CONCAT rest "${config}  \"users\": [],\n${runtime}, \"libraries\": [], "
     "\"library_files\": []${end}${layers}}\n")
-  _container_image_output(output "${ctx}" "${name}" arg)
-  if(DEFINED arg_OUTPUT)
-    _container_image_make_output_dir("${output}")
-  endif()
 
   # ---- The target now, the build rule at the end of the directory ----
   # container_image_add_files() and the like may still add to the image, and
@@ -513,10 +534,64 @@ function(add_container_image)
   _container_image_defer_rpath_use_origin()
 endfunction()
 
+# The settings of add_container_image(<name>) from the keywords parsed with
+# prefix arg (<arguments>: the call's ARGV): sets, in the caller's scope, tags, start (the spec up to the
+# "cmd" of its "config"), config, runtime and end (the parts of the steps
+# below), base_depend, ca_files, sbom_formats, runtime_libraries,
+# destination and output.
+function(_container_image_settings ctx name arguments)
+  if(DEFINED arg_TAGS)
+    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+  else()
+    _container_image_normalize_tag(tags error "${name}")
+    if(NOT "${error}" STREQUAL "")
+      _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
+        "not a valid image reference (${error}); pass TAGS")
+    endif()
+  endif()
+  # A valid image name and valid tags need no JSON escape.
+  list(JOIN tags "\", \"" json)
+  set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${json}\"],\n")
+  # Each step checks its keywords and returns its part of the spec. A call
+  # that gives none of their keywords takes the parts they make without
+  # them, made once per directory; one that may give one (a keyword in its
+  # arguments) runs every step.
+  _container_image_default_parts("${ctx}")
+  if(arguments MATCHES "${_CONTAINER_IMAGE_STEP_KEYWORDS}")
+    _container_image_spec_image(image "${ctx}" arg)
+    _container_image_spec_config(config "${ctx}" arg)
+    _container_image_spec_runtime(runtime "${ctx}" arg)
+    _container_image_spec_end(end "${ctx}" arg)
+  endif()
+  string(APPEND start "${image}")
+  set(destination /)
+  if(DEFINED arg_DESTINATION)
+    _container_image_image_dir(destination "${ctx}" DESTINATION
+      "${arg_DESTINATION}")
+  endif()
+  _container_image_output(output "${ctx}" "${name}" arg)
+  if(DEFINED arg_OUTPUT)
+    _container_image_make_output_dir("${output}")
+  endif()
+  foreach(setting IN ITEMS tags start config runtime end base_depend ca_files
+      sbom_formats runtime_libraries destination output)
+    set(${setting} "${${setting}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
 # ---- Private: the steps of add_container_image() ----------------------------
 # Each checks the keywords parsed with <prefix> and sets <out> to its part
 # of the spec (schema version 1), and, in the caller's scope, what the end of
 # the directory needs besides.
+
+# Sets <out> to the variables that the default parts of the spec are made
+# of (_container_image_default_parts()), but the git HEAD. A macro: cheaper
+# than a function, and it has no variable of its own.
+macro(_container_image_parts_key out)
+  set(${out} "${PROJECT_VERSION};${PROJECT_DESCRIPTION};"
+    "${PROJECT_HOMEPAGE_URL};${CMAKE_PROJECT_NAME};${CMAKE_PROJECT_VERSION};"
+    "${CMAKE_PROJECT_HOMEPAGE_URL};${CMAKE_SYSROOT}")
+endmacro()
 
 # Sets image, config, runtime and end, in the caller's scope, to what
 # _container_image_spec_image(), _container_image_spec_config(),
@@ -526,9 +601,7 @@ endfunction()
 # properties), again when a variable they read changes (the git HEAD they
 # read is the same for the whole directory).
 function(_container_image_default_parts ctx)
-  set(key "${PROJECT_VERSION};${PROJECT_DESCRIPTION};${PROJECT_HOMEPAGE_URL};"
-    "${CMAKE_PROJECT_NAME};${CMAKE_PROJECT_VERSION};"
-    "${CMAKE_PROJECT_HOMEPAGE_URL};${CMAKE_SYSROOT}")
+  _container_image_parts_key(key)
   get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
   if("${key}" STREQUAL "${parts}")
     get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
@@ -1236,17 +1309,6 @@ function(_container_image_annotations out prefix)
   endforeach()
   set(${out} "${annotations}" PARENT_SCOPE)
 endfunction()
-
-# Sets <out> to the default tag of image <name>, "<name>:latest".
-function(_container_image_default_tags out ctx name)
-  _container_image_normalize_tag(tag error "${name}")
-  if(NOT "${error}" STREQUAL "")
-    _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
-      "not a valid image reference (${error}); pass TAGS")
-  endif()
-  set(${out} "${tag}" PARENT_SCOPE)
-endfunction()
-
 
 #[=======================================================================[.rst:
 .. command:: container_image_add_files
@@ -2319,9 +2381,7 @@ function(_container_image_check_name ctx name)
     _container_image_fail("${ctx}" "the image name \"${name}\" is not a valid "
       "target name (letters, digits and _ . + - only)")
   endif()
-  set(reserved all ALL_BUILD clean edit_cache help install INSTALL package
-    PACKAGE package_source preinstall rebuild_cache RUN_TESTS test ZERO_CHECK)
-  if(name IN_LIST reserved)
+  if(name IN_LIST _CONTAINER_IMAGE_RESERVED)
     _container_image_fail("${ctx}" "the image name \"${name}\" is reserved by "
       "CMake")
   endif()
@@ -2774,12 +2834,18 @@ endfunction()
 # Adds the target <name>-load that loads tarball <output> into docker, or
 # podman when docker is not found, or fails saying that neither is.
 function(_container_image_add_load_target name output)
-  find_program(OCIPACK_DOCKER_EXECUTABLE docker
-    DOC "docker, run by the <image>-load targets of add_container_image()")
-  find_program(OCIPACK_PODMAN_EXECUTABLE podman
-    DOC "podman, run by the <image>-load targets of add_container_image() "
-        "when docker is not found")
-  mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
+  # Once per configure run: a program not found is searched for again at
+  # every find_program().
+  get_property(searched GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED)
+  if(NOT searched)
+    find_program(OCIPACK_DOCKER_EXECUTABLE docker
+      DOC "docker, run by the <image>-load targets of add_container_image()")
+    find_program(OCIPACK_PODMAN_EXECUTABLE podman
+      DOC "podman, run by the <image>-load targets of add_container_image() "
+          "when docker is not found")
+    mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
+    set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED TRUE)
+  endif()
   if(OCIPACK_DOCKER_EXECUTABLE)
     set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
       COMMENT "Loading container image ${name} with docker")
