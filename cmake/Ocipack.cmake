@@ -531,7 +531,6 @@ function(add_container_image)
     _CONTAINER_IMAGE_RUNTIME_LIBRARIES "${runtime_libraries}"
     _CONTAINER_IMAGE_DEPENDS "${base_depend};${ca_files}")
   _container_image_defer_finalize("${name}")
-  _container_image_defer_rpath_use_origin()
 endfunction()
 
 # The settings of add_container_image(<name>) from the keywords parsed with
@@ -1703,11 +1702,12 @@ endfunction()
 
 # Makes _container_image_finalize_directory() finalize image <name> at the
 # end of the current directory: one deferred call per directory, not one
-# per image.
+# per image; and _container_image_rpath_use_origin() run once.
 function(_container_image_defer_finalize name)
   get_property(images DIRECTORY PROPERTY _CONTAINER_IMAGES_TO_FINALIZE)
   if("${images}" STREQUAL "")
     cmake_language(DEFER CALL _container_image_finalize_directory)
+    _container_image_defer_rpath_use_origin()
   endif()
   set_property(DIRECTORY APPEND PROPERTY _CONTAINER_IMAGES_TO_FINALIZE
     "${name}")
@@ -2314,7 +2314,8 @@ function(_container_image_make_output_dir output)
 endfunction()
 
 # Adds the target <name> that builds tarball <output> (with "all" unless
-# <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
+# <exclude_from_all>), its property CONTAINER_IMAGE_FILE, <name>-load and
+# <name>-push (one function: a project of many images calls it for each).
 function(_container_image_define_targets name output exclude_from_all insecure tags)
   set(all ALL)
   if(exclude_from_all)
@@ -2322,16 +2323,43 @@ function(_container_image_define_targets name output exclude_from_all insecure t
   endif()
   add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
-  _container_image_add_load_target("${name}" "${output}")
-  _container_image_add_push_target("${name}" "${output}" "${insecure}" "${tags}")
-endfunction()
 
-# Adds <name>-push, not built by all: builds the image, then pushes the
-# tarball to its tags (or to the references in OCIPACK_PUSH_TAGS, read by
-# the tool when the target runs, so that a CI job can pick a tag without
-# configuring again), and writes what it pushed to
-# ocipack/<name>.pushed.json.
-function(_container_image_add_push_target name output insecure tags)
+  # <name>-load loads the tarball into docker, or podman when docker is not
+  # found, or fails saying that neither is. The search once per configure
+  # run: a program not found is searched for again at every find_program().
+  get_property(searched GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED)
+  if(NOT searched)
+    find_program(OCIPACK_DOCKER_EXECUTABLE docker
+      DOC "docker, run by the <image>-load targets of add_container_image()")
+    find_program(OCIPACK_PODMAN_EXECUTABLE podman
+      DOC "podman, run by the <image>-load targets of add_container_image() "
+          "when docker is not found")
+    mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
+    set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED TRUE)
+  endif()
+  if(OCIPACK_DOCKER_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with docker")
+  elseif(OCIPACK_PODMAN_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_PODMAN_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with podman")
+  else()
+    # $<SEMICOLON>: a plain ';' would split the message into two arguments.
+    string(CONCAT message "${name}-load: neither docker nor podman was found"
+      "$<SEMICOLON> load ${output} with your container tool")
+    set(commands COMMAND "${CMAKE_COMMAND}" -E echo "${message}"
+      COMMAND "${CMAKE_COMMAND}" -E false)
+  endif()
+  # Depend on the image target, not on the tarball: a file dependency would
+  # give this target a second copy of the image's build rule.
+  add_custom_target("${name}-load" ${commands} VERBATIM)
+  add_dependencies("${name}-load" "${name}")
+
+  # <name>-push, not built by all: builds the image, then pushes the tarball
+  # to its tags (or to the references in OCIPACK_PUSH_TAGS, read by the tool
+  # when the target runs, so that a CI job can pick a tag without
+  # configuring again), and writes what it pushed to
+  # ocipack/<name>.pushed.json.
   set(flags "")
   if(insecure)
     set(flags --insecure)
@@ -2829,41 +2857,7 @@ function(_container_image_docker_name out repository)
   set(${out} "docker.io/${name}" PARENT_SCOPE)
 endfunction()
 
-# ---- Private: the load target and the project's annotations -----------------
-
-# Adds the target <name>-load that loads tarball <output> into docker, or
-# podman when docker is not found, or fails saying that neither is.
-function(_container_image_add_load_target name output)
-  # Once per configure run: a program not found is searched for again at
-  # every find_program().
-  get_property(searched GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED)
-  if(NOT searched)
-    find_program(OCIPACK_DOCKER_EXECUTABLE docker
-      DOC "docker, run by the <image>-load targets of add_container_image()")
-    find_program(OCIPACK_PODMAN_EXECUTABLE podman
-      DOC "podman, run by the <image>-load targets of add_container_image() "
-          "when docker is not found")
-    mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
-    set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED TRUE)
-  endif()
-  if(OCIPACK_DOCKER_EXECUTABLE)
-    set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
-      COMMENT "Loading container image ${name} with docker")
-  elseif(OCIPACK_PODMAN_EXECUTABLE)
-    set(commands COMMAND "${OCIPACK_PODMAN_EXECUTABLE}" load -i "${output}"
-      COMMENT "Loading container image ${name} with podman")
-  else()
-    # $<SEMICOLON>: a plain ';' would split the message into two arguments.
-    string(CONCAT message "${name}-load: neither docker nor podman was found"
-      "$<SEMICOLON> load ${output} with your container tool")
-    set(commands COMMAND "${CMAKE_COMMAND}" -E echo "${message}"
-      COMMAND "${CMAKE_COMMAND}" -E false)
-  endif()
-  # Depend on the image target, not on the tarball: a file dependency would
-  # give this target a second copy of the image's build rule.
-  add_custom_target("${name}-load" ${commands} VERBATIM)
-  add_dependencies("${name}-load" "${name}")
-endfunction()
+# ---- Private: the project's git HEAD -----------------------------------------
 
 # Sets <out_var> to the output of "git <arg>..." run in <source_dir>, or to ""
 # when it fails; git_stderr to what it printed there.
