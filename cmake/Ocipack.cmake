@@ -442,28 +442,29 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "${_CONTAINER_IMAGE_OPTIONS}"
-    "${_CONTAINER_IMAGE_ONE_VALUE}" "${_CONTAINER_IMAGE_MULTI_VALUE}")
   # ---- The spec now, but for what only the end of the directory knows ----
-  # The common call, in a project of many images: TARGETS (names that need
-  # no JSON escape) and no keyword of the steps, no empty argument, a name
-  # that is its own valid tag (one path component, not too long, not what
-  # Docker reads as an image ID) and no target yet, and the parts of the
-  # spec without the steps' keywords made for this directory. Its checks
-  # and steps would change nothing: it skips them. Any other call takes
-  # _container_image_settings().
+  # The common call, in a project of many images: <name> TARGETS <target>...
+  # and nothing else, with a name that is its own valid tag (one path
+  # component, not too long, not what Docker reads as an image ID) and no
+  # target yet, targets that are no keyword (each has a character no
+  # keyword has) and need no JSON escape, and the parts of the spec without
+  # the steps' keywords made for this directory. Parsing, checks and steps
+  # would change nothing: it skips them (cmake_parse_arguments() of all the
+  # keywords costs more than the rest of the call). Any other call takes
+  # the whole way, through _container_image_settings().
   string(LENGTH "${ARGV0}" length)
   _container_image_parts_key(key)
   get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
   set(output "${CMAKE_CURRENT_BINARY_DIR}/${ARGV0}.tar")
   get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
-  if(length GREATER 200 OR ARGV MATCHES "${_CONTAINER_IMAGE_UNCOMMON}"
-     OR NOT ARGV0 MATCHES "^${_CONTAINER_IMAGE_PATH_COMPONENT}$"
-     OR ARGV0 MATCHES "^[0-9a-f]+$" OR ARGV0 STREQUAL "sha256"
-     OR ARGV0 IN_LIST _CONTAINER_IMAGE_RESERVED OR TARGET "${ARGV0}"
-     OR TARGET "${ARGV0}-load" OR TARGET "${ARGV0}-push"
-     OR DEFINED arg_UNPARSED_ARGUMENTS OR DEFINED arg_KEYWORDS_MISSING_VALUES
-     OR NOT arg_TARGETS MATCHES "^[A-Za-z0-9_.+:;-]+$"
+  set(target "[A-Za-z0-9_.+:-]*[a-z0-9.+:-][A-Za-z0-9_.+:-]*")
+  string(REGEX MATCH
+    "^${_CONTAINER_IMAGE_PATH_COMPONENT};TARGETS;(${target}(;${target})*)$"
+    common "${ARGV}")
+  set(common_targets "${CMAKE_MATCH_3}")
+  if("${common}" STREQUAL "" OR length GREATER 200 OR ARGV0 MATCHES "^[0-9a-f]+$"
+     OR ARGV0 STREQUAL "sha256" OR ARGV0 IN_LIST _CONTAINER_IMAGE_RESERVED
+     OR TARGET "${ARGV0}" OR TARGET "${ARGV0}-load" OR TARGET "${ARGV0}-push"
      OR NOT "${key}" STREQUAL "${parts}" OR NOT "${owner}" STREQUAL "")
     _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
       "${_CONTAINER_IMAGE_KEYWORDS}")
@@ -475,6 +476,9 @@ function(add_container_image)
       MAY_BE_EMPTY CA_CERTIFICATES)
     _container_image_settings("${ctx}" "${name}" "${ARGV}")
   else()
+    set(arg_TARGETS "${common_targets}")
+    set(arg_EXCLUDE_FROM_ALL FALSE)
+    set(arg_PUSH_INSECURE FALSE)
     set(name "${ARGV0}")
     set(ctx "add_container_image(${name})")
     set(tags "${name}:latest")
