@@ -462,7 +462,8 @@ function(add_container_image)
     "^${_CONTAINER_IMAGE_PATH_COMPONENT};TARGETS;(${target}(;${target})*)$"
     common "${ARGV}")
   set(common_targets "${CMAKE_MATCH_3}")
-  if("${common}" STREQUAL "" OR length GREATER 200 OR ARGV0 MATCHES "^[0-9a-f]+$"
+  if("${common}" STREQUAL "" OR length GREATER 200
+     OR ARGV0 MATCHES "^[0-9a-f]+$"
      OR ARGV0 STREQUAL "sha256" OR ARGV0 IN_LIST _CONTAINER_IMAGE_RESERVED
      OR TARGET "${ARGV0}" OR TARGET "${ARGV0}-load" OR TARGET "${ARGV0}-push"
      OR NOT "${key}" STREQUAL "${parts}" OR NOT "${owner}" STREQUAL "")
@@ -482,7 +483,7 @@ function(add_container_image)
     set(name "${ARGV0}")
     set(ctx "add_container_image(${name})")
     set(tags "${name}:latest")
-    set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${tags}\"],\n")
+    _container_image_spec_header(start "${name}" "${tags}")
     get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
     string(APPEND start "${image}")
     get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
@@ -537,11 +538,20 @@ function(add_container_image)
   _container_image_defer_finalize("${name}")
 endfunction()
 
+# Sets <out> to the start of the spec of image <name> with <tags>, up to its
+# compression. A macro: cheaper than a function; a valid image name and
+# valid tags hold no character that a macro's arguments or JSON would
+# change.
+macro(_container_image_spec_header out name tags)
+  string(REPLACE ";" "\", \"" ${out} "${tags}")
+  set(${out} "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${${out}}\"],\n")
+endmacro()
+
 # The settings of add_container_image(<name>) from the keywords parsed with
-# prefix arg (<arguments>: the call's ARGV): sets, in the caller's scope, tags, start (the spec up to the
-# "cmd" of its "config"), config, runtime and end (the parts of the steps
-# below), base_depend, ca_files, sbom_formats, runtime_libraries,
-# destination and output.
+# prefix arg (<arguments>: the call's ARGV): sets, in the caller's scope,
+# tags, start (the spec up to the "cmd" of its "config"), config, runtime
+# and end (the parts of the steps below), base_depend, ca_files,
+# sbom_formats, runtime_libraries, destination and output.
 function(_container_image_settings ctx name arguments)
   if(DEFINED arg_TAGS)
     _container_image_tags(tags "${ctx}" "${arg_TAGS}")
@@ -552,9 +562,7 @@ function(_container_image_settings ctx name arguments)
         "not a valid image reference (${error}); pass TAGS")
     endif()
   endif()
-  # A valid image name and valid tags need no JSON escape.
-  list(JOIN tags "\", \"" json)
-  set(start "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${json}\"],\n")
+  _container_image_spec_header(start "${name}" "${tags}")
   # Each step checks its keywords and returns its part of the spec. A call
   # that gives none of their keywords takes the parts they make without
   # them, made once per directory; one that may give one (a keyword in its
@@ -689,7 +697,8 @@ function(_container_image_spec_image out ctx prefix)
   endif()
   string(APPEND spec "  \"config\": {\n    ")
   if(DEFINED ${prefix}_ENTRYPOINT)
-    _container_image_check_program("${ctx}" ENTRYPOINT "${${prefix}_ENTRYPOINT}")
+    _container_image_check_program("${ctx}" ENTRYPOINT
+      "${${prefix}_ENTRYPOINT}")
     _container_image_json_array(json "${${prefix}_ENTRYPOINT}")
     string(APPEND spec "\"entrypoint\": ${json},\n    ")
   endif()
@@ -1129,8 +1138,9 @@ function(_container_image_spec_sbom out ctx prefix)
   _container_image_json_member(project revision "${git_revision}")
   string(SUBSTRING "${project}" 2 -1 project)
   _container_image_json_array(formats "${sbom_formats}")
-  set(${out} "{\"formats\": ${formats}, \"package_metadata\": ${package_metadata}, \"project\": {${project}}}"
-    PARENT_SCOPE)
+  string(CONCAT sbom "{\"formats\": ${formats}, \"package_metadata\": "
+    "${package_metadata}, \"project\": {${project}}}")
+  set(${out} "${sbom}" PARENT_SCOPE)
   set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
 endfunction()
 
@@ -1740,7 +1750,8 @@ function(_container_image_finalize name)
     _container_image_check_tool("${ctx}")
   endif()
   get_property(targets TARGET "${name}" PROPERTY _CONTAINER_IMAGE_TARGETS)
-  get_property(destination TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DESTINATION)
+  get_property(destination TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_DESTINATION)
   _container_image_check_targets(cmd "${ctx}" "${name}")
   # Every target whose file goes into the image: the build rule depends on them.
   set(image_targets "${targets}")
@@ -1766,9 +1777,9 @@ function(_container_image_deferred_ctx out function name file)
 endfunction()
 
 # Fails unless every one of targets (the caller's: the TARGETS of image
-# <name>, to copy to its destination) is an executable, a shared library or a module library; sets <out>
-# to the spec's "cmd" member when the image has the default CMD: the
-# in-image path of the first executable.
+# <name>, to copy to its destination) is an executable, a shared library or
+# a module library; sets <out> to the spec's "cmd" member when the image has
+# the default CMD: the in-image path of the first executable.
 function(_container_image_check_targets out ctx name)
   set(default_cmd "")
   foreach(target IN LISTS targets)
@@ -2055,8 +2066,8 @@ endfunction()
 
 # Sets <out> to the layer of the targets and destination of the caller (the
 # TARGETS of image <name>) and the targets of its
-# container_image_add_targets() calls (added_count of the caller), in call order, each an ELF file
-# copied to its destination; "" when there are none.
+# container_image_add_targets() calls (added_count of the caller), in call
+# order, each an ELF file copied to its destination; "" when there are none.
 function(_container_image_spec_targets_layer out name)
   set(files "")
   set(created_by "")
