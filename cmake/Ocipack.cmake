@@ -48,6 +48,46 @@ if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW)
 endif()
 
+# The keywords of add_container_image(), and a regular expression that
+# matches a list holding one of those its steps read, all but TARGETS,
+# DESTINATION, TAGS, OUTPUT, EXCLUDE_FROM_ALL and PUSH_INSECURE. In the
+# cache, so that every directory sees them, as it sees the functions.
+set(_CONTAINER_IMAGE_OPTIONS EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA
+  STRIP PUSH_INSECURE CACHE INTERNAL "add_container_image() options")
+set(_CONTAINER_IMAGE_ONE_VALUE DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION
+  COMPRESSION_LEVEL OUTPUT BASE BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED
+  PACKAGE_METADATA CACHE INTERNAL "add_container_image() one-value keywords")
+set(_CONTAINER_IMAGE_MULTI_VALUE TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES
+  LABELS ANNOTATIONS TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV SBOM
+  CACHE INTERNAL "add_container_image() multi-value keywords")
+set(_container_image_keywords ${_CONTAINER_IMAGE_OPTIONS}
+  ${_CONTAINER_IMAGE_ONE_VALUE} ${_CONTAINER_IMAGE_MULTI_VALUE})
+set(_CONTAINER_IMAGE_KEYWORDS ${_container_image_keywords}
+  CACHE INTERNAL "add_container_image() keywords")
+list(REMOVE_ITEM _container_image_keywords TARGETS DESTINATION TAGS OUTPUT
+  EXCLUDE_FROM_ALL PUSH_INSECURE)
+list(JOIN _container_image_keywords "|" _container_image_step_keywords)
+set(_CONTAINER_IMAGE_STEP_KEYWORDS
+  "(^|;)(${_container_image_step_keywords})(;|$)"
+  CACHE INTERNAL "Matches the arguments that may give a keyword of a step")
+# ... and one that matches arguments of a call that is not the common one
+# (add_container_image() tells): an empty one, or a keyword but TARGETS,
+# EXCLUDE_FROM_ALL and PUSH_INSECURE.
+set(_CONTAINER_IMAGE_UNCOMMON
+  "(^|;)(${_container_image_step_keywords}|DESTINATION|TAGS|OUTPUT|)(;|$)"
+  CACHE INTERNAL "Matches the arguments of an uncommon call")
+unset(_container_image_keywords)
+unset(_container_image_step_keywords)
+# The names of the targets CMake defines itself.
+set(_CONTAINER_IMAGE_RESERVED all ALL_BUILD clean edit_cache help install
+  INSTALL package PACKAGE package_source preinstall rebuild_cache RUN_TESTS
+  test ZERO_CHECK CACHE INTERNAL "Target names reserved by CMake")
+
+# A path component of an image's repository name, as Docker reads it. In the
+# cache, so that every directory sees it, as it sees the functions.
+set(_CONTAINER_IMAGE_PATH_COMPONENT "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*"
+  CACHE INTERNAL "A path component of an image repository name")
+
 define_property(TARGET PROPERTY CONTAINER_IMAGE_SBOM
   BRIEF_DOCS "Absolute paths of the SBOMs that this target writes."
   FULL_DOCS "Set by add_container_image() on the custom target <name>: the "
@@ -59,19 +99,6 @@ define_property(TARGET PROPERTY CONTAINER_IMAGE_FILE
   FULL_DOCS "Set by add_container_image() and add_container_image_index() on "
             "the custom target <name>: the absolute path of the OCI image "
             "tarball it builds (OUTPUT).")
-
-# The settings of an image: add_container_image() stores each variable named
-# here as the property _CONTAINER_IMAGE_<SETTING> (upper case) of its target,
-# and the end of the directory reads them back. In the cache, so that every
-# directory sees the one list, as it sees the functions.
-set(_CONTAINER_IMAGE_SETTINGS
-  targets destination compression compression_level tags workdir
-  exposed_ports volumes stop_signal annotations base base_tag base_depend
-  base_reference skeleton runtime_mode sysroot runtime_libraries dlopen_note entrypoint cmd
-  env user labels call_file ca_certificates ca_files tzdata locales iconv
-  strip created sbom_formats package_metadata project_name project_version
-  project_homepage project_revision
-  CACHE INTERNAL "The settings that add_container_image() stores")
 
 #[=======================================================================[.rst:
 .. command:: add_container_image
@@ -415,48 +442,70 @@ set(_CONTAINER_IMAGE_SETTINGS
 #]=======================================================================]
 function(add_container_image)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
-  set(options EXCLUDE_FROM_ALL SKELETON NO_DLOPEN_NOTE TZDATA STRIP PUSH_INSECURE)
-  set(one_value DESTINATION WORKDIR USER STOPSIGNAL COMPRESSION COMPRESSION_LEVEL OUTPUT BASE
-    BASE_TAG RUNTIME_DEPENDENCIES SYSROOT CREATED PACKAGE_METADATA)
-  set(multi_value TARGETS ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS
-    TAGS RUNTIME_LIBRARIES CA_CERTIFICATES LOCALES ICONV SBOM)
-  _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
-    "${options};${one_value};${multi_value}")
-  _container_image_check_name("${ctx}" "${name}")
-  _container_image_check_load_name("${ctx}" "${name}")
-  # CA_CERTIFICATES alone takes the sysroot's bundle and no file of ours.
-  _container_image_parse(arg "${ctx}"
-    "${options}" "${one_value}" "${multi_value}" MAY_BE_EMPTY CA_CERTIFICATES)
-
-  # Each step checks its keywords and sets the settings it names.
-  _container_image_base_settings("${ctx}" arg)
-  _container_image_compression_settings("${ctx}" arg)
-  _container_image_runtime_settings("${ctx}" arg)
-  _container_image_runtime_data_settings("${ctx}" arg)
-  _container_image_strip_setting("${ctx}" arg)
-  _container_image_created_setting("${ctx}" arg)
-  _container_image_sbom_settings("${ctx}" arg)
-  _container_image_path_settings("${ctx}" arg)
-  _container_image_command_settings("${ctx}" arg)
-  _container_image_label_settings("${ctx}" arg)
-  _container_image_signal_port_settings("${ctx}" arg)
-  _container_image_annotation_settings(arg)
-  if(DEFINED arg_TAGS)
-    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+  # ---- The spec now, but for what only the end of the directory knows ----
+  # The common call, in a project of many images: <name> TARGETS <target>...
+  # and nothing else, with a name that is its own valid tag (one path
+  # component, not too long, not what Docker reads as an image ID) and no
+  # target yet, targets that are no keyword (each has a character no
+  # keyword has) and need no JSON escape, and the parts of the spec without
+  # the steps' keywords made for this directory. Parsing, checks and steps
+  # would change nothing: it skips them (cmake_parse_arguments() of all the
+  # keywords costs more than the rest of the call). Any other call takes
+  # the whole way, through _container_image_settings().
+  string(LENGTH "${ARGV0}" length)
+  _container_image_parts_key(key)
+  get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
+  set(output "${CMAKE_CURRENT_BINARY_DIR}/${ARGV0}.tar")
+  get_property(owner GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}")
+  set(target "[A-Za-z0-9_.+:-]*[a-z0-9.+:-][A-Za-z0-9_.+:-]*")
+  string(REGEX MATCH
+    "^${_CONTAINER_IMAGE_PATH_COMPONENT};TARGETS;(${target}(;${target})*)$"
+    common "${ARGV}")
+  set(common_targets "${CMAKE_MATCH_3}")
+  if("${common}" STREQUAL "" OR length GREATER 200
+     OR ARGV0 MATCHES "^[0-9a-f]+$"
+     OR ARGV0 STREQUAL "sha256" OR ARGV0 IN_LIST _CONTAINER_IMAGE_RESERVED
+     OR TARGET "${ARGV0}" OR TARGET "${ARGV0}-load" OR TARGET "${ARGV0}-push"
+     OR NOT "${key}" STREQUAL "${parts}" OR NOT "${owner}" STREQUAL "")
+    _container_image_name(name ctx add_container_image ${ARGC} "${ARGV0}"
+      "${_CONTAINER_IMAGE_KEYWORDS}")
+    _container_image_check_name("${ctx}" "${name}")
+    _container_image_check_load_name("${ctx}" "${name}")
+    # CA_CERTIFICATES alone takes the sysroot's bundle and no file of ours.
+    _container_image_parse(arg "${ctx}" "${_CONTAINER_IMAGE_OPTIONS}"
+      "${_CONTAINER_IMAGE_ONE_VALUE}" "${_CONTAINER_IMAGE_MULTI_VALUE}"
+      MAY_BE_EMPTY CA_CERTIFICATES)
+    _container_image_settings("${ctx}" "${name}" "${ARGV}")
   else()
-    _container_image_default_tags(tags "${ctx}" "${name}")
+    set(arg_TARGETS "${common_targets}")
+    set(arg_EXCLUDE_FROM_ALL FALSE)
+    set(arg_PUSH_INSECURE FALSE)
+    set(name "${ARGV0}")
+    set(ctx "add_container_image(${name})")
+    set(tags "${name}:latest")
+    _container_image_spec_header(start "${name}" "${tags}")
+    get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
+    string(APPEND start "${image}")
+    get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
+    get_property(runtime DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_RUNTIME)
+    get_property(end DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_END)
+    get_property(sbom_formats DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_SBOM)
+    set(base_depend "")
+    set(runtime_libraries "")
+    set(ca_files "")
+    set(destination /)
+    set_property(GLOBAL PROPERTY "_CONTAINER_IMAGE_OUTPUT:${output}" "${ctx}")
   endif()
   set(targets "${arg_TARGETS}")
   list(REMOVE_DUPLICATES targets)
-  set(skeleton "${arg_SKELETON}")
-  set(dlopen_note TRUE)
-  if(arg_NO_DLOPEN_NOTE)
-    set(dlopen_note FALSE)
-  endif()
-  # Inside a function this is the caller's file (not its line): the deferred
-  # finalize names it, as CMake names only "CMakeLists.txt:DEFERRED" there.
-  set(call_file "${CMAKE_CURRENT_LIST_FILE}")
-  _container_image_output(output "${ctx}" "${name}" arg)
+  # The rest of the spec, unless container_image_add_*() add to the image
+  # or RUNTIME_LIBRARIES name targets: the end of the directory adds the
+  # default CMD between start and rest.
+  set(added_count 0)
+  _container_image_spec_targets_layer(targets_layer "${name}")
+  _container_image_spec_layers(layers "" "${targets_layer}")
+  string(CONCAT rest "${config}  \"users\": [],\n${runtime}, \"libraries\": [], "
+    "\"library_files\": []${end}${layers}}\n")
 
   # ---- The target now, the build rule at the end of the directory ----
   # container_image_add_files() and the like may still add to the image, and
@@ -464,27 +513,137 @@ function(add_container_image)
   _container_image_define_targets("${name}" "${output}"
     "${arg_EXCLUDE_FROM_ALL}" "${arg_PUSH_INSECURE}" "${tags}")
   _container_image_sbom_paths(sbom_paths "${output}" "${sbom_formats}")
-  set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_SBOM "${sbom_paths}")
-  _container_image_store_settings("${name}")
-  # EVAL so that the name is expanded now: the arguments of a deferred call
-  # are otherwise evaluated when it runs, where ${name} no longer exists.
-  # The name is a valid target name, so it needs no quoting beyond [[ ]].
-  cmake_language(EVAL CODE
-    "cmake_language(DEFER CALL _container_image_finalize [[${name}]])")
-  _container_image_defer_rpath_use_origin()
+  # The default CMD, the first executable of TARGETS, waits for their types.
+  set(default_cmd FALSE)
+  if(NOT DEFINED arg_CMD AND NOT DEFINED arg_ENTRYPOINT)
+    set(default_cmd TRUE)
+  endif()
+  # Inside a function CMAKE_CURRENT_LIST_FILE is the caller's file (not its
+  # line): the deferred finalize names it, as CMake names only
+  # "CMakeLists.txt:DEFERRED" there.
+  set_target_properties("${name}" PROPERTIES
+    CONTAINER_IMAGE_SBOM "${sbom_paths}"
+    _CONTAINER_IMAGE_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}"
+    _CONTAINER_IMAGE_CALL_FILE "${CMAKE_CURRENT_LIST_FILE}"
+    _CONTAINER_IMAGE_SPEC_START "${start}"
+    _CONTAINER_IMAGE_SPEC_CONFIG "${config}"
+    _CONTAINER_IMAGE_SPEC_RUNTIME "${runtime}"
+    _CONTAINER_IMAGE_SPEC_END "${end}"
+    _CONTAINER_IMAGE_TARGETS "${targets}"
+    _CONTAINER_IMAGE_DESTINATION "${destination}"
+    _CONTAINER_IMAGE_SPEC_REST "${rest}"
+    _CONTAINER_IMAGE_DEFAULT_CMD "${default_cmd}"
+    _CONTAINER_IMAGE_RUNTIME_LIBRARIES "${runtime_libraries}"
+    _CONTAINER_IMAGE_DEPENDS "${base_depend};${ca_files}")
+  _container_image_defer_finalize("${name}")
+endfunction()
+
+# Sets <out> to the start of the spec of image <name> with <tags>, up to its
+# compression. A macro: cheaper than a function; a valid image name and
+# valid tags hold no character that a macro's arguments or JSON would
+# change.
+macro(_container_image_spec_header out name tags)
+  string(REPLACE ";" "\", \"" ${out} "${tags}")
+  set(${out} "{\n  \"version\": 1,\n  \"image\": \"${name}\",\n  \"tags\": [\"${${out}}\"],\n")
+endmacro()
+
+# The settings of add_container_image(<name>) from the keywords parsed with
+# prefix arg (<arguments>: the call's ARGV): sets, in the caller's scope,
+# tags, start (the spec up to the "cmd" of its "config"), config, runtime
+# and end (the parts of the steps below), base_depend, ca_files,
+# sbom_formats, runtime_libraries, destination and output.
+function(_container_image_settings ctx name arguments)
+  if(DEFINED arg_TAGS)
+    _container_image_tags(tags "${ctx}" "${arg_TAGS}")
+  else()
+    _container_image_normalize_tag(tags error "${name}")
+    if(NOT "${error}" STREQUAL "")
+      _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
+        "not a valid image reference (${error}); pass TAGS")
+    endif()
+  endif()
+  _container_image_spec_header(start "${name}" "${tags}")
+  # Each step checks its keywords and returns its part of the spec. A call
+  # that gives none of their keywords takes the parts they make without
+  # them, made once per directory; one that may give one (a keyword in its
+  # arguments) runs every step.
+  _container_image_default_parts("${ctx}")
+  if(arguments MATCHES "${_CONTAINER_IMAGE_STEP_KEYWORDS}")
+    _container_image_spec_image(image "${ctx}" arg)
+    _container_image_spec_config(config "${ctx}" arg)
+    _container_image_spec_runtime(runtime "${ctx}" arg)
+    _container_image_spec_end(end "${ctx}" arg)
+  endif()
+  string(APPEND start "${image}")
+  set(destination /)
+  if(DEFINED arg_DESTINATION)
+    _container_image_image_dir(destination "${ctx}" DESTINATION
+      "${arg_DESTINATION}")
+  endif()
+  _container_image_output(output "${ctx}" "${name}" arg)
+  if(DEFINED arg_OUTPUT)
+    _container_image_make_output_dir("${output}")
+  endif()
+  foreach(setting IN ITEMS tags start config runtime end base_depend ca_files
+      sbom_formats runtime_libraries destination output)
+    set(${setting} "${${setting}}" PARENT_SCOPE)
+  endforeach()
 endfunction()
 
 # ---- Private: the steps of add_container_image() ----------------------------
-# Each checks keywords parsed with <prefix> and sets, in the caller's scope,
-# the settings (of _CONTAINER_IMAGE_SETTINGS) that it names.
+# Each checks the keywords parsed with <prefix> and sets <out> to its part
+# of the spec (schema version 1), and, in the caller's scope, what the end of
+# the directory needs besides.
 
-# Sets each variable named to its value in the scope of the caller of the
-# function that calls this.
-macro(_container_image_set_in_parent)
-  foreach(variable IN ITEMS ${ARGN})
-    set(${variable} "${${variable}}" PARENT_SCOPE)
-  endforeach()
+# Sets <out> to the variables that the default parts of the spec are made
+# of (_container_image_default_parts()), but the git HEAD. A macro: cheaper
+# than a function, and it has no variable of its own.
+macro(_container_image_parts_key out)
+  set(${out} "${PROJECT_VERSION};${PROJECT_DESCRIPTION};"
+    "${PROJECT_HOMEPAGE_URL};${CMAKE_PROJECT_NAME};${CMAKE_PROJECT_VERSION};"
+    "${CMAKE_PROJECT_HOMEPAGE_URL};${CMAKE_SYSROOT}")
 endmacro()
+
+# Sets image, config, runtime and end, in the caller's scope, to what
+# _container_image_spec_image(), _container_image_spec_config(),
+# _container_image_spec_runtime() and _container_image_spec_end() give when
+# none of their keywords is given, and base_depend, runtime_libraries,
+# ca_files and sbom_formats with them: made once per directory (directory
+# properties), again when a variable they read changes (the git HEAD they
+# read is the same for the whole directory).
+function(_container_image_default_parts ctx)
+  _container_image_parts_key(key)
+  get_property(parts DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_PARTS)
+  if("${key}" STREQUAL "${parts}")
+    get_property(image DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_IMAGE)
+    get_property(config DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_CONFIG)
+    get_property(runtime DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_RUNTIME)
+    get_property(end DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_END)
+    get_property(sbom_formats DIRECTORY PROPERTY _CONTAINER_IMAGE_DEFAULT_SBOM)
+  else()
+    # No keyword parsed has this prefix.
+    set(prefix _container_image_no_keyword)
+    _container_image_spec_image(image "${ctx}" ${prefix})
+    _container_image_spec_config(config "${ctx}" ${prefix})
+    _container_image_spec_runtime(runtime "${ctx}" ${prefix})
+    _container_image_spec_end(end "${ctx}" ${prefix})
+    set_directory_properties(PROPERTIES _CONTAINER_IMAGE_DEFAULT_PARTS "${key}"
+      _CONTAINER_IMAGE_DEFAULT_IMAGE "${image}"
+      _CONTAINER_IMAGE_DEFAULT_CONFIG "${config}"
+      _CONTAINER_IMAGE_DEFAULT_RUNTIME "${runtime}"
+      _CONTAINER_IMAGE_DEFAULT_END "${end}"
+      _CONTAINER_IMAGE_DEFAULT_SBOM "${sbom_formats}")
+  endif()
+  set(image "${image}" PARENT_SCOPE)
+  set(config "${config}" PARENT_SCOPE)
+  set(runtime "${runtime}" PARENT_SCOPE)
+  set(end "${end}" PARENT_SCOPE)
+  set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
+  # Without their keywords, the steps give no base, libraries or files.
+  set(base_depend "" PARENT_SCOPE)
+  set(runtime_libraries "" PARENT_SCOPE)
+  set(ca_files "" PARENT_SCOPE)
+endfunction()
 
 # Sets <out> to the value of <keyword> parsed with <prefix>, or to <default>
 # when it is not given; fails unless it is one of the <choice>s that follow.
@@ -501,8 +660,173 @@ function(_container_image_choice out ctx prefix keyword default)
   set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
-# Sets base, base_depend and base_tag from BASE and BASE_TAG.
-function(_container_image_base_settings ctx prefix)
+# Sets <out> to the spec after the tags up to the "cmd" of the "config": the
+# creation time, compression, base, skeleton, strip program and ENTRYPOINT;
+# sets base_depend in the caller's scope: the file of the BASE that a
+# rebuild follows, or "".
+function(_container_image_spec_image out ctx prefix)
+  set(spec "")
+  if(DEFINED ${prefix}_CREATED)
+    _container_image_created_setting(created "${ctx}" "${${prefix}_CREATED}")
+    # CREATED GIT gives seconds (a JSON number), a time given stays a string.
+    if("${created}" MATCHES "^[0-9]+$")
+      string(APPEND spec "  \"created\": ${created},\n")
+    elseif(NOT "${created}" STREQUAL "")
+      _container_image_json_string(json "${created}")
+      string(APPEND spec "  \"created\": ${json},\n")
+    endif()
+  endif()
+  if(DEFINED ${prefix}_COMPRESSION OR DEFINED ${prefix}_COMPRESSION_LEVEL)
+    _container_image_compression_settings(compression "${ctx}" ${prefix})
+    string(APPEND spec "${compression}")
+  else()
+    string(APPEND spec "  \"compression\": \"gzip\",\n")
+  endif()
+  set(base_depend "")
+  if(DEFINED ${prefix}_BASE OR DEFINED ${prefix}_BASE_TAG)
+    _container_image_base_settings(base_json "${ctx}" ${prefix})
+    string(APPEND spec "${base_json}")
+  endif()
+  if(${prefix}_SKELETON)
+    string(APPEND spec "  \"skeleton\": true,\n")
+  endif()
+  if(${prefix}_STRIP)
+    _container_image_strip_setting(strip "${ctx}")
+    _container_image_json_string(json "${strip}")
+    string(APPEND spec "  \"strip\": ${json},\n")
+  endif()
+  string(APPEND spec "  \"config\": {\n    ")
+  if(DEFINED ${prefix}_ENTRYPOINT)
+    _container_image_check_program("${ctx}" ENTRYPOINT
+      "${${prefix}_ENTRYPOINT}")
+    _container_image_json_array(json "${${prefix}_ENTRYPOINT}")
+    string(APPEND spec "\"entrypoint\": ${json},\n    ")
+  endif()
+  set(base_depend "${base_depend}" PARENT_SCOPE)
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec from the "cmd" of the "config" (when CMD is given:
+# the default one is the end of the directory's) to the "annotations".
+function(_container_image_spec_config out ctx prefix)
+  set(spec "")
+  if(DEFINED ${prefix}_CMD)
+    _container_image_check_program("${ctx}" CMD "${${prefix}_CMD}")
+    _container_image_json_array(json "${${prefix}_CMD}")
+    string(APPEND spec "\"cmd\": ${json},\n    ")
+  endif()
+  foreach(entry IN LISTS ${prefix}_ENV)
+    if(NOT "${entry}" MATCHES "^[^=]+=")
+      _container_image_fail("${ctx}" "ENV value \"${entry}\" is not of the "
+        "form NAME=value")
+    endif()
+  endforeach()
+  _container_image_json_array(json "${${prefix}_ENV}")
+  string(APPEND spec "\"env\": ${json}")
+  if(DEFINED ${prefix}_WORKDIR)
+    _container_image_image_dir(workdir "${ctx}" WORKDIR "${${prefix}_WORKDIR}")
+    _container_image_json_string(json "${workdir}")
+    string(APPEND spec ",\n    \"workdir\": ${json}")
+  endif()
+  if(DEFINED ${prefix}_USER)
+    _container_image_check_user("${ctx}" "${${prefix}_USER}")
+    _container_image_json_string(json "${${prefix}_USER}")
+    string(APPEND spec ",\n    \"user\": ${json}")
+  endif()
+  set(ports "")
+  if(DEFINED ${prefix}_EXPOSE)
+    _container_image_exposed_ports(ports "${ctx}" "${${prefix}_EXPOSE}")
+  endif()
+  _container_image_json_array(json "${ports}")
+  string(APPEND spec ",\n    \"exposed_ports\": ${json}")
+  set(volumes "")
+  foreach(volume IN LISTS ${prefix}_VOLUMES)
+    _container_image_image_dir(volume "${ctx}" VOLUMES "${volume}")
+    list(APPEND volumes "${volume}")
+  endforeach()
+  list(REMOVE_DUPLICATES volumes)
+  _container_image_json_array(json "${volumes}")
+  string(APPEND spec ",\n    \"volumes\": ${json}")
+  if(DEFINED ${prefix}_STOPSIGNAL)
+    _container_image_check_stop_signal("${ctx}" "${${prefix}_STOPSIGNAL}")
+    _container_image_json_string(json "${${prefix}_STOPSIGNAL}")
+    string(APPEND spec ",\n    \"stop_signal\": ${json}")
+  endif()
+  if(DEFINED ${prefix}_LABELS OR DEFINED ${prefix}_ANNOTATIONS)
+    _container_image_check_labels("${ctx}" ${prefix})
+  endif()
+  _container_image_json_array(json "${${prefix}_LABELS}")
+  string(APPEND spec ",\n    \"labels\": ${json}\n  },\n")
+  _container_image_annotations(annotations ${prefix})
+  _container_image_json_array(json "${annotations}")
+  string(APPEND spec "  \"annotations\": ${json},\n")
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "runtime_dependencies" up to its "libraries", and
+# runtime_libraries, in the caller's scope, to RUNTIME_LIBRARIES (the end of
+# the directory tells the targets among them).
+function(_container_image_spec_runtime out ctx prefix)
+  set(runtime_libraries "")
+  set(sysroot "")
+  set(mode auto)
+  if(DEFINED ${prefix}_RUNTIME_DEPENDENCIES OR DEFINED ${prefix}_SYSROOT
+     OR DEFINED ${prefix}_RUNTIME_LIBRARIES
+     OR NOT "${CMAKE_SYSROOT}" STREQUAL "")
+    _container_image_runtime_settings("${ctx}" ${prefix})
+  endif()
+  set(spec "  \"runtime_dependencies\": {\"mode\": \"${mode}\"")
+  if(NOT "${sysroot}" STREQUAL "")
+    _container_image_json_string(json "${sysroot}")
+    string(APPEND spec ", \"sysroot\": ${json}")
+  endif()
+  set(runtime_libraries "${runtime_libraries}" PARENT_SCOPE)
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec from the end of "runtime_dependencies" to the
+# "layers": "runtime_data", "sbom" and "dlopen_note"; sets ca_files and
+# sbom_formats in the caller's scope.
+function(_container_image_spec_end out ctx prefix)
+  # Origins of build outputs are written relative to it, never by the
+  # build directory's path, which would change the bytes with it.
+  _container_image_json_string(json "${CMAKE_BINARY_DIR}")
+  set(spec ", \"build_dir\": ${json}},\n")
+  set(ca_files "")
+  set(locales "")
+  set(iconv "")
+  # CA_CERTIFICATES alone (the sysroot's bundle only) has no value.
+  set(ca_certificates false)
+  if(DEFINED ${prefix}_CA_CERTIFICATES
+     OR "CA_CERTIFICATES" IN_LIST ${prefix}_KEYWORDS_MISSING_VALUES)
+    set(ca_certificates true)
+  endif()
+  if(DEFINED ${prefix}_LOCALES OR DEFINED ${prefix}_ICONV OR ca_certificates)
+    _container_image_runtime_data_settings("${ctx}" ${prefix})
+  endif()
+  set(tzdata false)
+  if(${prefix}_TZDATA)
+    set(tzdata true)
+  endif()
+  _container_image_json_array(ca_json "${ca_files}")
+  _container_image_json_array(locales_json "${locales}")
+  _container_image_json_array(iconv_json "${iconv}")
+  string(APPEND spec "  \"runtime_data\": {\"ca_certificates\": "
+    "${ca_certificates}, \"ca_files\": ${ca_json}, \"tzdata\": ${tzdata}, "
+    "\"locales\": ${locales_json}, \"iconv\": ${iconv_json}},\n")
+  _container_image_spec_sbom(sbom "${ctx}" ${prefix})
+  string(APPEND spec "  \"sbom\": ${sbom},\n")
+  if(${prefix}_NO_DLOPEN_NOTE)
+    string(APPEND spec "  \"dlopen_note\": false,\n")
+  endif()
+  set(ca_files "${ca_files}" PARENT_SCOPE)
+  set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to a base's members of the spec from BASE and BASE_TAG, and
+# base_depend in the caller's scope.
+function(_container_image_base_settings out ctx prefix)
   # A path of the build host, relative to the source directory; one from a
   # generator expression is resolved by file(GENERATE) and checked by the
   # tool. Rebuild when it changes: a layout directory changes its index.json
@@ -547,7 +871,21 @@ function(_container_image_base_settings ctx prefix)
       endif()
     endif()
   endif()
-  _container_image_set_in_parent(base base_depend base_tag base_reference)
+  set(members "")
+  if(NOT "${base_reference}" STREQUAL "")
+    _container_image_json_string(json "${base_reference}")
+    set(members "  \"base\": {\"reference\": ${json}},\n")
+  elseif(NOT "${base}" STREQUAL "")
+    _container_image_json_string(json "${base}")
+    set(base_json "{\"path\": ${json}")
+    if(NOT "${base_tag}" STREQUAL "")
+      _container_image_json_string(json "${base_tag}")
+      string(APPEND base_json ", \"tag\": ${json}")
+    endif()
+    set(members "  \"base\": ${base_json}},\n")
+  endif()
+  set(base_depend "${base_depend}" PARENT_SCOPE)
+  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Fails unless <reference> (docker://...) names a digest; the message gives
@@ -584,12 +922,22 @@ function(_container_image_check_base_reference ctx reference)
     "${reference}@sha256:<digest> (`ocipack resolve ${reference}` prints it)${now}")
 endfunction()
 
-# Sets compression and compression_level from COMPRESSION and
-# COMPRESSION_LEVEL.
-function(_container_image_compression_settings ctx prefix)
+# Fails unless <value>, the ENTRYPOINT or CMD given (<keyword>), starts with
+# a program that is not empty.
+function(_container_image_check_program ctx keyword value)
+  list(GET value 0 program)
+  if("${program}" STREQUAL "")
+    _container_image_fail("${ctx}" "the first ${keyword} argument (the program) "
+      "is empty")
+  endif()
+endfunction()
+
+# Sets <out> to the spec's "compression" member (gzip unless COMPRESSION
+# says) and its "compression_level" when COMPRESSION_LEVEL is given.
+function(_container_image_compression_settings out ctx prefix)
   _container_image_choice(compression "${ctx}" ${prefix} COMPRESSION gzip
     gzip zstd none)
-  set(compression_level "")
+  set(members "  \"compression\": \"${compression}\",\n")
   if(DEFINED ${prefix}_COMPRESSION_LEVEL)
     set(level "${${prefix}_COMPRESSION_LEVEL}")
     if("${compression}" STREQUAL "none")
@@ -606,20 +954,21 @@ function(_container_image_compression_settings ctx prefix)
       _container_image_fail("${ctx}" "COMPRESSION_LEVEL \"${level}\" is not a "
         "${compression} level from 1 (fastest) to ${max_level} (smallest)")
     endif()
-    set(compression_level "${level}")
+    string(APPEND members "  \"compression_level\": ${level},\n")
   endif()
-  _container_image_set_in_parent(compression compression_level)
+  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
-# Sets runtime_mode, sysroot and runtime_libraries from RUNTIME_DEPENDENCIES,
-# SYSROOT and RUNTIME_LIBRARIES.
+# Sets mode (auto or none), sysroot and runtime_libraries, in the caller's
+# scope, from RUNTIME_DEPENDENCIES, SYSROOT (default: CMAKE_SYSROOT with
+# auto) and RUNTIME_LIBRARIES.
 function(_container_image_runtime_settings ctx prefix)
   _container_image_choice(mode "${ctx}" ${prefix} RUNTIME_DEPENDENCIES AUTO
     AUTO NONE)
-  string(TOLOWER "${mode}" runtime_mode)
+  string(TOLOWER "${mode}" mode)
 
   # NONE bundles nothing, so these would be silently ignored.
-  if(runtime_mode STREQUAL "none")
+  if(mode STREQUAL "none")
     if(DEFINED ${prefix}_SYSROOT)
       _container_image_fail("${ctx}" "SYSROOT \"${${prefix}_SYSROOT}\" is "
         "given with RUNTIME_DEPENDENCIES NONE, which resolves no libraries; "
@@ -639,7 +988,7 @@ function(_container_image_runtime_settings ctx prefix)
   if(DEFINED ${prefix}_SYSROOT)
     set(sysroot "${${prefix}_SYSROOT}")
     set(what "SYSROOT \"${sysroot}\" is not an absolute path")
-  elseif(runtime_mode STREQUAL "auto" AND NOT "${CMAKE_SYSROOT}" STREQUAL "")
+  elseif(mode STREQUAL "auto" AND NOT "${CMAKE_SYSROOT}" STREQUAL "")
     set(sysroot "${CMAKE_SYSROOT}")
     string(CONCAT what "the default SYSROOT, CMAKE_SYSROOT \"${sysroot}\", "
       "is not an absolute path; pass SYSROOT")
@@ -667,14 +1016,15 @@ function(_container_image_runtime_settings ctx prefix)
     list(APPEND runtime_libraries "${library}")
   endforeach()
   list(REMOVE_DUPLICATES runtime_libraries)
-  _container_image_set_in_parent(runtime_mode sysroot runtime_libraries)
+  set(mode "${mode}" PARENT_SCOPE)
+  set(sysroot "${sysroot}" PARENT_SCOPE)
+  set(runtime_libraries "${runtime_libraries}" PARENT_SCOPE)
 endfunction()
 
-# Sets ca_certificates, ca_files, tzdata, locales and iconv from
-# CA_CERTIFICATES, TZDATA, LOCALES and ICONV: what programs read at run time,
-# which the tool takes from the sysroot.
+# Sets ca_files, locales and iconv, in the caller's scope, from
+# CA_CERTIFICATES, LOCALES and ICONV: what programs read at run time, which
+# the tool takes from the sysroot.
 function(_container_image_runtime_data_settings ctx prefix)
-  set(ca_certificates "${${prefix}_GIVEN_CA_CERTIFICATES}")
   set(ca_files "")
   foreach(file IN LISTS ${prefix}_CA_CERTIFICATES)
     if("${file}" STREQUAL "")
@@ -684,7 +1034,6 @@ function(_container_image_runtime_data_settings ctx prefix)
     list(APPEND ca_files "${file}")
   endforeach()
   list(REMOVE_DUPLICATES ca_files)
-  set(tzdata "${${prefix}_TZDATA}")
 
   set(locales "")
   foreach(locale IN LISTS ${prefix}_LOCALES)
@@ -721,34 +1070,34 @@ function(_container_image_runtime_data_settings ctx prefix)
         "or ALL")
     endif()
   endforeach()
-  _container_image_set_in_parent(ca_certificates ca_files tzdata locales iconv)
+  set(ca_files "${ca_files}" PARENT_SCOPE)
+  set(locales "${locales}" PARENT_SCOPE)
+  set(iconv "${iconv}" PARENT_SCOPE)
 endfunction()
 
-# Sets strip to CMAKE_STRIP with STRIP, else to "": the tool runs it on
-# copies of the project's ELF files in the build tree.
-function(_container_image_strip_setting ctx prefix)
-  set(strip "")
-  if(${prefix}_STRIP)
-    set(strip "${CMAKE_STRIP}")
-    if("${strip}" STREQUAL "")
-      _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP is "
-        "empty: enable the C or CXX language (project(), enable_language()), "
-        "which finds it, or set CMAKE_STRIP to the strip program")
-    endif()
-    if(NOT IS_ABSOLUTE "${strip}" OR NOT EXISTS "${strip}"
-       OR IS_DIRECTORY "${strip}")
-      _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP "
-        "\"${strip}\" is not found (it must be the absolute path of the strip "
-        "program)")
-    endif()
+# Sets <out> to CMAKE_STRIP, which STRIP runs (the tool runs it on copies of
+# the project's ELF files in the build tree); fails unless it is a program.
+function(_container_image_strip_setting out ctx)
+  set(strip "${CMAKE_STRIP}")
+  if("${strip}" STREQUAL "")
+    _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP is "
+      "empty: enable the C or CXX language (project(), enable_language()), "
+      "which finds it, or set CMAKE_STRIP to the strip program")
   endif()
-  _container_image_set_in_parent(strip)
+  if(NOT IS_ABSOLUTE "${strip}" OR NOT EXISTS "${strip}"
+     OR IS_DIRECTORY "${strip}")
+    _container_image_fail("${ctx}" "STRIP is given, but CMAKE_STRIP "
+      "\"${strip}\" is not found (it must be the absolute path of the strip "
+      "program)")
+  endif()
+  set(${out} "${strip}" PARENT_SCOPE)
 endfunction()
 
-# Sets sbom_formats (spdx, cyclonedx: what SBOM asks for, default spdx),
-# package_metadata (PACKAGE_METADATA, default ON) and the project the SBOM
-# names: the top-level project() and its git revision, when there is one.
-function(_container_image_sbom_settings ctx prefix)
+# Sets <out> to the spec's "sbom" object: the formats (SBOM: spdx,
+# cyclonedx, default spdx), PACKAGE_METADATA (default ON) and the project
+# the SBOM names: the top-level project() and its git revision, when there
+# is one. Sets sbom_formats in the caller's scope.
+function(_container_image_spec_sbom out ctx prefix)
   set(sbom_formats spdx)
   if(DEFINED ${prefix}_SBOM)
     set(sbom_formats "")
@@ -770,19 +1119,29 @@ function(_container_image_sbom_settings ctx prefix)
     endif()
     list(REMOVE_ITEM sbom_formats none)
   endif()
-  _container_image_choice(package_metadata "${ctx}" ${prefix} PACKAGE_METADATA
-    ON ON OFF)
-  set(project_name "${CMAKE_PROJECT_NAME}")
-  set(project_version "${CMAKE_PROJECT_VERSION}")
-  set(project_homepage "${CMAKE_PROJECT_HOMEPAGE_URL}")
-  set(project_revision "")
-  if(NOT "${sbom_formats}" STREQUAL "")
-    # No git, or no work tree: an SBOM without the revision, not an error.
-    _container_image_git_head(git)
-    set(project_revision "${git_revision}")
+  set(package_metadata true)
+  if(DEFINED ${prefix}_PACKAGE_METADATA)
+    _container_image_choice(value "${ctx}" ${prefix} PACKAGE_METADATA ON ON OFF)
+    if(value STREQUAL "OFF")
+      set(package_metadata false)
+    endif()
   endif()
-  _container_image_set_in_parent(sbom_formats package_metadata project_name
-    project_version project_homepage project_revision)
+  # No git, or no work tree: an SBOM without the revision, not an error.
+  set(git_revision "")
+  if(NOT "${sbom_formats}" STREQUAL "")
+    _container_image_git_head(git)
+  endif()
+  set(project "")
+  _container_image_json_member(project name "${CMAKE_PROJECT_NAME}")
+  _container_image_json_member(project version "${CMAKE_PROJECT_VERSION}")
+  _container_image_json_member(project homepage "${CMAKE_PROJECT_HOMEPAGE_URL}")
+  _container_image_json_member(project revision "${git_revision}")
+  string(SUBSTRING "${project}" 2 -1 project)
+  _container_image_json_array(formats "${sbom_formats}")
+  string(CONCAT sbom "{\"formats\": ${formats}, \"package_metadata\": "
+    "${package_metadata}, \"project\": {${project}}}")
+  set(${out} "${sbom}" PARENT_SCOPE)
+  set(sbom_formats "${sbom_formats}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the SBOM files of the tarball <output>, one per format of
@@ -801,19 +1160,18 @@ function(_container_image_sbom_paths out output formats)
   set(${out} "${paths}" PARENT_SCOPE)
 endfunction()
 
-# Sets created from CREATED: "" for EPOCH (the tool's default: 1970, or
-# SOURCE_DATE_EPOCH), the commit time of HEAD in seconds for GIT, or the
+# Sets <out> from CREATED <value>: "" for EPOCH (the tool's default: 1970,
+# or SOURCE_DATE_EPOCH), the commit time of HEAD in seconds for GIT, or the
 # RFC 3339 time given.
-function(_container_image_created_setting ctx prefix)
+function(_container_image_created_setting out ctx value)
   set(created "")
-  set(value "${${prefix}_CREATED}")
   if("${value}" STREQUAL "GIT")
     _container_image_git_head(git)
     if(NOT "${git_error}" STREQUAL "")
       _container_image_fail("${ctx}" "CREATED GIT: ${git_error}")
     endif()
     set(created "${git_time}")
-  elseif(DEFINED ${prefix}_CREATED AND NOT "${value}" STREQUAL "EPOCH")
+  elseif(NOT "${value}" STREQUAL "EPOCH")
     _container_image_rfc3339_error(error "${value}")
     if(NOT "${error}" STREQUAL "")
       _container_image_fail("${ctx}" "CREATED \"${value}\" is neither EPOCH, "
@@ -822,7 +1180,7 @@ function(_container_image_created_setting ctx prefix)
     endif()
     set(created "${value}")
   endif()
-  _container_image_set_in_parent(created)
+  set(${out} "${created}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to "" when <value> is an RFC 3339 time of the form
@@ -875,62 +1233,18 @@ function(_container_image_rfc3339_error out value)
   endif()
 endfunction()
 
-# Sets destination, workdir and volumes, the in-image directories of
-# DESTINATION, WORKDIR and VOLUMES, normalized.
-function(_container_image_path_settings ctx prefix)
-  set(destination /)
-  if(DEFINED ${prefix}_DESTINATION)
-    _container_image_image_dir(destination "${ctx}" DESTINATION
-      "${${prefix}_DESTINATION}")
-  endif()
-  set(workdir "")
-  if(DEFINED ${prefix}_WORKDIR)
-    _container_image_image_dir(workdir "${ctx}" WORKDIR
-      "${${prefix}_WORKDIR}")
-  endif()
-  set(volumes "")
-  foreach(volume IN LISTS ${prefix}_VOLUMES)
-    _container_image_image_dir(volume "${ctx}" VOLUMES "${volume}")
-    list(APPEND volumes "${volume}")
-  endforeach()
-  list(REMOVE_DUPLICATES volumes)
-  _container_image_set_in_parent(destination workdir volumes)
-endfunction()
-
-# Sets entrypoint, cmd, env and user to ENTRYPOINT, CMD, ENV and USER, once
-# they are checked.
-function(_container_image_command_settings ctx prefix)
-  foreach(kw IN ITEMS ENTRYPOINT CMD)
-    if(DEFINED ${prefix}_${kw})
-      list(GET ${prefix}_${kw} 0 program)
-      if("${program}" STREQUAL "")
-        _container_image_fail("${ctx}" "the first ${kw} argument (the program) "
-          "is empty")
-      endif()
-    endif()
-  endforeach()
-  foreach(entry IN LISTS ${prefix}_ENV)
-    if(NOT "${entry}" MATCHES "^[^=]+=")
-      _container_image_fail("${ctx}" "ENV value \"${entry}\" is not of the "
-        "form NAME=value")
-    endif()
-  endforeach()
-  set(user "${${prefix}_USER}")
-  if(DEFINED ${prefix}_USER AND ("${user}" MATCHES "[ \t\r\n]"
-                                 OR NOT "${user}" MATCHES "^[^:]+(:[^:]+)?$"))
+# Fails unless <user>, the USER given, is <user>[:<group>].
+function(_container_image_check_user ctx user)
+  if("${user}" MATCHES "[ \t\r\n]" OR NOT "${user}" MATCHES "^[^:]+(:[^:]+)?$")
     _container_image_fail("${ctx}" "USER value \"${user}\" is not of the "
       "form <user>[:<group>] (no whitespace, at most one ':', neither part "
       "empty)")
   endif()
-  set(entrypoint "${${prefix}_ENTRYPOINT}")
-  set(cmd "${${prefix}_CMD}")
-  set(env "${${prefix}_ENV}")
-  _container_image_set_in_parent(entrypoint cmd env user)
 endfunction()
 
-# Sets labels to LABELS, once it and ANNOTATIONS are checked: key=value
+# Fails unless LABELS and ANNOTATIONS, parsed with <prefix>, are key=value
 # entries, each key once.
-function(_container_image_label_settings ctx prefix)
+function(_container_image_check_labels ctx prefix)
   foreach(kw IN ITEMS LABELS ANNOTATIONS)
     set(keys "")
     foreach(entry IN LISTS ${prefix}_${kw})
@@ -946,28 +1260,25 @@ function(_container_image_label_settings ctx prefix)
       list(APPEND keys "${CMAKE_MATCH_1}")
     endforeach()
   endforeach()
-  set(labels "${${prefix}_LABELS}")
-  _container_image_set_in_parent(labels)
 endfunction()
 
-# Sets stop_signal and exposed_ports from STOPSIGNAL and EXPOSE.
-function(_container_image_signal_port_settings ctx prefix)
-  # Names as Docker's STOPSIGNAL takes them (SIGTERM, TERM, SIGRTMIN+3), or
-  # numbers; the tool writes the value as given.
-  set(stop_signal "")
-  if(DEFINED ${prefix}_STOPSIGNAL)
-    set(stop_signal "${${prefix}_STOPSIGNAL}")
-    if(NOT "${stop_signal}" MATCHES "^(SIG)?[A-Z][A-Z0-9+-]*$"
-       AND NOT ("${stop_signal}" MATCHES "^[1-9][0-9]?$"
-                AND stop_signal LESS_EQUAL 64))
-      _container_image_fail("${ctx}" "STOPSIGNAL \"${stop_signal}\" is not a "
-        "signal name (such as SIGTERM or TERM, upper case) or a number from "
-        "1 to 64")
-    endif()
+# Fails unless <signal>, the STOPSIGNAL given, is a signal name as Docker's
+# STOPSIGNAL takes it (SIGTERM, TERM, SIGRTMIN+3) or a number; the tool
+# writes it as given.
+function(_container_image_check_stop_signal ctx signal)
+  if(NOT "${signal}" MATCHES "^(SIG)?[A-Z][A-Z0-9+-]*$"
+     AND NOT ("${signal}" MATCHES "^[1-9][0-9]?$" AND signal LESS_EQUAL 64))
+    _container_image_fail("${ctx}" "STOPSIGNAL \"${signal}\" is not a "
+      "signal name (such as SIGTERM or TERM, upper case) or a number from "
+      "1 to 64")
   endif()
+endfunction()
 
+# Sets <out> to the <ports> of EXPOSE, each with its protocol (tcp when none
+# is given), duplicates dropped.
+function(_container_image_exposed_ports out ctx ports)
   set(exposed_ports "")
-  foreach(port IN LISTS ${prefix}_EXPOSE)
+  foreach(port IN LISTS ports)
     set(port_re "^([1-9][0-9]?[0-9]?[0-9]?[0-9]?)(/(tcp|udp|sctp))?$")
     if(NOT "${port}" MATCHES "${port_re}" OR CMAKE_MATCH_1 GREATER 65535)
       _container_image_fail("${ctx}" "EXPOSE value \"${port}\" is not of the "
@@ -979,12 +1290,13 @@ function(_container_image_signal_port_settings ctx prefix)
     list(APPEND exposed_ports "${port}")
   endforeach()
   list(REMOVE_DUPLICATES exposed_ports)
-  _container_image_set_in_parent(stop_signal exposed_ports)
+  set(${out} "${exposed_ports}" PARENT_SCOPE)
 endfunction()
 
-# Sets annotations: the ANNOTATIONS, then the ones filled from project() and
-# git, each unless ANNOTATIONS sets its key.
-function(_container_image_annotation_settings prefix)
+# Sets <out> to the annotations: the ANNOTATIONS parsed with <prefix>, then
+# the ones filled from project() and git, each unless ANNOTATIONS sets its
+# key.
+function(_container_image_annotations out prefix)
   set(annotations "${${prefix}_ANNOTATIONS}")
   set(user_keys "")
   foreach(entry IN LISTS ${prefix}_ANNOTATIONS)
@@ -1008,34 +1320,7 @@ function(_container_image_annotation_settings prefix)
       list(APPEND annotations "${key}=${value}")
     endif()
   endforeach()
-  _container_image_set_in_parent(annotations)
-endfunction()
-
-# Sets <out> to the default tag of image <name>, "<name>:latest".
-function(_container_image_default_tags out ctx name)
-  _container_image_normalize_tag(tag error "${name}")
-  if(NOT "${error}" STREQUAL "")
-    _container_image_fail("${ctx}" "the default tag \"${name}:latest\" is "
-      "not a valid image reference (${error}); pass TAGS")
-  endif()
-  set(${out} "${tag}" PARENT_SCOPE)
-endfunction()
-
-# Stores the settings (the variables of the caller named in
-# _CONTAINER_IMAGE_SETTINGS) on the target of image <name>, with no added
-# files, directories, links, targets or users yet.
-function(_container_image_store_settings name)
-  foreach(setting IN LISTS _CONTAINER_IMAGE_SETTINGS)
-    string(TOUPPER "${setting}" property)
-    set_property(TARGET "${name}"
-      PROPERTY "_CONTAINER_IMAGE_${property}" "${${setting}}")
-  endforeach()
-  foreach(kind IN ITEMS FILES DIRECTORIES SYMLINKS ADDED_TARGETS USERS)
-    set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT" 0)
-  endforeach()
-  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED FALSE)
-  set_property(TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(${out} "${annotations}" PARENT_SCOPE)
 endfunction()
 
 #[=======================================================================[.rst:
@@ -1429,21 +1714,58 @@ endfunction()
 
 # ---- Private: the end of the directory ---------------------------------------
 
+# Makes _container_image_finalize_directory() finalize image <name> at the
+# end of the current directory: one deferred call per directory, not one
+# per image; and _container_image_rpath_use_origin() run once.
+function(_container_image_defer_finalize name)
+  get_property(images DIRECTORY PROPERTY _CONTAINER_IMAGES_TO_FINALIZE)
+  if("${images}" STREQUAL "")
+    cmake_language(DEFER CALL _container_image_finalize_directory)
+    _container_image_defer_rpath_use_origin()
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY _CONTAINER_IMAGES_TO_FINALIZE
+    "${name}")
+endfunction()
+
+# Finalizes the images of the current directory, in the order they were
+# made. Runs deferred, at the end of the directory; an image made by a later
+# deferred call schedules the next run.
+function(_container_image_finalize_directory)
+  get_property(images DIRECTORY PROPERTY _CONTAINER_IMAGES_TO_FINALIZE)
+  set_property(DIRECTORY PROPERTY _CONTAINER_IMAGES_TO_FINALIZE "")
+  foreach(name IN LISTS images)
+    _container_image_finalize("${name}")
+  endforeach()
+endfunction()
+
 # Validates the targets, writes the build spec and adds the build rule of image
-# <name>. Runs deferred, at the end of the directory that made the image.
+# <name>.
 function(_container_image_finalize name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "ocipack")
   set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_FINALIZED TRUE)
-  _container_image_load_settings("${name}")
+  get_property(call_file TARGET "${name}" PROPERTY _CONTAINER_IMAGE_CALL_FILE)
   _container_image_deferred_ctx(ctx add_container_image "${name}"
     "${call_file}")
-  _container_image_check_tool("${ctx}")
-  _container_image_check_targets("${ctx}")
-  _container_image_check_added_targets(added_targets "${name}")
-  _container_image_runtime_library_targets(library_targets "${ctx}")
+  if(NOT TARGET ocipack::ocipack)
+    _container_image_check_tool("${ctx}")
+  endif()
+  get_property(targets TARGET "${name}" PROPERTY _CONTAINER_IMAGE_TARGETS)
+  get_property(destination TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_DESTINATION)
+  _container_image_check_targets(cmd "${ctx}" "${name}")
   # Every target whose file goes into the image: the build rule depends on them.
-  set(image_targets ${targets} ${added_targets} ${library_targets})
-  _container_image_spec(spec_json "${name}")
+  set(image_targets "${targets}")
+  get_property(extended TARGET "${name}" PROPERTY _CONTAINER_IMAGE_EXTENDED)
+  get_property(runtime_libraries TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_RUNTIME_LIBRARIES)
+  if(extended OR NOT "${runtime_libraries}" STREQUAL "")
+    _container_image_spec(spec_json "${ctx}" "${name}")
+  else()
+    # Nothing was added after the call, which wrote the rest of the spec.
+    get_property(start TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_START)
+    get_property(rest TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_REST)
+    set(spec_json "${start}${cmd}${rest}")
+  endif()
   _container_image_add_build_rule("${name}" "${spec_json}")
 endfunction()
 
@@ -1454,32 +1776,33 @@ function(_container_image_deferred_ctx out function name file)
   set(${out} "${function}(${name}) (called in ${file})" PARENT_SCOPE)
 endfunction()
 
-# Sets the settings (the variables named in _CONTAINER_IMAGE_SETTINGS) to
-# those stored on the target of image <name>.
-function(_container_image_load_settings name)
-  foreach(setting IN LISTS _CONTAINER_IMAGE_SETTINGS)
-    string(TOUPPER "${setting}" property)
-    get_property(value TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${property}")
-    set(${setting} "${value}" PARENT_SCOPE)
-  endforeach()
-endfunction()
-
-# Fails unless every one of the TARGETS (the setting) is an executable, a
-# shared library or a module library; sets cmd, when neither it nor
-# entrypoint is set, to the in-image path of the first executable.
-function(_container_image_check_targets ctx)
+# Fails unless every one of targets (the caller's: the TARGETS of image
+# <name>, to copy to its destination) is an executable, a shared library or
+# a module library; sets <out> to the spec's "cmd" member when the image has
+# the default CMD: the in-image path of the first executable.
+function(_container_image_check_targets out ctx name)
   set(default_cmd "")
   foreach(target IN LISTS targets)
-    _container_image_check_target("${ctx}" "TARGETS \"${target}\""
-      "${target}")
+    if(NOT TARGET "${target}")
+      _container_image_check_defined("${ctx}" "TARGETS \"${target}\""
+        "${target}")
+    endif()
     get_property(type TARGET "${target}" PROPERTY TYPE)
+    if(NOT "${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+      _container_image_check_target("${ctx}" "TARGETS \"${target}\""
+        "${target}")
+    endif()
     if("${type}" STREQUAL "EXECUTABLE" AND "${default_cmd}" STREQUAL "")
-      string(REGEX REPLACE "/$" "" directory "${destination}")
-      set(default_cmd "${directory}/$<TARGET_FILE_NAME:${target}>")
+      set(default_cmd "${target}")
     endif()
   endforeach()
-  if("${cmd}" STREQUAL "" AND "${entrypoint}" STREQUAL "")
-    set(cmd "${default_cmd}" PARENT_SCOPE)
+  set(${out} "" PARENT_SCOPE)
+  get_property(wanted TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DEFAULT_CMD)
+  if(wanted AND NOT "${default_cmd}" STREQUAL "")
+    string(REGEX REPLACE "/$" "" directory "${destination}")
+    _container_image_json_string(json
+      "${directory}/$<TARGET_FILE_NAME:${default_cmd}>")
+    set(${out} "\"cmd\": [${json}],\n    " PARENT_SCOPE)
   endif()
 endfunction()
 
@@ -1626,14 +1949,20 @@ endfunction()
 # library through another library's RUNPATH.
 function(_container_image_rpath_use_origin)
   _container_image_project_targets(built imported)
+  set(unset "")
   foreach(target IN LISTS built)
     get_property(type TARGET "${target}" PROPERTY TYPE)
-    get_property(user_set TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN SET)
-    if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$"
-        AND NOT user_set)
-      set_property(TARGET "${target}" PROPERTY BUILD_RPATH_USE_ORIGIN ON)
+    if("${type}" MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+      get_property(user_set TARGET "${target}"
+        PROPERTY BUILD_RPATH_USE_ORIGIN SET)
+      if(NOT user_set)
+        list(APPEND unset "${target}")
+      endif()
     endif()
   endforeach()
+  if(NOT "${unset}" STREQUAL "")
+    set_property(TARGET ${unset} PROPERTY BUILD_RPATH_USE_ORIGIN ON)
+  endif()
 endfunction()
 
 # Makes _container_image_rpath_use_origin() run at the end of the top-level
@@ -1648,144 +1977,74 @@ function(_container_image_defer_rpath_use_origin)
 endfunction()
 
 # ---- The spec: the one input of the tool (schema version 1) ----
-# The functions below read the settings from the caller's scope.
+# add_container_image() wrote all of it but what the end of the directory
+# knows; the functions below read that from the caller's scope.
 
-# Sets <out> to the spec of image <name>.
-function(_container_image_spec out name)
-  _container_image_spec_image(spec "${name}")
-  _container_image_spec_config(config)
-  string(APPEND spec "  \"config\": {\n${config}  },\n")
-  _container_image_json_array(json "${annotations}")
-  string(APPEND spec "  \"annotations\": ${json},\n")
+# Sets <out> to the spec of image <name>: the parts add_container_image()
+# stored, with cmd and runtime_libraries of the caller, the users and the
+# layers; fails on a target of container_image_add_targets() or
+# RUNTIME_LIBRARIES that cannot be in an image. Appends those targets to
+# image_targets of the caller.
+function(_container_image_spec out ctx name)
+  get_property(added_count TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_ADDED_TARGETS_COUNT)
+  set(added_targets "")
+  if(added_count)
+    _container_image_check_added_targets(added_targets "${name}")
+  endif()
+  set(runtime_library_files "")
+  set(library_targets "")
+  if(NOT "${runtime_libraries}" STREQUAL "")
+    _container_image_runtime_library_targets(library_targets "${ctx}")
+  endif()
+  set(image_targets ${image_targets} ${added_targets} ${library_targets}
+    PARENT_SCOPE)
+  get_property(start TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_START)
+  get_property(config TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_CONFIG)
+  get_property(runtime TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_RUNTIME)
+  get_property(end TARGET "${name}" PROPERTY _CONTAINER_IMAGE_SPEC_END)
   _container_image_spec_users(users "${name}")
-  string(APPEND spec "  \"users\": ${users},\n")
-  _container_image_spec_runtime(runtime)
-  string(APPEND spec "  \"runtime_dependencies\": ${runtime},\n")
-  _container_image_spec_runtime_data(runtime_data)
-  string(APPEND spec "  \"runtime_data\": ${runtime_data},\n")
-  _container_image_spec_sbom(sbom)
-  string(APPEND spec "  \"sbom\": ${sbom},\n")
-  if(NOT dlopen_note)
-    string(APPEND spec "  \"dlopen_note\": false,\n")
+  set(libraries "[]")
+  set(library_files "[]")
+  if(NOT "${runtime_libraries}${runtime_library_files}" STREQUAL "")
+    _container_image_json_array(libraries "${runtime_libraries}")
+    _container_image_json_array(library_files "${runtime_library_files}")
   endif()
   _container_image_spec_added_layer(added "${name}")
   _container_image_spec_targets_layer(from_targets "${name}")
+  _container_image_spec_layers(layers "${added}" "${from_targets}")
+  string(CONCAT spec "${start}${cmd}${config}  \"users\": ${users},\n"
+    "${runtime}, \"libraries\": ${libraries}, \"library_files\": "
+    "${library_files}${end}${layers}}\n")
+  set(${out} "${spec}" PARENT_SCOPE)
+endfunction()
+
+# Sets <out> to the spec's "layers": the layer of the <added> files (or "")
+# and the layer of the targets <from_targets> (or "").
+function(_container_image_spec_layers out added from_targets)
   if(NOT "${added}" STREQUAL "" AND NOT "${from_targets}" STREQUAL "")
     string(APPEND added ",\n")
   endif()
   set(layers "${added}${from_targets}")
   if("${layers}" STREQUAL "")
-    string(APPEND spec "  \"layers\": []\n")
+    set(${out} "  \"layers\": []\n" PARENT_SCOPE)
   else()
-    string(APPEND spec "  \"layers\": [\n${layers}\n  ]\n")
+    set(${out} "  \"layers\": [\n${layers}\n  ]\n" PARENT_SCOPE)
   endif()
-  set(${out} "{\n  \"version\": 1,\n${spec}}\n" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the members of the spec before "config": the image, its tags,
-# its creation time, compression, base, skeleton and strip program.
-function(_container_image_spec_image out name)
-  _container_image_json_string(json "${name}")
-  set(members "  \"image\": ${json},\n")
-  _container_image_json_array(json "${tags}")
-  string(APPEND members "  \"tags\": ${json},\n")
-  # CREATED GIT gives seconds (a JSON number), a time given stays a string.
-  if("${created}" MATCHES "^[0-9]+$")
-    string(APPEND members "  \"created\": ${created},\n")
-  elseif(NOT "${created}" STREQUAL "")
-    _container_image_json_string(json "${created}")
-    string(APPEND members "  \"created\": ${json},\n")
-  endif()
-  _container_image_json_string(json "${compression}")
-  string(APPEND members "  \"compression\": ${json},\n")
-  if(NOT "${compression_level}" STREQUAL "")
-    string(APPEND members "  \"compression_level\": ${compression_level},\n")
-  endif()
-  if(NOT "${base_reference}" STREQUAL "")
-    _container_image_json_string(json "${base_reference}")
-    string(APPEND members "  \"base\": {\"reference\": ${json}},\n")
-  elseif(NOT "${base}" STREQUAL "")
-    _container_image_json_string(json "${base}")
-    set(base_json "{\"path\": ${json}")
-    if(NOT "${base_tag}" STREQUAL "")
-      _container_image_json_string(json "${base_tag}")
-      string(APPEND base_json ", \"tag\": ${json}")
-    endif()
-    string(APPEND members "  \"base\": ${base_json}},\n")
-  endif()
-  if(skeleton)
-    string(APPEND members "  \"skeleton\": true,\n")
-  endif()
-  if(NOT "${strip}" STREQUAL "")
-    _container_image_json_string(json "${strip}")
-    string(APPEND members "  \"strip\": ${json},\n")
-  endif()
-  set(${out} "${members}" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the members of the spec's "config", one a line; a string
-# that is not set is left out, an array is always there.
-function(_container_image_spec_config out)
-  _container_image_json_members(config ",\n    " entrypoint:array cmd:array
-    env:always workdir:string user:string exposed_ports:always
-    volumes:always stop_signal:string labels:always)
-  set(${out} "    ${config}\n" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the spec's "runtime_dependencies" object. The tool adds the
-# layer of the libraries itself, below the others.
-function(_container_image_spec_runtime out)
-  _container_image_json_string(json "${runtime_mode}")
-  set(runtime "{\"mode\": ${json}")
-  if(NOT "${sysroot}" STREQUAL "")
-    _container_image_json_string(json "${sysroot}")
-    string(APPEND runtime ", \"sysroot\": ${json}")
-  endif()
-  _container_image_json_array(json "${runtime_libraries}")
-  string(APPEND runtime ", \"libraries\": ${json}")
-  _container_image_json_array(json "${runtime_library_files}")
-  string(APPEND runtime ", \"library_files\": ${json}")
-  # Origins of build outputs are written relative to it, never by the
-  # build directory's path, which would change the bytes with it.
-  _container_image_json_string(json "${CMAKE_BINARY_DIR}")
-  set(${out} "${runtime}, \"build_dir\": ${json}}" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the spec's "runtime_data" object: what the tool takes from
-# the sysroot for programs to read at run time, every member always there.
-function(_container_image_spec_runtime_data out)
-  _container_image_json_members(members ", " ca_certificates:bool
-    ca_files:always tzdata:bool locales:always iconv:always)
-  set(${out} "{${members}}" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the spec's "sbom" object: the SBOM files with their formats,
-# PACKAGE_METADATA and the project.
-function(_container_image_spec_sbom out)
-  # The tool writes them beside the tarball, named after it, as
-  # _container_image_sbom_paths() names them.
-  _container_image_json_array(formats "${sbom_formats}")
-  set(package_metadata_bool FALSE)
-  if(package_metadata STREQUAL "ON")
-    set(package_metadata_bool TRUE)
-  endif()
-  _container_image_json_members(project ", " project_name:string
-    project_version:string project_homepage:string project_revision:string)
-  string(REPLACE "\"project_" "\"" project "${project}")
-  _container_image_json_members(metadata ", " package_metadata_bool:bool)
-  string(REPLACE "_bool\"" "\"" metadata "${metadata}")
-  set(${out} "{\"formats\": ${formats}, ${metadata}, \"project\": {${project}}}"
-    PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the layer of the files, directories and symbolic links added
 # to image <name>: one layer, in call order; "" when none was added.
 function(_container_image_spec_added_layer out name)
+  set(${out} "" PARENT_SCOPE)
+  get_property(added TARGET "${name}" PROPERTY _CONTAINER_IMAGE_ADDED_ENTRIES)
+  if(NOT added)
+    return()
+  endif()
   set(files_keys source destination name:optional mode:optional
     owner:optional)
   set(directories_keys path mode:optional owner:optional)
   set(symlinks_keys path target)
-  set(added FALSE)
   string(CONCAT layer "    {\n"
     "      \"created_by\": \"ocipack: container_image_add_files\",\n")
   set(separator ",\n")
@@ -1798,21 +2057,17 @@ function(_container_image_spec_added_layer out name)
     if("${entries}" STREQUAL "")
       string(APPEND layer "      \"${kind}\": []${separator}")
     else()
-      set(added TRUE)
       string(APPEND layer "      \"${kind}\": [\n${entries}\n      ]${separator}")
     endif()
   endforeach()
-  if(NOT added)
-    set(layer "")
-  else()
-    string(APPEND layer "    }")
-  endif()
+  string(APPEND layer "    }")
   set(${out} "${layer}" PARENT_SCOPE)
 endfunction()
 
-# Sets <out> to the layer of the TARGETS of image <name> and the targets of
-# its container_image_add_targets() calls, in call order, each an ELF file
-# copied to its destination; "" when there are none.
+# Sets <out> to the layer of the targets and destination of the caller (the
+# TARGETS of image <name>) and the targets of its
+# container_image_add_targets() calls (added_count of the caller), in call
+# order, each an ELF file copied to its destination; "" when there are none.
 function(_container_image_spec_targets_layer out name)
   set(files "")
   set(created_by "")
@@ -1821,7 +2076,10 @@ function(_container_image_spec_targets_layer out name)
     list(APPEND created_by "add_container_image TARGETS ${target_names}")
     _container_image_json_target_files(files "${targets}" "${destination}")
   endif()
-  _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  set(calls "")
+  if(added_count)
+    _container_image_entry_indices(calls "${name}" ADDED_TARGETS)
+  endif()
   foreach(i IN LISTS calls)
     _container_image_get_entry("${name}" ADDED_TARGETS ${i}
       TARGETS call_targets DESTINATION to)
@@ -1863,6 +2121,11 @@ endfunction()
 # Sets <out> to the spec's "users" array: the users added to image <name>,
 # in call order, with the members given (the tool fills in the others).
 function(_container_image_spec_users out name)
+  get_property(count TARGET "${name}" PROPERTY _CONTAINER_IMAGE_USERS_COUNT)
+  if(NOT count)
+    set(${out} "[]" PARENT_SCOPE)
+    return()
+  endif()
   _container_image_json_entries(entries "${name}" users "    " name
     uid:number gid:number group:optional home:optional shell:optional)
   if("${entries}" STREQUAL "")
@@ -1876,7 +2139,7 @@ endfunction()
 
 # Writes <spec_json>, the spec of image <name>, with file(GENERATE) and adds
 # the custom command that builds the tarball from it; reads image_targets
-# and the settings base_depend and ca_files from the caller's scope.
+# from the caller's scope.
 function(_container_image_add_build_rule name spec_json)
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
@@ -1889,7 +2152,10 @@ function(_container_image_add_build_rule name spec_json)
   file(GENERATE OUTPUT "${spec}" CONTENT "${spec_json}")
 
   get_property(output TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE)
-  _container_image_make_output_dir("${output}")
+  get_property(sbom_paths TARGET "${name}" PROPERTY CONTAINER_IMAGE_SBOM)
+  get_property(depends TARGET "${name}" PROPERTY _CONTAINER_IMAGE_DEPENDS)
+  get_property(files_depends TARGET "${name}"
+    PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS)
   set(depfile "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.d")
   # The depfile adds the files inside added directories. CMake 3.20 reads
   # it with Ninja and Makefiles only; 3.21 added Visual Studio and Xcode.
@@ -1901,19 +2167,17 @@ function(_container_image_add_build_rule name spec_json)
   # The tool keeps the layers it made there, so that a rebuild compresses
   # again only the layers that changed.
   set(cache_dir "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.layers")
-  get_property(files_depends TARGET "${name}"
-    PROPERTY _CONTAINER_IMAGE_FILES_DEPENDS)
-  _container_image_sbom_paths(sbom_paths "${output}" "${sbom_formats}")
   add_custom_command(OUTPUT "${output}" ${sbom_paths}
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
             --cache-dir "${cache_dir}"
-    DEPENDS "${spec}" ocipack::ocipack ${image_targets} ${base_depend}
-            ${files_depends} ${ca_files}
+    DEPENDS "${spec}" ocipack::ocipack ${image_targets} ${depends}
+            ${files_depends}
     ${depfile_option}
     COMMENT "Packing container image ${name}"
     VERBATIM)
 endfunction()
+
 
 #[=======================================================================[.rst:
 .. command:: add_container_image_index
@@ -2065,7 +2329,8 @@ function(_container_image_make_output_dir output)
 endfunction()
 
 # Adds the target <name> that builds tarball <output> (with "all" unless
-# <exclude_from_all>), its property CONTAINER_IMAGE_FILE, and <name>-load.
+# <exclude_from_all>), its property CONTAINER_IMAGE_FILE, <name>-load and
+# <name>-push (one function: a project of many images calls it for each).
 function(_container_image_define_targets name output exclude_from_all insecure tags)
   set(all ALL)
   if(exclude_from_all)
@@ -2073,16 +2338,43 @@ function(_container_image_define_targets name output exclude_from_all insecure t
   endif()
   add_custom_target("${name}" ${all} DEPENDS "${output}")
   set_property(TARGET "${name}" PROPERTY CONTAINER_IMAGE_FILE "${output}")
-  _container_image_add_load_target("${name}" "${output}")
-  _container_image_add_push_target("${name}" "${output}" "${insecure}" "${tags}")
-endfunction()
 
-# Adds <name>-push, not built by all: builds the image, then pushes the
-# tarball to its tags (or to the references in OCIPACK_PUSH_TAGS, read by
-# the tool when the target runs, so that a CI job can pick a tag without
-# configuring again), and writes what it pushed to
-# ocipack/<name>.pushed.json.
-function(_container_image_add_push_target name output insecure tags)
+  # <name>-load loads the tarball into docker, or podman when docker is not
+  # found, or fails saying that neither is. The search once per configure
+  # run: a program not found is searched for again at every find_program().
+  get_property(searched GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED)
+  if(NOT searched)
+    find_program(OCIPACK_DOCKER_EXECUTABLE docker
+      DOC "docker, run by the <image>-load targets of add_container_image()")
+    find_program(OCIPACK_PODMAN_EXECUTABLE podman
+      DOC "podman, run by the <image>-load targets of add_container_image() "
+          "when docker is not found")
+    mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
+    set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_ENGINES_SEARCHED TRUE)
+  endif()
+  if(OCIPACK_DOCKER_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with docker")
+  elseif(OCIPACK_PODMAN_EXECUTABLE)
+    set(commands COMMAND "${OCIPACK_PODMAN_EXECUTABLE}" load -i "${output}"
+      COMMENT "Loading container image ${name} with podman")
+  else()
+    # $<SEMICOLON>: a plain ';' would split the message into two arguments.
+    string(CONCAT message "${name}-load: neither docker nor podman was found"
+      "$<SEMICOLON> load ${output} with your container tool")
+    set(commands COMMAND "${CMAKE_COMMAND}" -E echo "${message}"
+      COMMAND "${CMAKE_COMMAND}" -E false)
+  endif()
+  # Depend on the image target, not on the tarball: a file dependency would
+  # give this target a second copy of the image's build rule.
+  add_custom_target("${name}-load" ${commands} VERBATIM)
+  add_dependencies("${name}-load" "${name}")
+
+  # <name>-push, not built by all: builds the image, then pushes the tarball
+  # to its tags (or to the references in OCIPACK_PUSH_TAGS, read by the tool
+  # when the target runs, so that a CI job can pick a tag without
+  # configuring again), and writes what it pushed to
+  # ocipack/<name>.pushed.json.
   set(flags "")
   if(insecure)
     set(flags --insecure)
@@ -2132,9 +2424,7 @@ function(_container_image_check_name ctx name)
     _container_image_fail("${ctx}" "the image name \"${name}\" is not a valid "
       "target name (letters, digits and _ . + - only)")
   endif()
-  set(reserved all ALL_BUILD clean edit_cache help install INSTALL package
-    PACKAGE package_source preinstall rebuild_cache RUN_TESTS test ZERO_CHECK)
-  if(name IN_LIST reserved)
+  if(name IN_LIST _CONTAINER_IMAGE_RESERVED)
     _container_image_fail("${ctx}" "the image name \"${name}\" is reserved by "
       "CMake")
   endif()
@@ -2153,6 +2443,9 @@ endfunction()
 # Fails when the target <name>-load, which an image <name> defines to load
 # it, exists already.
 function(_container_image_check_load_name ctx name)
+  if(NOT TARGET "${name}-load" AND NOT TARGET "${name}-push")
+    return()
+  endif()
   foreach(suffix IN ITEMS load push)
     if(TARGET "${name}-${suffix}")
       _container_image_fail("${ctx}" "the target \"${name}-${suffix}\" already "
@@ -2302,6 +2595,9 @@ endfunction()
 # the properties _CONTAINER_IMAGE_<kind>_<index>_<key>.
 function(_container_image_add_entry name kind)
   get_property(count TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT")
+  if("${count}" STREQUAL "")
+    set(count 0)
+  endif()
   math(EXPR last "${ARGC} - 1")
   foreach(key_at RANGE 2 ${last} 2)
     math(EXPR value_at "${key_at} + 1")
@@ -2311,6 +2607,11 @@ function(_container_image_add_entry name kind)
   math(EXPR count "${count} + 1")
   set_property(TARGET "${name}" PROPERTY "_CONTAINER_IMAGE_${kind}_COUNT"
     ${count})
+  if(kind MATCHES "^(FILES|DIRECTORIES|SYMLINKS)$")
+    set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_ADDED_ENTRIES TRUE)
+  endif()
+  # The spec written at the call misses it.
+  set_property(TARGET "${name}" PROPERTY _CONTAINER_IMAGE_EXTENDED TRUE)
 endfunction()
 
 # Sets <out> to the indices of the entries of <kind> of image <name>, from 0,
@@ -2344,37 +2645,48 @@ endfunction()
 # fails, naming <ctx>, on a keyword given without a value or with only an
 # empty string, and on an argument that is no keyword, unless ARGUMENTS
 # follows (they are then in <prefix>_UNPARSED_ARGUMENTS). The keywords after
-# MAY_BE_EMPTY may be given without values (<prefix>_GIVEN_<keyword> tells
-# they were). A macro, because PARSE_ARGV reads the arguments of the
-# function it runs in.
+# MAY_BE_EMPTY may be given without values (then they are in
+# <prefix>_KEYWORDS_MISSING_VALUES). A macro, because PARSE_ARGV reads the
+# arguments of the function it runs in.
 macro(_container_image_parse prefix ctx options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 ${prefix}
     "${options}" "${one_value}" "${multi_value}")
-  # Every keyword as an option: which ones were written, to tell `USER ""`
-  # from no USER at all.
-  cmake_parse_arguments(PARSE_ARGV 1 ${prefix}_GIVEN
-    "${options};${one_value};${multi_value}" "" "")
-  _container_image_check_parsed("${ctx}" ${prefix} "${options}"
-    "${one_value};${multi_value}" ${ARGN})
+  # An empty argument (the calling function's ARGV has an empty element)
+  # may be the only value of a keyword, which leaves no trace above; only
+  # then is the parse done again, every keyword as an option, to tell
+  # `USER ""` from no USER at all.
+  if(ARGV MATCHES "(^|;)(;|$)")
+    cmake_parse_arguments(PARSE_ARGV 1 ${prefix}_GIVEN
+      "${options};${one_value};${multi_value}" "" "")
+    _container_image_check_parsed("${ctx}" ${prefix} "${options}"
+      "${one_value};${multi_value}" EMPTY ${ARGN})
+  elseif(DEFINED ${prefix}_KEYWORDS_MISSING_VALUES
+         OR DEFINED ${prefix}_UNPARSED_ARGUMENTS)
+    _container_image_check_parsed("${ctx}" ${prefix} "${options}"
+      "${one_value};${multi_value}" ${ARGN})
+  endif()
 endmacro()
 
-# The checks of _container_image_parse() on what it parsed with <prefix>.
+# The checks of _container_image_parse() on what it parsed with <prefix>;
+# EMPTY: <prefix>_GIVEN_<keyword> tells which keywords were written.
 function(_container_image_check_parsed ctx prefix options value_keywords)
-  cmake_parse_arguments(check "ARGUMENTS" "" "MAY_BE_EMPTY" ${ARGN})
+  cmake_parse_arguments(check "ARGUMENTS;EMPTY" "" "MAY_BE_EMPTY" ${ARGN})
   foreach(keyword IN LISTS ${prefix}_KEYWORDS_MISSING_VALUES)
     if(NOT keyword IN_LIST check_MAY_BE_EMPTY)
       _container_image_fail("${ctx}" "${keyword} is given without a value")
     endif()
   endforeach()
-  foreach(keyword IN LISTS value_keywords)
-    # Undefined when given without values; "" when given an empty string.
-    if(keyword IN_LIST check_MAY_BE_EMPTY AND NOT DEFINED ${prefix}_${keyword})
-      continue()
-    endif()
-    if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
-      _container_image_fail("${ctx}" "${keyword} is given without a value")
-    endif()
-  endforeach()
+  if(check_EMPTY)
+    foreach(keyword IN LISTS value_keywords)
+      # Undefined when given without values; "" when given an empty string.
+      if(keyword IN_LIST check_MAY_BE_EMPTY AND NOT DEFINED ${prefix}_${keyword})
+        continue()
+      endif()
+      if(${prefix}_GIVEN_${keyword} AND "${${prefix}_${keyword}}" STREQUAL "")
+        _container_image_fail("${ctx}" "${keyword} is given without a value")
+      endif()
+    endforeach()
+  endif()
   if(DEFINED ${prefix}_UNPARSED_ARGUMENTS AND NOT check_ARGUMENTS)
     set(unknown "")
     foreach(argument IN LISTS ${prefix}_UNPARSED_ARGUMENTS)
@@ -2443,7 +2755,12 @@ function(_container_image_normalize_tag out error ref)
       return()
     endif()
   endif()
-  _container_image_repository_ok(ok "${repository}")
+  # Most names are one path component: no host, no Docker Hub prefix.
+  if("${repository}" MATCHES "^${_CONTAINER_IMAGE_PATH_COMPONENT}$")
+    set(ok TRUE)
+  else()
+    _container_image_repository_ok(ok "${repository}")
+  endif()
   if(NOT ok)
     string(TOLOWER "${repository}" lower)
     _container_image_repository_ok(lower_ok "${lower}")
@@ -2465,7 +2782,10 @@ function(_container_image_normalize_tag out error ref)
     endif()
     return()
   endif()
-  _container_image_docker_name(name "${repository}")
+  set(name "docker.io/library/${repository}")
+  if("${repository}" MATCHES "/")
+    _container_image_docker_name(name "${repository}")
+  endif()
   string(LENGTH "${name}" length)
   if(length GREATER 255)
     set(${error} "the name ${name} is ${length} characters, more than 255"
@@ -2506,7 +2826,7 @@ function(_container_image_repository_ok out repository)
   if(first STREQUAL "HOST" AND "${repository}" MATCHES "^[^/]*/(.*)$")
     set(path "${CMAKE_MATCH_1}")
   endif()
-  set(component "[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*")
+  set(component "${_CONTAINER_IMAGE_PATH_COMPONENT}")
   if("${path}" MATCHES "^${component}(/${component})*$")
     set(${out} TRUE PARENT_SCOPE)
   endif()
@@ -2552,35 +2872,7 @@ function(_container_image_docker_name out repository)
   set(${out} "docker.io/${name}" PARENT_SCOPE)
 endfunction()
 
-# ---- Private: the load target and the project's annotations -----------------
-
-# Adds the target <name>-load that loads tarball <output> into docker, or
-# podman when docker is not found, or fails saying that neither is.
-function(_container_image_add_load_target name output)
-  find_program(OCIPACK_DOCKER_EXECUTABLE docker
-    DOC "docker, run by the <image>-load targets of add_container_image()")
-  find_program(OCIPACK_PODMAN_EXECUTABLE podman
-    DOC "podman, run by the <image>-load targets of add_container_image() "
-        "when docker is not found")
-  mark_as_advanced(OCIPACK_DOCKER_EXECUTABLE OCIPACK_PODMAN_EXECUTABLE)
-  if(OCIPACK_DOCKER_EXECUTABLE)
-    set(commands COMMAND "${OCIPACK_DOCKER_EXECUTABLE}" load -i "${output}"
-      COMMENT "Loading container image ${name} with docker")
-  elseif(OCIPACK_PODMAN_EXECUTABLE)
-    set(commands COMMAND "${OCIPACK_PODMAN_EXECUTABLE}" load -i "${output}"
-      COMMENT "Loading container image ${name} with podman")
-  else()
-    # $<SEMICOLON>: a plain ';' would split the message into two arguments.
-    string(CONCAT message "${name}-load: neither docker nor podman was found"
-      "$<SEMICOLON> load ${output} with your container tool")
-    set(commands COMMAND "${CMAKE_COMMAND}" -E echo "${message}"
-      COMMAND "${CMAKE_COMMAND}" -E false)
-  endif()
-  # Depend on the image target, not on the tarball: a file dependency would
-  # give this target a second copy of the image's build rule.
-  add_custom_target("${name}-load" ${commands} VERBATIM)
-  add_dependencies("${name}-load" "${name}")
-endfunction()
+# ---- Private: the project's git HEAD -----------------------------------------
 
 # Sets <out_var> to the output of "git <arg>..." run in <source_dir>, or to ""
 # when it fails; git_stderr to what it printed there.
@@ -2696,6 +2988,15 @@ function(_container_image_json_string out value)
   set(${out} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
+# Appends ", "<key>": <value>" to the variable <var> of the caller, <value>
+# as a JSON string, unless <value> is empty.
+function(_container_image_json_member var key value)
+  if(NOT "${value}" STREQUAL "")
+    _container_image_json_string(json "${value}")
+    set(${var} "${${var}}, \"${key}\": ${json}" PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Sets <out> to the JSON objects, one a line, each after <indent>, of the
 # entries of <kind> (files, directories, symlinks or users) of image <name>:
 # the members <key>[:optional|:number]..., a string always, an optional
@@ -2726,33 +3027,6 @@ function(_container_image_json_entries out name kind indent)
     set(separator ",\n")
   endforeach()
   set(${out} "${entries}" PARENT_SCOPE)
-endfunction()
-
-# Sets <out> to the JSON members "<key>": <value>, joined by <separator>, of
-# the variables named by the <key>:<type>s that follow: a string, or an
-# array of strings, left out when empty; an array (always) or a boolean
-# (bool), always there.
-function(_container_image_json_members out separator)
-  set(members "")
-  foreach(member IN ITEMS ${ARGN})
-    string(REGEX REPLACE ":.*" "" key "${member}")
-    if("${${key}}" STREQUAL "" AND member MATCHES ":(string|array)$")
-      continue()
-    endif()
-    if(member MATCHES ":string$")
-      _container_image_json_string(json "${${key}}")
-    elseif(NOT member MATCHES ":bool$")
-      _container_image_json_array(json "${${key}}")
-    elseif(${key})
-      set(json true)
-    else()
-      set(json false)
-    endif()
-    string(APPEND members "${separator}\"${key}\": ${json}")
-  endforeach()
-  string(LENGTH "${separator}" length)
-  string(SUBSTRING "${members}" ${length} -1 members)
-  set(${out} "${members}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to the CMake list <items> as a JSON array of strings. Pass the
