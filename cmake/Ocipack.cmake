@@ -42,8 +42,9 @@ set_property(GLOBAL PROPERTY _CONTAINER_IMAGE_JSON_SPECIAL
   "[\"\\${_container_image_first_control}-${_container_image_last_control}]")
 unset(_container_image_first_control)
 unset(_container_image_last_control)
-# NEW: Ninja rewrites the tool's depfile (absolute paths) for its own use, as
-# the Makefile generators do; OLD would take its paths verbatim and warn.
+# NEW: Ninja rewrites a depfile (absolute paths) for its own use, as the
+# Makefile generators do; the image's build rule, whose depfile the tool
+# writes as Ninja reads it, sets OLD for itself.
 if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW)
 endif()
@@ -2167,15 +2168,35 @@ function(_container_image_add_build_rule name spec_json)
   # The tool keeps the layers it made there, so that a rebuild compresses
   # again only the layers that changed.
   set(cache_dir "${CMAKE_CURRENT_BINARY_DIR}/ocipack/${name}.layers")
+  # Ninja: the tool writes the depfile as Ninja reads it, naming the output
+  # as build.ninja does (relative to the top build directory when under
+  # it), so no `cmake -E cmake_transform_depfile` runs after every build
+  # (CMP0116 OLD, for this command only): 13 ms of a 30 ms pack step.
+  set(depfile_target "")
+  if(depfile_option AND CMAKE_GENERATOR MATCHES "^Ninja")
+    string(LENGTH "${CMAKE_BINARY_DIR}/" prefix_length)
+    string(SUBSTRING "${output}" 0 ${prefix_length} prefix)
+    if(prefix STREQUAL "${CMAKE_BINARY_DIR}/")
+      string(SUBSTRING "${output}" ${prefix_length} -1 ninja_output)
+    else()
+      set(ninja_output "${output}")
+    endif()
+    set(depfile_target --depfile-target "${ninja_output}")
+    cmake_policy(PUSH)
+    cmake_policy(SET CMP0116 OLD)
+  endif()
   add_custom_command(OUTPUT "${output}" ${sbom_paths}
     COMMAND ocipack::ocipack build
             --spec "${spec}" --output "${output}" --depfile "${depfile}"
-            --cache-dir "${cache_dir}"
+            ${depfile_target} --cache-dir "${cache_dir}"
     DEPENDS "${spec}" ocipack::ocipack ${image_targets} ${depends}
             ${files_depends}
     ${depfile_option}
     COMMENT "Packing container image ${name}"
     VERBATIM)
+  if(depfile_target)
+    cmake_policy(POP)
+  endif()
 endfunction()
 
 
