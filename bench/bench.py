@@ -541,6 +541,7 @@ class Bench:
         free = shutil.disk_usage(work).free
         if free < 3 * 1000 * MB:
             raise Failed("W5 needs about 3 GB of free disk under %s, %.1f GB are free" % (work, free / 1e9))
+        log("W5: %.1f GB free under %s" % (free / 1e9, work))
         base = self.tree_files()
         ctx = os.path.join(work, "w5-context")
         rm(ctx)
@@ -573,7 +574,7 @@ class Bench:
                 r.add("w5.docker", timed(self.docker_build(ctx, "ocipack-bench:w5", docker_tar), work).wall)
                 rm(docker_tar)
                 works("docker rmi -f ocipack-bench:w5")
-        main_project.clean("tree-image")
+        rm(main_project.root)
         rm(tree_tar)
         self.growth_table(base, main, main_bytes, body, timings)
         rm(ctx)
