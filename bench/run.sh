@@ -10,7 +10,8 @@
 # Installs what it needs on Debian 12 (apt-get, through sudo when not root),
 # builds ocipack in Release under build/bench, installs it in
 # build/bench/prefix (the CMake projects find it there), runs the workloads
-# and prints the table of medians (also written to build/bench/results.txt).
+# and prints the table of medians (also written to build/bench/results.txt;
+# every run's figures in build/bench/samples.json).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,4 +61,4 @@ rm -rf "$prefix"
 cmake --install "$out" --prefix "$prefix" >/dev/null
 
 python3 "$root/bench/bench.py" --tool "$prefix/bin/ocipack" --prefix "$prefix" --big "$big" \
-  --work "$out/work" --runs "$runs" --only "${ONLY:-}" | tee "$out/results.txt"
+  --work "$out/work" --runs "$runs" --only "${ONLY:-}" --samples "$out/samples.json" | tee "$out/results.txt"
