@@ -749,6 +749,8 @@ class Bench:
         if self.samples_path:
             with open(self.samples_path, "w") as f:
                 json.dump(self.r.samples, f, indent=1, sort_keys=True)
+        # A failed run keeps it (last.log says what failed).
+        rm(self.work)
 
 
 def table_text(header, rows):
