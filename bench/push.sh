@@ -2,7 +2,7 @@
 # Push benchmark (issue 15): the W1 image (one libLLVM of 100 MB or more, as
 # in bench/run.sh) pushed to a docker-registry of its own on 127.0.0.1,
 # beside `skopeo copy oci-archive:... docker://...` of the same tarball, in
-# turn, with paired ratios (farm-bench); then a re-push beside a first push,
+# turn, with paired ratios (bench/paired.py); then a re-push beside a first push,
 # and beside one curl request (its floor).
 # Targets: ocipack / skopeo <= 1; re-push / first push <= 0.05.
 #
@@ -17,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/build/bench
 runs=${RUNS:-5}
-for tool in docker-registry skopeo farm-bench python3; do
+for tool in docker-registry skopeo python3; do
   command -v "$tool" >/dev/null || { echo "bench/push: $tool is missing (tests/setup-machine.sh installs it)" >&2; exit 1; }
 done
 big=$(find /usr/lib -xdev -type f -name 'libLLVM*.so*' -size +100M -printf '%s %p\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
@@ -48,17 +48,15 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 
 echo "bench/push: $(stat -c %s "$work/w1.tar") bytes ($big), registry $registry, $runs runs" >&2
 echo "== first push: ocipack push (A) vs skopeo copy (B), each to a new repository"
-farm-bench -n "$runs" --timeout 1800 \
-  --vs "sh -c 'rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb; exec skopeo copy -q --dest-tls-verify=false oci-archive:$work/w1.tar:1 docker://$registry/skopeo-\$\$:1'" \
-  -- sh -c "exec $tool push $work/w1.tar $registry/ocipack-\$\$:1"
+paired=$root/bench/paired.py
+python3 "$paired" -n "$runs" "exec $tool push $work/w1.tar $registry/ocipack-\$\$:1" \
+  "rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb; exec skopeo copy -q --dest-tls-verify=false oci-archive:$work/w1.tar:1 docker://$registry/skopeo-\$\$:1"
 "$tool" push "$work/w1.tar" "$registry/again/w1:1" >/dev/null
 echo "== re-push (A) vs first push to a new repository (B)"
-farm-bench -n "$runs" --timeout 1800 \
-  --vs "sh -c 'exec $tool push $work/w1.tar $registry/first-\$\$:1'" \
-  -- "$tool" push "$work/w1.tar" "$registry/again/w1:1"
+python3 "$paired" -n "$runs" "$tool push $work/w1.tar $registry/again/w1:1" \
+  "exec $tool push $work/w1.tar $registry/first-\$\$:1"
 # The floor of a re-push: one process that loads libcurl and sends one
 # request (a re-push sends two: the /v2/ ping and the manifest HEAD).
 echo "== re-push (A) vs curl's HEAD of the same manifest (B)"
-farm-bench -n "$runs" --timeout 600 \
-  --vs "curl -s -o /dev/null -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://$registry/v2/again/w1/manifests/1" \
-  -- "$tool" push "$work/w1.tar" "$registry/again/w1:1"
+python3 "$paired" -n "$runs" "$tool push $work/w1.tar $registry/again/w1:1" \
+  "curl -s -o /dev/null -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://$registry/v2/again/w1/manifests/1"
