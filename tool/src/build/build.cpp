@@ -28,6 +28,7 @@
 #include <string_view>
 #include <memory>
 #include <set>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -175,18 +176,23 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
 // Records how long each phase took, for OCIPACK_TIMINGS.
 class PhaseClock {
 public:
-  explicit PhaseClock(std::vector<std::pair<std::string, double>>& out) : m_out(out) {}
+  explicit PhaseClock(std::vector<Report::Phase>& out) : m_out(out) {}
   void mark(const char* phase) {
     const auto now = std::chrono::steady_clock::now();
-    m_out.emplace_back(phase, std::chrono::duration<double>(now - m_last).count());
+    m_out.push_back({phase, std::chrono::duration<double>(now - m_last).count(), peak_rss_kib()});
     m_last = now;
   }
   void total() {
-    m_out.emplace_back("total", std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count());
+    m_out.push_back(
+        {"total", std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count(), peak_rss_kib()});
   }
 
 private:
-  std::vector<std::pair<std::string, double>>& m_out;
+  static long peak_rss_kib() {
+    struct rusage usage {};
+    return ::getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
+  }
+  std::vector<Report::Phase>& m_out;
   const std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point m_last = m_start;
 };

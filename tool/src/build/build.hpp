@@ -37,9 +37,14 @@ struct Report {
   std::uint64_t compressed_size = 0;       // the blobs of ocipack's layers, in bytes
   std::optional<std::size_t> base_layers;  // the base's layers, when there is a base
   std::vector<std::string> notes;          // what the user should know, for cli/ to print
-  // Where the time went, phase by phase (seconds), in order; cli/ prints
-  // them when OCIPACK_TIMINGS is set.
-  std::vector<std::pair<std::string, double>> timings;
+  // Where the time went, phase by phase, in order; cli/ prints them when
+  // OCIPACK_TIMINGS is set.
+  struct Phase {
+    std::string name;
+    double seconds = 0;
+    long peak_rss_kib = 0;  // the process's peak resident memory at its end
+  };
+  std::vector<Phase> timings;
 };
 
 Report run(const Options& options);

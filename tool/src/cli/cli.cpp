@@ -71,10 +71,11 @@ std::string human(std::uint64_t bytes) {
 void print_report(const build::Report& r) {
   for (const auto& note : r.notes) std::cout << "ocipack: note: " << note << "\n";
   if (timings_from_env()) {
-    for (const auto& [phase, seconds] : r.timings) {
-      char figure[32];
-      std::snprintf(figure, sizeof figure, "%.4f", seconds);
-      std::cerr << "ocipack: timing: " << phase << " " << figure << " s\n";
+    for (const auto& phase : r.timings) {
+      char figure[96];
+      std::snprintf(figure, sizeof figure, "%.4f s (peak RSS so far %.1f MiB)", phase.seconds,
+                    phase.peak_rss_kib / 1024.0);
+      std::cerr << "ocipack: timing: " << phase.name << " " << figure << "\n";
     }
   }
   if (!r.cached) return;
