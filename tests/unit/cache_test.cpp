@@ -29,8 +29,7 @@ protected:
   }
 
   // What a build does on a miss: the layer written into a new entry.
-  layer::Written store(build::LayerCache& cache, const std::string& key, const layer::Plan& p,
-                       bool hash_files = true) {
+  layer::Written store(build::LayerCache& cache, const std::string& key, const layer::Plan& p, bool hash_files = true) {
     std::unique_ptr<util::ScratchFile> file = cache.new_file();
     layer::Written written = layer::write_layer(
         p, layer::Compression::Gzip, 0, [&](const void* data, std::size_t n) { file->write(data, n); }, 0, hash_files);

@@ -24,7 +24,8 @@ sbom::Document sample() {
   doc.created = "1970-01-01T00:00:00Z";
   doc.tool_version = "0.0-test";
   sbom::LayerFiles libs{oci::Digest{std::string(64, 'b')}, false, {}};
-  libs.files.push_back({"usr/lib/x86_64-linux-gnu/libfoo.so.1.2", util::FileDigests::from_hex(std::string(64, '1'), std::string(40, '2'))});
+  libs.files.push_back({"usr/lib/x86_64-linux-gnu/libfoo.so.1.2",
+                        util::FileDigests::from_hex(std::string(64, '1'), std::string(40, '2'))});
   sbom::LayerFiles app{oci::Digest{std::string(64, 'c')}, false, {}};
   app.files.push_back({"usr/bin/app", util::FileDigests::from_hex(std::string(64, '3'), std::string(40, '4'))});
   doc.layers = {libs, app};

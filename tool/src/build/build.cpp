@@ -506,9 +506,10 @@ Report run(const Options& options) {
     report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (options.depfile) {
-    with_context("writing depfile", [&] { write_depfile(*options.depfile,
-                  options.depfile_target.empty() ? options.output.string() : options.depfile_target, inputs,
-                  job_entries()); });
+    with_context("writing depfile", [&] {
+      write_depfile(*options.depfile, options.depfile_target.empty() ? options.output.string() : options.depfile_target,
+                    inputs, job_entries());
+    });
   }
   if (cache) cache->prune();
   clock.mark("sbom and depfile");

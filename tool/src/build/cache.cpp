@@ -68,8 +68,9 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key, bool need_fi
     // SBOM) were kept beside the blob, when they were computed.
     if (auto files = j.find("files"); files != j.end()) {
       for (const auto& f : *files) {
-        out.written.files.push_back({f.at(0).get<std::string>(), util::FileDigests::from_hex(
-                                                                     f.at(1).get<std::string>(), f.at(2).get<std::string>())});
+        out.written.files.push_back(
+            {f.at(0).get<std::string>(),
+             util::FileDigests::from_hex(f.at(1).get<std::string>(), f.at(2).get<std::string>())});
       }
       out.written.files_hashed = true;
     }
@@ -89,8 +90,8 @@ void LayerCache::store(const std::string& key, util::ScratchFile& file, const la
   // Canonical JSON (keys in order), written file by file: a layer of
   // 100,000 files would otherwise be a JSON tree of 400,000 values first.
   util::OutputFile out(m_dir / (key + ".json"));
-  std::string text = "{\"descriptor\":" + oci::canonical(oci::to_json(written.descriptor)) + ",\"diff_id\":" +
-                     json(written.diff_id.str()).dump();
+  std::string text = "{\"descriptor\":" + oci::canonical(oci::to_json(written.descriptor)) +
+                     ",\"diff_id\":" + json(written.diff_id.str()).dump();
   if (written.files_hashed) {
     text += ",\"files\":[";
     for (std::size_t i = 0; i < written.files.size(); ++i) {

@@ -61,7 +61,7 @@ private:
   const archive::BaseImage* m_base = nullptr;
   std::deque<layer::Entry> m_base_entries;                // the base's files as entries (a deque: they never move)
   std::deque<std::vector<layer::Entry>> m_owned_entries;  // add()ed as temporaries
-  std::map<std::string_view, Node> m_files;  // by path without the leading '/', viewing the entry's path
+  std::map<std::string_view, Node> m_files;               // by path without the leading '/', viewing the entry's path
 };
 
 }  // namespace ocipack::build

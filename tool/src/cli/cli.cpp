@@ -133,8 +133,8 @@ int build_command(int argc, char** argv) {
       "depfile-target",
       "the target the depfile names, as the build tool spells the output (Ninja: relative to its build directory); "
       "default: --output",
-      cxxopts::value<std::string>())(
-      "cache-dir", "keep layer blobs here; unchanged layers are reused", cxxopts::value<std::string>());
+      cxxopts::value<std::string>())("cache-dir", "keep layer blobs here; unchanged layers are reused",
+                                     cxxopts::value<std::string>());
   const std::optional<cxxopts::ParseResult> parsed = parse(options, argc, argv);
   if (!parsed) return 0;
   const cxxopts::ParseResult& result = *parsed;

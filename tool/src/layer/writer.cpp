@@ -139,8 +139,7 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher* file
   // The header already promised e.size bytes: a file that changed size while
   // being read would give a layer that does not match its source.
   if (total + n != e.size) {
-    throw Error(e.source + " changed size while being read (expected " + std::to_string(e.size) +
-                " bytes); rebuild");
+    throw Error(e.source + " changed size while being read (expected " + std::to_string(e.size) + " bytes); rebuild");
   }
 }
 

@@ -195,7 +195,8 @@ json cdx_file(const Document& doc, std::size_t layer, const layer::HashedFile& f
           {"bom-ref", file_id(layer, f.path)},
           {"name", "/" + f.path},
           {"hashes",
-           {{{"alg", "SHA-1"}, {"content", f.digests.sha1_hex()}}, {{"alg", "SHA-256"}, {"content", f.digests.sha256_hex()}}}},
+           {{{"alg", "SHA-1"}, {"content", f.digests.sha1_hex()}},
+            {{"alg", "SHA-256"}, {"content", f.digests.sha256_hex()}}}},
           {"properties", {property("ocipack:layer", doc.layers[layer].digest.str())}}};
 }
 

@@ -450,8 +450,12 @@ void Database::save_answers() const {
     std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(h));
     hex += digits;
   }
-  const json j{{"version", kAnswersVersion}, {"root", m_root.string()}, {"status", m_identity},
-               {"packages", std::move(packages)}, {"owners", std::move(owners)}, {"unowned", std::move(hex)},
+  const json j{{"version", kAnswersVersion},
+               {"root", m_root.string()},
+               {"status", m_identity},
+               {"packages", std::move(packages)},
+               {"owners", std::move(owners)},
+               {"unowned", std::move(hex)},
                {"notes", m_notes}};
   util::write_file_atomically(m_answers_file, j.dump() + "\n");
 }

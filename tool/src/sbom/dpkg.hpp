@@ -123,10 +123,10 @@ private:
 
   // Answers of earlier builds (open()).
   std::filesystem::path m_answers_file;
-  std::string m_identity;                                       // of the status file
-  mutable std::deque<Package> m_kept_packages;                          // the owners they name
-  mutable std::unordered_map<std::string, std::size_t> m_kept_owners;   // path -> m_kept_packages index
-  mutable std::vector<std::uint64_t> m_kept_unowned;                    // hashes of paths no package owns, sorted
+  std::string m_identity;                                              // of the status file
+  mutable std::deque<Package> m_kept_packages;                         // the owners they name
+  mutable std::unordered_map<std::string, std::size_t> m_kept_owners;  // path -> m_kept_packages index
+  mutable std::vector<std::uint64_t> m_kept_unowned;                   // hashes of paths no package owns, sorted
   std::vector<std::string> m_kept_notes;
   mutable bool m_learnt = false;
 };
