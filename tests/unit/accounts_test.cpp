@@ -42,8 +42,8 @@ TEST(Accounts, AddsAUserWithDefaultsAfterTheImagesOwnAccounts) {
   const layer::Entry* group = find(entries, "etc/group");
   ASSERT_NE(passwd, nullptr);
   ASSERT_NE(group, nullptr);
-  EXPECT_EQ(passwd->content, kPasswd + "app:x:1000:1000:app:/home/app:/usr/sbin/nologin\n");
-  EXPECT_EQ(group->content, kGroup + "app:x:1000:\n");
+  EXPECT_EQ(passwd->text, kPasswd + "app:x:1000:1000:app:/home/app:/usr/sbin/nologin\n");
+  EXPECT_EQ(group->text, kGroup + "app:x:1000:\n");
   EXPECT_EQ(passwd->mode, 0644u);
   const layer::Entry* home = find(entries, "home/app");
   ASSERT_NE(home, nullptr);
@@ -60,11 +60,11 @@ TEST(Accounts, DefaultIdsAreTheFirstFreeInBothFiles) {
                        image_with("root:x:0:0::/root:/bin/sh\nold:x:1000:1000::/:/bin/sh",  // no final newline
                                   "root:x:0:\nold:x:1000:\nother:x:1001:\n"),
                        "img");
-  EXPECT_EQ(find(entries, "etc/passwd")->content,
+  EXPECT_EQ(find(entries, "etc/passwd")->text,
             "root:x:0:0::/root:/bin/sh\nold:x:1000:1000::/:/bin/sh\n"
             "app:x:1002:1002:app:/home/app:/usr/sbin/nologin\n"
             "web:x:1003:1003:web:/home/web:/usr/sbin/nologin\n");
-  EXPECT_EQ(find(entries, "etc/group")->content, "root:x:0:\nold:x:1000:\nother:x:1001:\napp:x:1002:\nweb:x:1003:\n");
+  EXPECT_EQ(find(entries, "etc/group")->text, "root:x:0:\nold:x:1000:\nother:x:1001:\napp:x:1002:\nweb:x:1003:\n");
 }
 
 TEST(Accounts, GivenIdsGroupHomeAndShell) {
@@ -74,8 +74,8 @@ TEST(Accounts, GivenIdsGroupHomeAndShell) {
   u.home = "/var/lib/svc";
   u.shell = "/bin/sh";
   auto entries = build::add_users({u}, image_with(kPasswd, kGroup), "img");
-  EXPECT_EQ(find(entries, "etc/passwd")->content, kPasswd + "svc:x:4242:50:svc:/var/lib/svc:/bin/sh\n");
-  EXPECT_EQ(find(entries, "etc/group")->content, kGroup);
+  EXPECT_EQ(find(entries, "etc/passwd")->text, kPasswd + "svc:x:4242:50:svc:/var/lib/svc:/bin/sh\n");
+  EXPECT_EQ(find(entries, "etc/group")->text, kGroup);
   EXPECT_EQ(find(entries, "var/lib/svc")->uid, 4242u);
 
   spec::UserSpec n = user("nohome");
@@ -83,13 +83,13 @@ TEST(Accounts, GivenIdsGroupHomeAndShell) {
   n.gid = 777;
   entries = build::add_users({n}, image_with(kPasswd, kGroup), "img");
   EXPECT_EQ(find(entries, "nonexistent"), nullptr);
-  EXPECT_EQ(find(entries, "etc/group")->content, kGroup + "nohome:x:777:\n");
+  EXPECT_EQ(find(entries, "etc/group")->text, kGroup + "nohome:x:777:\n");
 }
 
 TEST(Accounts, WorksWithoutAnyAccountFiles) {
   auto entries = build::add_users({user("app")}, build::RootFs{}, "img");
-  EXPECT_EQ(find(entries, "etc/passwd")->content, "app:x:1000:1000:app:/home/app:/usr/sbin/nologin\n");
-  EXPECT_EQ(find(entries, "etc/group")->content, "app:x:1000:\n");
+  EXPECT_EQ(find(entries, "etc/passwd")->text, "app:x:1000:1000:app:/home/app:/usr/sbin/nologin\n");
+  EXPECT_EQ(find(entries, "etc/group")->text, "app:x:1000:\n");
 }
 
 TEST(Accounts, ConflictsAreErrorsNamingTheUser) {

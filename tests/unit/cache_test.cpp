@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <regex>
 
 using namespace ocipack;
 using namespace ocipack::testing;  // the helpers of test_util.hpp, image_builder.hpp, elf_builder.hpp
@@ -49,11 +50,11 @@ TEST_F(LayerCacheTest, AHitReturnsTheStoredBlob) {
   const layer::Plan p = plan();
   const std::string key = build::LayerCache::key(p, layer::Compression::Gzip, 0);
   build::LayerCache cache(cache_dir());
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
   const layer::Written written = store(cache, key, p);
 
   build::LayerCache next_build(cache_dir());
-  std::optional<build::CachedLayer> hit = next_build.find(key, true);
+  std::optional<build::CachedLayer> hit = next_build.find(key, p, true);
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->written.descriptor.digest, written.descriptor.digest);
   EXPECT_EQ(hit->written.descriptor.size, written.descriptor.size);
@@ -72,7 +73,7 @@ TEST_F(LayerCacheTest, AHitGivesBackTheFilesChecksums) {
   EXPECT_EQ(written.files[0].path, "etc/data.txt");
   EXPECT_EQ(written.files[0].digests.sha256_hex(), util::Sha256::hex_of("payload of the layer"));
 
-  std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key, true);
+  std::optional<build::CachedLayer> hit = build::LayerCache(cache_dir()).find(key, p, true);
   ASSERT_TRUE(hit);
   ASSERT_EQ(hit->written.files.size(), 1u);
   EXPECT_EQ(hit->written.files[0].path, written.files[0].path);
@@ -88,12 +89,32 @@ TEST_F(LayerCacheTest, AnEntryWrittenWithoutChecksumsDoesNotServeABuildThatNeeds
   EXPECT_FALSE(written.files_hashed);
   EXPECT_TRUE(written.files.empty());
 
-  std::optional<build::CachedLayer> plain = build::LayerCache(cache_dir()).find(key, false);
+  std::optional<build::CachedLayer> plain = build::LayerCache(cache_dir()).find(key, p, false);
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->written.descriptor.digest, written.descriptor.digest);
   EXPECT_FALSE(plain->written.files_hashed);
   // A build with an SBOM writes the layer again, hashing its files.
-  EXPECT_FALSE(build::LayerCache(cache_dir()).find(key, true));
+  EXPECT_FALSE(build::LayerCache(cache_dir()).find(key, p, true));
+}
+
+TEST_F(LayerCacheTest, AnEntryWhoseFilesAreNotThePlansIsNoHit) {
+  const layer::Plan p = plan();
+  const std::string key = build::LayerCache::key(p, layer::Compression::Gzip, 0);
+  build::LayerCache cache(cache_dir());
+  store(cache, key, p);
+  const std::filesystem::path meta = cache_dir() / (key + ".json");
+  const std::string good = util::read_file(meta);
+  ASSERT_TRUE(build::LayerCache(cache_dir()).find(key, p, true));
+  // The checksums are paired with the plan's files by order: an entry
+  // naming another file, or fewer or more files, is damaged.
+  const std::string renamed = std::regex_replace(good, std::regex("etc/data.txt"), "etc/other.txt");
+  ASSERT_NE(renamed, good);
+  write(meta, renamed);
+  EXPECT_FALSE(build::LayerCache(cache_dir()).find(key, p, true));
+  write(meta, std::regex_replace(good, std::regex(R"(,"files":\[.*\]\})"), R"(,"files":[]})"));
+  EXPECT_FALSE(build::LayerCache(cache_dir()).find(key, p, true));
+  write(meta, good);
+  EXPECT_TRUE(build::LayerCache(cache_dir()).find(key, p, true));
 }
 
 TEST_F(LayerCacheTest, KeyChangesWithSourcesEntriesCompressionAndTime) {
@@ -136,24 +157,24 @@ TEST_F(LayerCacheTest, DamagedOrPartialEntriesAreNotUsed) {
   const std::filesystem::path meta = cache_dir() / (key + ".json");
   build::LayerCache cache(cache_dir());
   const layer::Written written = store(cache, key, p);
-  ASSERT_TRUE(cache.find(key, true));
+  ASSERT_TRUE(cache.find(key, p, true));
 
   // A blob cut short (a build killed while copying it by hand, a full disk).
   std::filesystem::resize_file(blob, written.descriptor.size - 1);
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
   store(cache, key, p);  // rewritten by the next build
-  ASSERT_TRUE(cache.find(key, true));
+  ASSERT_TRUE(cache.find(key, p, true));
 
   write(meta, "{\"descriptor\":");  // metadata that does not parse
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
   write(meta, "{\"descriptor\":{},\"diff_id\":\"sha256:1\"}");  // parses, but is no entry
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
   store(cache, key, p);
   std::filesystem::remove(blob);  // metadata without its blob
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
   store(cache, key, p);
   std::filesystem::remove(meta);  // a blob without metadata
-  EXPECT_FALSE(cache.find(key, true));
+  EXPECT_FALSE(cache.find(key, p, true));
 }
 
 TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
@@ -181,7 +202,7 @@ TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
   }
   int hits = 0;
   for (int tries = 0; tries < 200; ++tries) {
-    if (std::optional<build::CachedLayer> hit = reader.find(key, true)) {
+    if (std::optional<build::CachedLayer> hit = reader.find(key, p, true)) {
       ++hits;
       EXPECT_EQ(hit->written.descriptor.digest, expected.descriptor.digest);
       EXPECT_EQ(util::read_file(hit->blob), expected.bytes);
@@ -192,7 +213,7 @@ TEST_F(LayerCacheTest, ConcurrentWritersLeaveAnIntactEntry) {
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer " << pid;
   }
-  std::optional<build::CachedLayer> hit = reader.find(key, true);
+  std::optional<build::CachedLayer> hit = reader.find(key, p, true);
   ASSERT_TRUE(hit);
   EXPECT_EQ(util::read_file(hit->blob), expected.bytes);
   // Nothing is left over but the entry itself.
@@ -213,9 +234,9 @@ TEST_F(LayerCacheTest, PruneKeepsOnlyTheEntriesThisBuildUsed) {
   }
   write(cache_dir() / "README", "not an entry");
   build::LayerCache second(cache_dir());
-  ASSERT_TRUE(second.find(used, true));
+  ASSERT_TRUE(second.find(used, p, true));
   second.prune();
-  EXPECT_TRUE(second.find(used, true));
+  EXPECT_TRUE(second.find(used, p, true));
   EXPECT_FALSE(std::filesystem::exists(cache_dir() / (stale + ".blob")));
   EXPECT_FALSE(std::filesystem::exists(cache_dir() / (stale + ".json")));
   EXPECT_TRUE(std::filesystem::exists(cache_dir() / "README"));

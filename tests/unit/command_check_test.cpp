@@ -13,7 +13,7 @@ layer::Entry entry(const std::string& path, layer::Entry::Type type, unsigned mo
   e.path = path;
   e.type = type;
   e.mode = mode;
-  e.link_target = target;
+  e.text = target;
   return e;
 }
 

@@ -69,7 +69,7 @@ protected:
     std::vector<std::string> out;
     for (const auto* part : {&c.entries, &c.project_entries}) {
       for (const auto& e : *part) {
-        out.push_back(e.path + (e.type == layer::Entry::Type::Symlink ? " -> " + e.link_target : "") +
+        out.push_back(e.path + (e.type == layer::Entry::Type::Symlink ? " -> " + e.text : "") +
                       (part == &c.project_entries ? " (project)" : ""));
       }
     }

@@ -27,7 +27,7 @@ TEST_F(LayerTest, PlanIsSortedWithExplicitParentsAndFixedModes) {
   EXPECT_EQ(plan.entries[3].mode, 0644u);  // a.txt was 0666
   EXPECT_EQ(plan.entries[4].mode, 0644u);  // b.txt was 0600
   EXPECT_EQ(plan.entries[5].type, layer::Entry::Type::Symlink);
-  EXPECT_EQ(plan.entries[5].link_target, "a.txt");
+  EXPECT_EQ(plan.entries[5].text, "a.txt");
   EXPECT_EQ(plan.entries.back().mode, 0755u);  // app was 0700
   ASSERT_EQ(plan.elf_files.size(), 1u);
   EXPECT_EQ(plan.elf_files[0].source, dir / "app");
@@ -125,8 +125,8 @@ TEST(Finalize, SortsBytewiseAddsEveryMissingParentAndKeepsAnExplicitDirectory) {
     e.path = std::move(path);
     e.type = type;
     e.mode = mode;
-    if (type == layer::Entry::Type::File) e.content = "x";
-    e.size = e.content.size();
+    if (type == layer::Entry::Type::File) e.text = "x";
+    e.size = e.text.size();
     return e;
   };
   using T = layer::Entry::Type;

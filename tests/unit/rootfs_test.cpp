@@ -15,7 +15,7 @@ layer::Entry symlink_entry(const std::string& path, const std::string& target) {
   e.path = path;
   e.type = layer::Entry::Type::Symlink;
   e.mode = 0777;
-  e.link_target = target;
+  e.text = target;
   return e;
 }
 

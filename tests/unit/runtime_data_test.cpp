@@ -79,13 +79,13 @@ TEST_F(RuntimeDataTest, CertificatesWithACompanyCa) {
   build::RuntimeData data = collect(spec);
   const layer::Entry* bundle = find(data, "etc/ssl/certs/ca-certificates.crt");
   ASSERT_NE(bundle, nullptr);
-  EXPECT_EQ(bundle->content, std::string("-----BEGIN CERTIFICATE-----\nSYS\n-----END CERTIFICATE-----\n") + kPem);
+  EXPECT_EQ(bundle->text, std::string("-----BEGIN CERTIFICATE-----\nSYS\n-----END CERTIFICATE-----\n") + kPem);
   EXPECT_EQ(bundle->mode, 0644u);
-  EXPECT_EQ(bundle->size, bundle->content.size());
+  EXPECT_EQ(bundle->size, bundle->text.size());
   ASSERT_NE(find(data, "usr/lib/ssl/cert.pem"), nullptr);
-  EXPECT_EQ(find(data, "usr/lib/ssl/cert.pem")->link_target, "/etc/ssl/certs/ca-certificates.crt");
+  EXPECT_EQ(find(data, "usr/lib/ssl/cert.pem")->text, "/etc/ssl/certs/ca-certificates.crt");
   ASSERT_NE(find(data, "usr/lib/ssl/certs"), nullptr);
-  EXPECT_EQ(find(data, "usr/lib/ssl/certs")->link_target, "/etc/ssl/certs");
+  EXPECT_EQ(find(data, "usr/lib/ssl/certs")->text, "/etc/ssl/certs");
   ASSERT_NE(find(data, "etc/ssl"), nullptr);  // parents explicit
   EXPECT_TRUE(data.notes.empty());
   EXPECT_EQ(inputs.count(sysroot / "etc/ssl/certs/ca-certificates.crt"), 1u);
@@ -107,7 +107,7 @@ TEST_F(RuntimeDataTest, CertificatesFromTheBuildMachineOfACrossSysroot) {
   write(host / "etc/ssl/certs/ca-certificates.crt", kPem);
   build::RuntimeData data = collect(spec);
   ASSERT_NE(find(data, "etc/ssl/certs/ca-certificates.crt"), nullptr);
-  EXPECT_EQ(find(data, "etc/ssl/certs/ca-certificates.crt")->content, kPem);
+  EXPECT_EQ(find(data, "etc/ssl/certs/ca-certificates.crt")->text, kPem);
   ASSERT_EQ(data.notes.size(), 1u);
   EXPECT_NE(data.notes[0].find("CA_CERTIFICATES: the sysroot " + sysroot.string() +
                                " has no /etc/ssl/certs/ca-certificates.crt; taken from the build machine"),
@@ -131,8 +131,8 @@ TEST_F(RuntimeDataTest, ZoneinfoWithItsSymlinks) {
   ASSERT_NE(find(data, "usr/share/zoneinfo/Europe/Paris"), nullptr);
   EXPECT_EQ(find(data, "usr/share/zoneinfo/Europe/Paris")->source, zi / "Europe/Paris");
   EXPECT_EQ(find(data, "usr/share/zoneinfo/Europe/Paris")->mode, 0644u);
-  EXPECT_EQ(find(data, "usr/share/zoneinfo/GMT")->link_target, "Etc/GMT");
-  EXPECT_EQ(find(data, "usr/share/zoneinfo/localtime")->link_target, "/etc/localtime");
+  EXPECT_EQ(find(data, "usr/share/zoneinfo/GMT")->text, "Etc/GMT");
+  EXPECT_EQ(find(data, "usr/share/zoneinfo/localtime")->text, "/etc/localtime");
   EXPECT_EQ(find(data, "usr/share/zoneinfo/right")->type, layer::Entry::Type::Directory);
   EXPECT_TRUE(data.notes.empty());
   EXPECT_EQ(inputs.count(zi / "Europe"), 1u);  // the directory; its files are the entries' sources

@@ -267,8 +267,8 @@ TEST_F(LayerTest, PatchesOfGeneratedFilesToo) {
   layer::Plan plan;
   layer::Entry e;
   e.path = "etc/motd";
-  e.content = "hello world";
-  e.size = e.content.size();
+  e.text = "hello world";
+  e.size = e.text.size();
   e.patches = {{6, "there"}};
   plan.entries = {e};
   auto entries = read_tar(ocipack::testing::write_layer(plan, layer::Compression::None, 0).bytes);

@@ -238,12 +238,13 @@ std::optional<std::string> read_layer_file(ByteReader& stored, std::uint64_t sto
   return std::nullopt;
 }
 
-std::string layer_path(const std::string& entry_name) {
-  std::string path = entry_name;
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
+std::string_view trim_layer_path(std::string_view path) {
+  while (path.rfind("./", 0) == 0) path.remove_prefix(2);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   return path;
 }
+
+std::string layer_path(const std::string& entry_name) { return std::string(trim_layer_path(entry_name)); }
 
 }  // namespace ocipack::archive

@@ -60,5 +60,7 @@ std::optional<std::string> read_layer_file(ByteReader& stored, std::uint64_t sto
 // A tar entry's name as an in-image path without leading "./" or trailing
 // '/': "./usr/bin/" -> "usr/bin".
 std::string layer_path(const std::string& entry_name);
+// The same as a view of `entry_name`.
+std::string_view trim_layer_path(std::string_view entry_name);
 
 }  // namespace ocipack::archive

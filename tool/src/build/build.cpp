@@ -28,6 +28,7 @@
 #include <string_view>
 #include <memory>
 #include <set>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -137,7 +138,7 @@ layer::Written put_layer(const layer::Plan& plan, const layer::CompressionOption
   std::string key;
   if (cache != nullptr) {
     key = LayerCache::key(plan, compression, mtime);
-    if (std::optional<CachedLayer> hit = cache->find(key, hash_files)) {
+    if (std::optional<CachedLayer> hit = cache->find(key, plan, hash_files)) {
       tarball.add(archive::file_blob(hit->written.descriptor.digest, hit->written.descriptor.size, hit->blob));
       ++reused;
       return hit->written;
@@ -410,6 +411,12 @@ Report run(const Options& options) {
   }
 
   clock.mark("dependencies");
+#ifdef __GLIBC__
+  // Planning's temporary lists and maps leave free pages inside the heap,
+  // which glibc keeps: given back before the layers' buffers are taken (3
+  // of 67 MiB at 100,000 files).
+  ::malloc_trim(0);
+#endif
 
   // ---- The config: FROM base, then ours ----
   oci::ImageConfig config;

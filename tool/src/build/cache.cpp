@@ -7,6 +7,7 @@
 #include "util/file.hpp"
 #include "util/sha256.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <sys/stat.h>
 
@@ -39,8 +40,8 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
     add(e.path);
     add(std::to_string(static_cast<int>(e.type)) + " " + std::to_string(e.mode) + " " + std::to_string(e.uid) + " " +
         std::to_string(e.gid) + " " + std::to_string(e.size));
-    add(e.link_target);
-    add(e.content);
+    add(e.text);
+    add(e.text);
     add(e.source);
     if (!e.source.empty()) stamp(e.source);
     add(std::to_string(e.patches.size()) + " patches");
@@ -52,7 +53,7 @@ std::string LayerCache::key(const layer::Plan& plan, const layer::CompressionOpt
   return h.finish_hex();
 }
 
-std::optional<CachedLayer> LayerCache::find(const std::string& key, bool need_files) {
+std::optional<CachedLayer> LayerCache::find(const std::string& key, const layer::Plan& plan, bool need_files) {
   m_used.insert(key);
   const fs::path blob = m_dir / (key + ".blob");
   const fs::path meta = m_dir / (key + ".json");
@@ -66,11 +67,22 @@ std::optional<CachedLayer> LayerCache::find(const std::string& key, bool need_fi
     out.written.diff_id = oci::Digest::parse(j.at("diff_id").get<std::string>());
     // A cached layer has no streaming pass: its files' checksums (for the
     // SBOM) were kept beside the blob, when they were computed.
+    // They are the plan's regular files, in its order (the key says so):
+    // any other list is a damaged entry.
     if (auto files = j.find("files"); files != j.end()) {
+      auto entry = plan.entries.begin();
       for (const auto& f : *files) {
+        entry = std::find_if(entry, plan.entries.end(),
+                             [](const layer::Entry& e) { return e.type == layer::Entry::Type::File; });
+        if (entry == plan.entries.end() || f.at(0).get_ref<const std::string&>() != entry->path) return std::nullopt;
         out.written.files.push_back(
-            {f.at(0).get<std::string>(),
-             util::FileDigests::from_hex(f.at(1).get<std::string>(), f.at(2).get<std::string>())});
+            {entry->path, util::FileDigests::from_hex(f.at(1).get<std::string>(), f.at(2).get<std::string>())});
+        ++entry;
+      }
+      if (std::find_if(entry, plan.entries.end(), [](const layer::Entry& e) {
+            return e.type == layer::Entry::Type::File;
+          }) != plan.entries.end()) {
+        return std::nullopt;
       }
       out.written.files_hashed = true;
     }
@@ -96,7 +108,7 @@ void LayerCache::store(const std::string& key, util::ScratchFile& file, const la
     text += ",\"files\":[";
     for (std::size_t i = 0; i < written.files.size(); ++i) {
       const auto& f = written.files[i];
-      text += (i == 0 ? "[" : ",[") + json(f.path).dump() + ",\"" + f.digests.sha256_hex() + "\",\"" +
+      text += (i == 0 ? "[" : ",[") + json(std::string(f.path)).dump() + ",\"" + f.digests.sha256_hex() + "\",\"" +
               f.digests.sha1_hex() + "\"]";
       if (text.size() >= 65536) {
         out.write(text.data(), text.size());

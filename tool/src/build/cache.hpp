@@ -24,9 +24,10 @@ class LayerCache {
 public:
   explicit LayerCache(std::filesystem::path dir);
 
-  // The layer stored under `key`, if it is there and intact; with
-  // `need_files`, only if its files' checksums were kept too.
-  std::optional<CachedLayer> find(const std::string& key, bool need_files);
+  // The layer of `plan` stored under `key` (its key()), if it is there and
+  // intact; with `need_files`, only if its files' checksums were kept too
+  // (their paths then view the plan's entries).
+  std::optional<CachedLayer> find(const std::string& key, const layer::Plan& plan, bool need_files);
 
   // A scratch file for a new entry's bytes, on the cache's file system (so
   // that store() only has to give it a name).

@@ -48,20 +48,30 @@ public:
   std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes) const;
 
 private:
-  // Pointers, not copies: an image of 100,000 files would hold each twice.
+  // A base file: pointers, not copies (an image of 100,000 files would
+  // hold each twice).
   struct Node {
-    const layer::Entry* entry = nullptr;             // ours, or one of m_base_entries
-    const archive::BaseLayer* base_layer = nullptr;  // null: one of ours
-    std::string in_layer;                            // base: the tar entry holding the bytes
+    const layer::Entry* entry = nullptr;             // one of m_base_entries
+    const archive::BaseLayer* base_layer = nullptr;  // the layer holding the bytes
+    std::string in_layer;                            // the tar entry holding them
   };
-  const Node* resolve(const std::string& path) const;
+  // What a path is: one of our entries (base == nullptr) or a base file.
+  struct Hit {
+    const layer::Entry* entry = nullptr;
+    const Node* base = nullptr;
+  };
+  Hit lookup(std::string_view path) const;
+  Hit resolve(const std::string& path) const;
   bool has_children(std::string_view path) const;
   void erase_under(const std::string& prefix);
 
   const archive::BaseImage* m_base = nullptr;
   std::deque<layer::Entry> m_base_entries;                // the base's files as entries (a deque: they never move)
+  std::map<std::string_view, Node> m_base_files;          // by path without the leading '/', viewing the entry's path
   std::deque<std::vector<layer::Entry>> m_owned_entries;  // add()ed as temporaries
-  std::map<std::string_view, Node> m_files;               // by path without the leading '/', viewing the entry's path
+  // Our layers, bottom first: each a list of its entries sorted by path
+  // (a finalize()d layer is already: no map node per file, 8 bytes each).
+  std::vector<std::vector<const layer::Entry*>> m_layers;
 };
 
 }  // namespace ocipack::build

@@ -159,7 +159,7 @@ void write_sboms(SbomInputs& in, std::vector<std::string>& notes) {
     for (const auto& l : in.base->layers) {
       sbom::LayerFiles lf{l.descriptor.digest, true, {}};
       for (const auto& f : l.files) {
-        if (f.type == '-') lf.files.push_back({archive::layer_path(f.path), f.digests});
+        if (f.type == '-') lf.files.push_back({archive::trim_layer_path(f.path), f.digests});
       }
       doc.layers.push_back(std::move(lf));
     }

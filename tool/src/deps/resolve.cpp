@@ -580,7 +580,7 @@ private:
     e.path = path.substr(1);
     e.type = layer::Entry::Type::Symlink;
     e.mode = 0777;
-    e.link_target = target;
+    e.text = target;
     if (m_entries.emplace(e.path, e).second) m_origins[path] = "symlink " + origin_of(host, why);
   }
 
@@ -599,9 +599,8 @@ private:
       m_origins[path] = origin_of(source, why);
     } else if (std::error_code ec;
                it->second.type != layer::Entry::Type::File || !fs::equivalent(it->second.source, source, ec)) {
-      throw Error(path + " would come both from " +
-                  (it->second.source.empty() ? it->second.link_target : it->second.source) + " and from " +
-                  source.string());
+      throw Error(path + " would come both from " + (it->second.source.empty() ? it->second.text : it->second.source) +
+                  " and from " + source.string());
     }
   }
 

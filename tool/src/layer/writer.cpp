@@ -162,8 +162,8 @@ std::uint64_t max_blob_size(const Plan& plan, const CompressionOptions& compress
   auto blocks = [](std::uint64_t n) { return (n + 511) / 512 * 512; };
   std::uint64_t tar = 1024;  // the two zero blocks at the end
   for (const Entry& e : plan.entries) {
-    tar += 3 * 512 + blocks(2 * (e.path.size() + e.link_target.size()) + 256);
-    tar += blocks(e.source.empty() ? e.content.size() : e.size);
+    tar += 3 * 512 + blocks(2 * (e.path.size() + e.text.size()) + 256);
+    tar += blocks(e.source.empty() ? e.text.size() : e.size);
   }
   if (compression.method == Compression::None) return tar;
   // deflate never grows data by more than a few bytes per 64 KiB block,
@@ -177,7 +177,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   p.out = &out;
   p.compressed = compression.method != Compression::None;
   std::uint64_t expected = 0;
-  for (const Entry& e : plan.entries) expected += e.source.empty() ? e.content.size() : e.size;
+  for (const Entry& e : plan.entries) expected += e.source.empty() ? e.text.size() : e.size;
   p.compressor = make_compressor(
       compression,
       [&p](const void* data, std::size_t size) {
@@ -198,6 +198,10 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
   check(a.get(), archive_write_open2(a.get(), &p, nullptr, on_write, nullptr, nullptr), p, "opening the layer");
 
   std::vector<HashedFile> files;
+  if (hash_files) {
+    files.reserve(static_cast<std::size_t>(std::count_if(plan.entries.begin(), plan.entries.end(),
+                                                         [](const Entry& e) { return e.type == Entry::Type::File; })));
+  }
   for (const Entry& e : plan.entries) {
     // Built from scratch, never from stat(): only path, type, mode, size,
     // link and the fixed mtime reach the tar; uid/gid 0 (unless OWNER) and no user/group
@@ -215,7 +219,7 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
         break;
       case Entry::Type::Symlink:
         archive_entry_set_filetype(entry.get(), AE_IFLNK);
-        archive_entry_copy_symlink(entry.get(), e.link_target.c_str());
+        archive_entry_copy_symlink(entry.get(), e.text.c_str());
         break;
     }
     archive_entry_copy_pathname(entry.get(), path.c_str());
@@ -225,14 +229,14 @@ Written write_layer(const Plan& plan, const CompressionOptions& compression, std
     archive_entry_set_mtime(entry.get(), mtime, 0);
     // ARCHIVE_WARN: a name that is not UTF-8 (cli::run sets a UTF-8
     // locale) is written as its bytes with a pax hdrcharset=BINARY record.
-    if (e.type == Entry::Type::File) check_patches(e, e.source.empty() ? e.content.size() : e.size);
+    if (e.type == Entry::Type::File) check_patches(e, e.source.empty() ? e.text.size() : e.size);
     int rc = archive_write_header(a.get(), entry.get());
     check(a.get(), rc == ARCHIVE_WARN ? ARCHIVE_OK : rc, p, "writing /" + e.path);
     if (e.type != Entry::Type::File) continue;
     std::optional<util::FileHasher> file;
     if (hash_files) file.emplace();
     if (e.source.empty()) {
-      std::string content = e.content;  // small: a file ocipack generates
+      std::string content = e.text;  // small: a file ocipack generates
       apply_patches(e.patches, 0, content.data(), content.size());
       if (file) file->update(content.data(), content.size());
       if (archive_write_data(a.get(), content.data(), content.size()) < 0) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocipack::layer {
@@ -18,7 +19,10 @@ namespace ocipack::layer {
 // A regular file of a layer with the checksums of the bytes the layer has
 // (patches applied), for the SBOM.
 struct HashedFile {
-  std::string path;  // in-image, without the leading '/'
+  // In-image, without the leading '/': a view of the path of the entry (or
+  // the base layer's file) it is, which outlives it. 100,000 files would
+  // otherwise hold every path twice.
+  std::string_view path;
   util::FileDigests digests;
 };
 

@@ -7,6 +7,8 @@
 
 #include <cctype>
 #include <map>
+#include <set>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
@@ -35,7 +37,7 @@ private:
 
 using FileRef = std::pair<std::size_t, std::string>;  // layer index, path
 
-std::string file_id(std::size_t layer, const std::string& path) {
+std::string file_id(std::size_t layer, std::string_view path) {
   return element_id("SPDXRef-File-" + std::to_string(layer) + "-", path);
 }
 std::string layer_id(std::size_t layer) { return "SPDXRef-Layer-" + std::to_string(layer); }
@@ -56,12 +58,12 @@ std::string image_purl(const Document& doc) {
 // The layer whose regular file each dependency's end is (the topmost
 // holding that path); edges to anything else (a symlink) are left.
 std::map<std::string, std::size_t> dependency_files(const Document& doc) {
-  std::map<std::string, std::size_t> where;
-  for (const auto& d : doc.dependencies) where[d.from.substr(1)], where[d.to.substr(1)];
+  std::set<std::string, std::less<>> where;
+  for (const auto& d : doc.dependencies) where.insert(d.from.substr(1)), where.insert(d.to.substr(1));
   std::map<std::string, std::size_t> found;
   for (std::size_t i = 0; i < doc.layers.size(); ++i) {
     for (const auto& f : doc.layers[i].files) {
-      if (where.count(f.path)) found[f.path] = i;
+      if (where.count(f.path)) found[std::string(f.path)] = i;
     }
   }
   return found;
@@ -148,7 +150,7 @@ void write_spdx(const Document& doc, util::FdWriter& out) {
     for (std::size_t i = 0; i < doc.layers.size(); ++i) {
       for (const auto& f : doc.layers[i].files) {
         files.add({{"SPDXID", file_id(i, f.path)},
-                   {"fileName", "./" + f.path},
+                   {"fileName", std::string("./").append(f.path)},
                    {"checksums",
                     {{{"algorithm", "SHA1"}, {"checksumValue", f.digests.sha1_hex()}},
                      {{"algorithm", "SHA256"}, {"checksumValue", f.digests.sha256_hex()}}}}});
@@ -193,7 +195,7 @@ json property(const std::string& name, const std::string& value) { return {{"nam
 json cdx_file(const Document& doc, std::size_t layer, const layer::HashedFile& f) {
   return {{"type", "file"},
           {"bom-ref", file_id(layer, f.path)},
-          {"name", "/" + f.path},
+          {"name", std::string("/").append(f.path)},
           {"hashes",
            {{{"alg", "SHA-1"}, {"content", f.digests.sha1_hex()}},
             {{"alg", "SHA-256"}, {"content", f.digests.sha256_hex()}}}},
@@ -252,7 +254,7 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
   for (const auto& ip : doc.packages) own(ip.files);
   for (std::size_t i = 0; i < doc.layers.size(); ++i) {
     for (const auto& f : doc.layers[i].files) {
-      if (auto it = owned.find({i, f.path}); it != owned.end()) it->second = &f;
+      if (auto it = owned.find({i, std::string(f.path)}); it != owned.end()) it->second = &f;
     }
   }
   {
@@ -283,7 +285,7 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
     }
     for (std::size_t i = 0; i < doc.layers.size(); ++i) {
       for (const auto& f : doc.layers[i].files) {
-        if (!owned.count({i, f.path})) components.add(cdx_file(doc, i, f));
+        if (!owned.count({i, std::string(f.path)})) components.add(cdx_file(doc, i, f));
       }
     }
     components.finish();
@@ -300,7 +302,7 @@ void write_cyclonedx(const Document& doc, util::FdWriter& out) {
 
 }  // namespace
 
-std::string element_id(const std::string& prefix, const std::string& name) {
+std::string element_id(const std::string& prefix, std::string_view name) {
   return prefix + util::escape_bytes(
                       name, [](unsigned char c) { return std::isalnum(c) != 0 || c == '.'; }, '-');
 }

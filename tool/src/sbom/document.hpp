@@ -60,6 +60,6 @@ void write(const Document& doc, Format format, const std::filesystem::path& path
 
 // An id made of a fixed prefix and a path or name: [A-Za-z0-9.] kept, any
 // other byte as -XX (so that two names never give one id).
-std::string element_id(const std::string& prefix, const std::string& name);
+std::string element_id(const std::string& prefix, std::string_view name);
 
 }  // namespace ocipack::sbom

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <cctype>
+#include <fstream>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -347,31 +348,29 @@ bool Database::kept_answer(std::string_view path, const Package*& package) const
   return false;
 }
 
-std::string_view Database::keep(std::string_view path) const {
-  // Blocks that never grow past their capacity: the views stay valid.
-  constexpr std::size_t kBlock = std::size_t{1} << 20;
-  if (m_paths.empty() || m_paths.back().capacity() - m_paths.back().size() < path.size()) {
-    m_paths.emplace_back().reserve(std::max(kBlock, path.size()));
-  }
-  std::string& block = m_paths.back();
-  const std::size_t at = block.size();
-  block.append(path);
-  return std::string_view(block).substr(at, path.size());
+bool Database::is_wanted(std::string_view path) const {
+  return std::binary_search(m_wanted.begin(), m_wanted.end(), path_hash(path));
 }
 
 void Database::want(const std::vector<std::string_view>& paths) const {
+  const std::size_t before = m_wanted.size();
   for (std::string_view path : paths) {
     const Package* kept = nullptr;
-    if (m_wanted.count(path) || kept_answer(path, kept)) continue;
-    m_wanted.insert(keep(path));
+    if (kept_answer(path, kept)) continue;
+    m_wanted.push_back(path_hash(path));
     const std::string other = other_spelling(std::string(path));
-    if (!other.empty() && !m_wanted.count(other)) m_wanted.insert(keep(other));
+    if (!other.empty()) m_wanted.push_back(path_hash(other));
   }
+  if (m_wanted.size() == before) return;
+  std::sort(m_wanted.begin() + static_cast<std::ptrdiff_t>(before), m_wanted.end());
+  std::inplace_merge(m_wanted.begin(), m_wanted.begin() + static_cast<std::ptrdiff_t>(before), m_wanted.end());
+  m_wanted.erase(std::unique(m_wanted.begin(), m_wanted.end()), m_wanted.end());
 }
 
 void Database::read_lists() const {
   parse();
   m_owners.clear();
+  std::string line;
   for (std::size_t i = 0; i < m_packages.size(); ++i) {
     const fs::path list = info_file(m_packages[i], ".list");
     if (list.empty()) {
@@ -380,16 +379,13 @@ void Database::read_lists() const {
       if (std::find(m_notes.begin(), m_notes.end(), note) == m_notes.end()) m_notes.push_back(std::move(note));
       continue;
     }
-    const std::string text = util::read_file(list);
-    for (std::size_t at = 0; at < text.size();) {
-      std::size_t end = text.find('\n', at);
-      if (end == std::string::npos) end = text.size();
-      const std::string_view line(text.data() + at, end - at);
-      if (auto it = m_wanted.find(line); it != m_wanted.end()) {
-        m_owners.emplace(*it, i);  // a diverted path: its first lister
-      }
-      at = end + 1;
+    // Line by line: a package may list 100,000 paths (megabytes).
+    std::ifstream in(list, std::ios::binary);
+    if (!in) throw Error("cannot open " + list.string());
+    while (std::getline(in, line)) {
+      if (is_wanted(line)) m_owners.emplace(line, i);  // a diverted path: its first lister
     }
+    if (in.bad()) throw Error("cannot read " + list.string());
   }
   m_lists_read = true;
   m_lists_read_for = m_wanted.size();
@@ -407,7 +403,7 @@ fs::path Database::info_file(const Package& package, const char* suffix) const {
 const Package* Database::owner(const std::string& path) const {
   const Package* kept = nullptr;
   if (kept_answer(path, kept)) return kept;
-  if (!m_wanted.count(path)) want({path});
+  if (!is_wanted(path)) want({path});
   if (!m_lists_read || m_lists_read_for != m_wanted.size()) read_lists();
   const Package* found = nullptr;
   for (const std::string& p : {path, other_spelling(path)}) {
@@ -417,14 +413,12 @@ const Package* Database::owner(const std::string& path) const {
     }
   }
   if (!m_answers_file.empty()) {
-    // Remembered as a kept answer, for this build's next question and the
-    // next build.
+    // Remembered for the next build (a question asked again in this one is
+    // answered from the lists already read).
     if (found != nullptr) {
-      m_kept_owners.emplace(path, m_kept_packages.size());
-      m_kept_packages.push_back(*found);
+      m_learnt_owners.emplace_back(path, found);
     } else {
-      m_kept_unowned.insert(std::upper_bound(m_kept_unowned.begin(), m_kept_unowned.end(), path_hash(path)),
-                            path_hash(path));
+      m_learnt_unowned.push_back(path_hash(path));
     }
     m_learnt = true;
   }
@@ -433,31 +427,47 @@ const Package* Database::owner(const std::string& path) const {
 
 void Database::save_answers() const {
   if (!m_learnt || m_answers_file.empty()) return;
-  // The packages named, each once.
+  // The packages named, each once; owners and unowned of earlier builds
+  // and of this one.
   json packages = json::array();
   json owners = json::object();
   std::map<std::string, std::size_t> index;  // stanza -> its place
-  for (const auto& [path, i] : m_kept_owners) {
-    const std::string& stanza = m_kept_packages[i].stanza;
-    auto [it, added] = index.emplace(stanza, index.size());
-    if (added) packages.push_back(stanza);
+  const auto add_owner = [&](const std::string& path, const Package& package) {
+    auto [it, added] = index.emplace(package.stanza, index.size());
+    if (added) packages.push_back(package.stanza);
     owners[path] = it->second;
-  }
-  std::string hex;
-  hex.reserve(m_kept_unowned.size() * 16);
+  };
+  for (const auto& [path, i] : m_kept_owners) add_owner(path, m_kept_packages[i]);
+  for (const auto& [path, package] : m_learnt_owners) add_owner(path, *package);
+  std::vector<std::uint64_t> unowned = m_learnt_unowned;
+  std::sort(unowned.begin(), unowned.end());
+  const std::size_t learnt = unowned.size();
+  unowned.insert(unowned.end(), m_kept_unowned.begin(), m_kept_unowned.end());
+  std::inplace_merge(unowned.begin(), unowned.begin() + static_cast<std::ptrdiff_t>(learnt), unowned.end());
+  unowned.erase(std::unique(unowned.begin(), unowned.end()), unowned.end());
+  // Streamed: at 100,000 files the hashes alone are 1.6 MB of text. Keys
+  // in the order a JSON object dump gives them ("unowned", "version" last).
+  const json head{{"notes", m_notes},
+                  {"owners", std::move(owners)},
+                  {"packages", std::move(packages)},
+                  {"root", m_root.string()},
+                  {"status", m_identity}};
+  util::OutputFile out(m_answers_file);
+  std::string text = head.dump();
+  text.back() = ',';
+  text += "\"unowned\":\"";
   char digits[17];
-  for (std::uint64_t h : m_kept_unowned) {
+  for (std::uint64_t h : unowned) {
     std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(h));
-    hex += digits;
+    text += digits;
+    if (text.size() >= 65536) {
+      out.write(text.data(), text.size());
+      text.clear();
+    }
   }
-  const json j{{"version", kAnswersVersion},
-               {"root", m_root.string()},
-               {"status", m_identity},
-               {"packages", std::move(packages)},
-               {"owners", std::move(owners)},
-               {"unowned", std::move(hex)},
-               {"notes", m_notes}};
-  util::write_file_atomically(m_answers_file, j.dump() + "\n");
+  text += "\",\"version\":" + std::to_string(kAnswersVersion) + "}\n";
+  out.write(text.data(), text.size());
+  out.commit();
 }
 
 std::vector<std::string> Database::md5sums(const Package& package, const std::set<std::string>& paths) const {
@@ -530,18 +540,26 @@ std::vector<std::string> SysrootPackages::notes() const {
 
 void SysrootPackages::want(const std::vector<std::string_view>& sources) const {
   if (!m_db) return;
+  // Most sources are their own database paths: those go as they are.
+  const auto as_is = [this](std::string_view source) {
+    return (m_host_paths || m_sysroot == "/") && is_normal_absolute(source);
+  };
+  if (std::all_of(sources.begin(), sources.end(), as_is)) {
+    m_db->want(sources);
+    return;
+  }
   std::vector<std::string_view> paths;
   std::vector<std::string> converted;
   paths.reserve(sources.size());
   for (std::string_view source : sources) {
-    if ((m_host_paths || m_sysroot == "/") && is_normal_absolute(source)) {
-      paths.push_back(source);  // its own database path, as it is
+    if (as_is(source)) {
+      paths.push_back(source);
     } else if (std::string path = database_path(std::string(source)); !path.empty()) {
       converted.push_back(std::move(path));
     }
   }
   for (const auto& path : converted) paths.push_back(path);
-  m_db->want(paths);  // which keeps its own copies
+  m_db->want(paths);  // which keeps their hashes
 }
 
 void SysrootPackages::save_answers() const {

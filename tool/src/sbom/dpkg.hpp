@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace ocipack::sbom {
@@ -111,23 +110,27 @@ private:
   mutable std::vector<Package> m_packages;
   // Only the wanted paths (both spellings) are looked for in the file
   // lists: a whole database is 100,000 paths (23 MB and 30 ms to index) for
-  // the dozen files an image bundles. Views of m_paths: the paths packed
-  // end to end (an image of 100,000 files asks for 100,000 of them).
-  std::string_view keep(std::string_view path) const;
-  mutable std::deque<std::string> m_paths;
-  mutable std::unordered_set<std::string_view> m_wanted;
-  mutable std::unordered_map<std::string_view, std::size_t> m_owners;  // wanted path -> package index
-  mutable std::size_t m_lists_read_for = 0;                            // m_wanted.size() then
+  // the dozen files an image bundles. Kept as their 64-bit hashes, sorted
+  // (an image of 100,000 files asks for 100,000 of them: 8 bytes each); a
+  // listed line with a wanted hash is kept by name, and owner() asks by
+  // name, so two paths of one hash never mix up their owners.
+  bool is_wanted(std::string_view path) const;
+  mutable std::vector<std::uint64_t> m_wanted;
+  mutable std::unordered_map<std::string, std::size_t> m_owners;  // listed path -> package index
+  mutable std::size_t m_lists_read_for = 0;                       // m_wanted.size() then
   mutable bool m_lists_read = false;
   mutable std::vector<std::string> m_notes;
 
-  // Answers of earlier builds (open()).
+  // Answers of earlier builds (open()), never changed by this one.
   std::filesystem::path m_answers_file;
-  std::string m_identity;                                              // of the status file
-  mutable std::deque<Package> m_kept_packages;                         // the owners they name
-  mutable std::unordered_map<std::string, std::size_t> m_kept_owners;  // path -> m_kept_packages index
-  mutable std::vector<std::uint64_t> m_kept_unowned;                   // hashes of paths no package owns, sorted
+  std::string m_identity;                                      // of the status file
+  std::deque<Package> m_kept_packages;                         // the owners they name
+  std::unordered_map<std::string, std::size_t> m_kept_owners;  // path -> m_kept_packages index
+  std::vector<std::uint64_t> m_kept_unowned;                   // hashes of paths no package owns, sorted
   std::vector<std::string> m_kept_notes;
+  // What this build learnt, for save_answers(): owners point into m_packages.
+  mutable std::vector<std::pair<std::string, const Package*>> m_learnt_owners;
+  mutable std::vector<std::uint64_t> m_learnt_unowned;
   mutable bool m_learnt = false;
 };
 

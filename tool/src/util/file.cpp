@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace ocipack::util {
 
 namespace {
-constexpr std::size_t kBufferSize = 1 << 20;
+constexpr std::size_t kBufferSize = 256 << 10;
 
 // Gives an O_TMPFILE file the name `name` (through /proc); false when the
 // file cannot be linked (it was made with mkstemp and unlinked).
