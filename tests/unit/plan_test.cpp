@@ -160,3 +160,20 @@ TEST(Finalize, SortsBytewiseAddsEveryMissingParentAndKeepsAnExplicitDirectory) {
         << e.what();
   }
 }
+
+TEST(Patches, AreCopiedAsValues) {
+  layer::Entry a;
+  EXPECT_TRUE(a.patches.empty());
+  a.patches = {{4, "ab"}, {9, "c"}};
+  layer::Entry b = a;  // a copy owns its own list
+  a.patches = {{1, "z"}};
+  ASSERT_EQ(b.patches.size(), 2u);
+  EXPECT_EQ(b.patches.list()[1], (layer::Patch{9, "c"}));
+  EXPECT_EQ(a.patches.size(), 1u);
+  EXPECT_NE(a.patches, b.patches);
+  b = a;
+  EXPECT_EQ(a.patches, b.patches);
+  a.patches = std::vector<layer::Patch>{};
+  EXPECT_TRUE(a.patches.empty());
+  EXPECT_EQ(b.patches.size(), 1u);
+}

@@ -31,12 +31,12 @@ std::string kept_entries(const std::string& value, const RootFs& files) {
   return kept;
 }
 
-void drop_in(layer::Entry& entry, const std::optional<std::string>& value, const std::optional<elf::StringAt>& at,
-             const RootFs& files) {
+void drop_in(std::vector<layer::Patch>& patches, const std::optional<std::string>& value,
+             const std::optional<elf::StringAt>& at, const RootFs& files) {
   if (!value || !at) return;
   const std::string kept = kept_entries(*value, files);
   if (kept == *value) return;
-  entry.patches.push_back({at->offset, elf::padded_search_path(kept, at->size)});
+  patches.push_back({at->offset, elf::padded_search_path(kept, at->size)});
 }
 
 }  // namespace
@@ -44,11 +44,13 @@ void drop_in(layer::Entry& entry, const std::optional<std::string>& value, const
 void drop_foreign_search_paths(layer::Entry& entry, const RootFs& files) {
   if (entry.type != layer::Entry::Type::File || entry.source.empty()) return;
   const elf::Object object = elf::read_object(entry.source);
-  drop_in(entry, object.rpath, object.rpath_at, files);
-  drop_in(entry, object.runpath, object.runpath_at, files);
+  std::vector<layer::Patch> patches = entry.patches.list();
+  drop_in(patches, object.rpath, object.rpath_at, files);
+  drop_in(patches, object.runpath, object.runpath_at, files);
   // Patches go in file order; DT_RPATH and DT_RUNPATH may lie either way round.
-  std::sort(entry.patches.begin(), entry.patches.end(),
+  std::sort(patches.begin(), patches.end(),
             [](const layer::Patch& a, const layer::Patch& b) { return a.offset < b.offset; });
+  entry.patches = std::move(patches);
 }
 
 }  // namespace ocipack::build

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <clocale>
+#include <malloc.h>
 #include <filesystem>
 #include <optional>
 #include <system_error>
@@ -300,6 +301,14 @@ int cache_command(int argc, char** argv) {
 }  // namespace
 
 int run(int argc, char** argv) {
+#ifdef __GLIBC__
+  // Blocks of 128 KiB and more (a layer's entry list, the compressor's
+  // chunks) mapped on their own and given back when freed. glibc moves that
+  // bound up to the largest block freed otherwise, and a 16 MiB list freed
+  // once leaves every later large block in the heap for good: 2 of 67 MiB
+  // of peak at 100,000 files.
+  ::mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
   // File names are written as UTF-8 whatever the user's locale: the same
   // bytes for everyone (a name that is not UTF-8 is kept as its bytes).
   if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "C");

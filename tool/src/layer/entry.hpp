@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,40 @@ struct Patch {
 
 inline bool operator==(const Patch& a, const Patch& b) { return a.offset == b.offset && a.bytes == b.bytes; }
 
+// A file's patches, sorted by offset: a list copied as a value, held on
+// the heap only when there are any (a pointer in each of 100,000 entries,
+// not an empty vector's three).
+class Patches {
+public:
+  Patches() = default;
+  Patches(std::initializer_list<Patch> patches) { *this = std::vector<Patch>(patches); }
+  Patches(const Patches& o) : m_list(o.m_list ? std::make_unique<std::vector<Patch>>(*o.m_list) : nullptr) {}
+  Patches(Patches&&) noexcept = default;
+  Patches& operator=(const Patches& o) { return *this = Patches(o); }
+  Patches& operator=(Patches&&) noexcept = default;
+  Patches& operator=(std::initializer_list<Patch> list) { return *this = std::vector<Patch>(list); }
+  Patches& operator=(std::vector<Patch> list) {
+    m_list = list.empty() ? nullptr : std::make_unique<std::vector<Patch>>(std::move(list));
+    return *this;
+  }
+
+  const std::vector<Patch>& list() const { return m_list ? *m_list : none(); }
+  operator const std::vector<Patch>&() const { return list(); }
+  bool empty() const { return !m_list; }
+  std::size_t size() const { return list().size(); }
+  std::vector<Patch>::const_iterator begin() const { return list().begin(); }
+  std::vector<Patch>::const_iterator end() const { return list().end(); }
+  friend bool operator==(const Patches& a, const Patches& b) { return a.list() == b.list(); }
+  friend bool operator!=(const Patches& a, const Patches& b) { return !(a == b); }
+
+private:
+  static const std::vector<Patch>& none() {
+    static const std::vector<Patch> empty;
+    return empty;
+  }
+  std::unique_ptr<std::vector<Patch>> m_list;
+};
+
 // A layer of 100,000 files holds 100,000 of these until its SBOM is
 // written: members that only some types use share one.
 struct Entry {
@@ -32,10 +68,10 @@ struct Entry {
   // Symlink: its target. File without a source: its bytes, which ocipack
   // made (accounts, the skeleton).
   std::string text;
-  std::vector<Patch> patches;  // File: sorted by offset, not overlapping, inside `size`
-  std::uint64_t size = 0;      // File: size at planning time
-  unsigned mode = 0644;        // permission bits only
-  unsigned uid = 0, gid = 0;   // owner: root unless OWNER says
+  Patches patches;            // File: sorted by offset, not overlapping, inside `size`
+  std::uint64_t size = 0;     // File: size at planning time
+  unsigned mode = 0644;       // permission bits only
+  unsigned uid = 0, gid = 0;  // owner: root unless OWNER says
   Type type = Type::File;
   bool implied = false;  // a parent directory nobody asked for
 };
