@@ -247,7 +247,8 @@ TEST(CompressTest, PatchesReachTheTarNotTheSource) {
   const std::string content = sample(2 * kChunk + 100, 31);
   layer::Plan plan = big_file_plan(dir, content, "/");
   layer::Entry& e = plan.entries.back();
-  // At the start, across the boundary of the 1 MiB pieces the file is read in, at the end.
+  // At the start, across a boundary of the pieces the file is read in (1 MiB: a multiple of the piece size), at the
+  // end.
   const std::uint64_t piece = std::uint64_t{1} << 20;
   e.patches = {{0, "AB"}, {piece - 3, "straddle"}, {content.size() - 4, std::string("\0\0\0\0", 4)}};
   std::string want = content;

@@ -22,8 +22,9 @@ namespace {
 
 // Below this, a write is not worth handing to the helper thread.
 constexpr std::size_t kOverlapMin = 64 * 1024;
-// Files are read in pieces of this size.
-constexpr std::size_t kReadSize = std::size_t{1} << 20;
+// Files are read in pieces of this size: two of them are resident all
+// along (1 MiB pieces cost 1.5 MiB more for no measurable speed).
+constexpr std::size_t kReadSize = std::size_t{256} << 10;
 
 // The stages every tar byte goes through, in order. libarchive calls
 // on_write on this thread; the compressor calls its sink here too.
@@ -94,7 +95,7 @@ void check_patches(const Entry& e, std::uint64_t size) {
   }
 }
 
-// A file's bytes into the tar: read in 1 MiB pieces, the next one read by
+// A file's bytes into the tar: read in pieces (kReadSize), the next one read by
 // a helper thread while this one is patched, hashed (also into `file`, the
 // SBOM's checksums: no second read), compressed or written.
 void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher* file) {
