@@ -120,6 +120,30 @@ TEST(Dpkg, AnswersAreKeptBetweenBuildsWhileTheStatusFileIsTheSame) {
   EXPECT_EQ(fourth.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1.2"), nullptr);
 }
 
+TEST(Dpkg, WithAnswersTheStatusFileIsReadAtTheFirstQuestionOnly) {
+  ocipack::testing::TempDir dir;
+  const std::filesystem::path answers = dir / "dpkg-owners.json";
+  // A damaged status file shows whether it was read: open() and want()
+  // leave it alone (a build with SBOM NONE and nothing bundled from the
+  // system asks no question)...
+  const sbom::Database db = sbom::Database::open(kData / "damaged", answers);
+  db.want({"/lib/x"});
+  EXPECT_EQ(db.failure(), "");
+  // ...the first question reads it: no owner, the reason, no answers kept.
+  EXPECT_EQ(db.owner("/lib/x"), nullptr);
+  EXPECT_NE(db.failure().find("line 3"), std::string::npos) << db.failure();
+  db.save_answers();
+  EXPECT_FALSE(std::filesystem::exists(answers));
+
+  // SysrootPackages turns it into the same note as without answers.
+  const sbom::SysrootPackages damaged(kData / "damaged", answers);
+  EXPECT_TRUE(damaged.notes().empty());
+  EXPECT_EQ(damaged.owner(kData / "damaged/lib/x"), nullptr);
+  ASSERT_EQ(damaged.notes().size(), 1u);
+  EXPECT_NE(damaged.notes()[0].find("no Debian packages named for the files of"), std::string::npos);
+  EXPECT_NE(damaged.notes()[0].find("line 3"), std::string::npos);
+}
+
 TEST(Dpkg, MissingListIsANoteNotAFailure) {
   const sbom::Database db = sbom::Database::read(kData / "nolist");
   EXPECT_EQ(db.owner("/usr/lib/x86_64-linux-gnu/libfoo.so.1"), nullptr);  // the lists are read for lookups

@@ -289,9 +289,10 @@ Database Database::open(const fs::path& root, const fs::path& answers) {
   db.m_answers_file = answers;
   db.m_identity = status_identity(root / "var/lib/dpkg/status");
   if (!db.m_identity.empty() && !answers.empty()) db.load_answers(db.m_identity);
-  // Without answers the status file is read now, as read() does: a damaged
-  // one is an Error here, not in the middle of the SBOM.
-  if (db.m_kept_packages.empty() && db.m_kept_owners.empty() && db.m_kept_unowned.empty()) db.parse();
+  // The status file is read at the first question the answers leave open
+  // (780 KB and 13 ms here): an image that asks none, such as one with
+  // SBOM NONE and no runtime dependencies, never reads it.
+  db.m_lazy = true;
   db.m_notes = db.m_kept_notes;
   db.m_distro = read_distro(root);
   return db;
@@ -300,7 +301,14 @@ Database Database::open(const fs::path& root, const fs::path& answers) {
 void Database::parse() const {
   if (m_parsed) return;
   const fs::path status = m_root / "var/lib/dpkg/status";
-  m_packages = parse_status(util::read_file(status), status.string());
+  try {
+    m_packages = parse_status(util::read_file(status), status.string());
+  } catch (const Error& e) {
+    if (!m_lazy) throw;
+    // Read in the middle of a build: no owners, and failure() says why.
+    m_packages.clear();
+    m_failure = e.what();
+  }
   m_parsed = true;
 }
 
@@ -405,6 +413,7 @@ const Package* Database::owner(const std::string& path) const {
   if (kept_answer(path, kept)) return kept;
   if (!is_wanted(path)) want({path});
   if (!m_lists_read || m_lists_read_for != m_wanted.size()) read_lists();
+  if (!m_failure.empty()) return nullptr;  // nothing learnt from a status file that cannot be read
   const Package* found = nullptr;
   for (const std::string& p : {path, other_spelling(path)}) {
     if (auto it = m_owners.find(p); !p.empty() && it != m_owners.end()) {
@@ -426,7 +435,7 @@ const Package* Database::owner(const std::string& path) const {
 }
 
 void Database::save_answers() const {
-  if (!m_learnt || m_answers_file.empty()) return;
+  if (!m_learnt || m_answers_file.empty() || !m_failure.empty()) return;
   // The packages named, each once; owners and unowned of earlier builds
   // and of this one.
   json packages = json::array();
@@ -517,9 +526,13 @@ SysrootPackages::SysrootPackages(const fs::path& sysroot, const fs::path& answer
   try {
     m_db = answers.empty() ? Database::read(root) : Database::open(root, answers);
   } catch (const Error& e) {
-    m_notes.push_back(std::string("no Debian packages named for the files of ") + m_sysroot.string() +
-                      " (the SBOM lists them without packages): " + e.what());
+    m_notes.push_back(no_packages_note(e.what()));
   }
+}
+
+std::string SysrootPackages::no_packages_note(const std::string& why) const {
+  return "no Debian packages named for the files of " + m_sysroot.string() +
+         " (the SBOM lists them without packages): " + why;
 }
 
 std::string SysrootPackages::database_path(const std::string& source) const {
@@ -534,6 +547,7 @@ std::string SysrootPackages::database_path(const std::string& source) const {
 
 std::vector<std::string> SysrootPackages::notes() const {
   std::vector<std::string> out = m_notes;
+  if (m_db && !m_db->failure().empty()) out.push_back(no_packages_note(m_db->failure()));
   if (m_db) out.insert(out.end(), m_db->notes().begin(), m_db->notes().end());
   return out;
 }

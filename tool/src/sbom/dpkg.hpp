@@ -67,12 +67,17 @@ public:
   // of the image's layer cache): while the status file is the one they were
   // found in (dpkg rewrites it on every change to the installed packages),
   // the paths they name are answered from there, and a build that asks
-  // nothing new reads neither the status file nor a single list.
+  // nothing new reads neither the status file nor a single list. The
+  // status file is read at the first question left open: a missing or
+  // damaged one then answers "no owner" and failure() says why.
   static Database open(const std::filesystem::path& root, const std::filesystem::path& answers);
 
   const std::filesystem::path& root() const { return m_root; }
   const Distro& distro() const { return m_distro; }
   const std::vector<std::string>& notes() const { return m_notes; }
+  // Why the status file could not be read (open() only); empty when it
+  // could, or was not needed.
+  const std::string& failure() const { return m_failure; }
 
   // The package that owns the absolute in-root `path`, spelled as the
   // package lists it or the other way of a merged /usr (/lib and /usr/lib,
@@ -106,7 +111,9 @@ private:
   std::filesystem::path m_root;
   Distro m_distro;
 
+  bool m_lazy = false;  // open(): a status file that cannot be read is failure(), not an Error
   mutable bool m_parsed = false;
+  mutable std::string m_failure;
   mutable std::vector<Package> m_packages;
   // Only the wanted paths (both spellings) are looked for in the file
   // lists: a whole database is 100,000 paths (23 MB and 30 ms to index) for
@@ -160,6 +167,8 @@ public:
   const Package* owner(const std::string& source) const;
 
 private:
+  std::string no_packages_note(const std::string& why) const;
+
   std::filesystem::path m_sysroot;
   bool m_host_paths = false;  // the build machine's database, for a cross sysroot
   std::optional<Database> m_db;
