@@ -72,3 +72,19 @@ TEST(FdWriter, WriteAtAndTruncateTo) {
   out.commit();
   EXPECT_EQ(util::read_file(dir / "f"), "01ab45XY");
 }
+
+TEST(ForEachLine, LinesAcrossPiecesEmptyLinesAndNoLastNewline) {
+  TempDir dir;
+  // A line crossing the 64 KiB read boundary, an empty line, no final '\n'.
+  const std::string long_line(70000, 'x');
+  write(dir / "list", "/\n" + long_line + "\n\n/usr/lib/a\n/usr/lib/b");
+  std::vector<std::string> lines;
+  util::for_each_line(dir / "list", [&](std::string_view line) { lines.emplace_back(line); });
+  EXPECT_EQ(lines, (std::vector<std::string>{"/", long_line, "", "/usr/lib/a", "/usr/lib/b"}));
+  // A final '\n' ends the last line; it does not begin another.
+  write(dir / "list2", "a\nb\n");
+  lines.clear();
+  util::for_each_line(dir / "list2", [&](std::string_view line) { lines.emplace_back(line); });
+  EXPECT_EQ(lines, (std::vector<std::string>{"a", "b"}));
+  expect_error_contains([&] { util::for_each_line(dir / "missing", [](std::string_view) {}); }, "missing");
+}

@@ -357,7 +357,13 @@ bool Database::kept_answer(std::string_view path, const Package*& package) const
 }
 
 bool Database::is_wanted(std::string_view path) const {
+  // Most listed lines have no wanted path's length: those are not hashed.
+  if (path.size() < m_wanted_lengths.size() && !m_wanted_lengths[path.size()]) return false;
   return std::binary_search(m_wanted.begin(), m_wanted.end(), path_hash(path));
+}
+
+void Database::want_length(std::size_t length) const {
+  if (length < m_wanted_lengths.size()) m_wanted_lengths[length] = true;
 }
 
 void Database::want(const std::vector<std::string_view>& paths) const {
@@ -366,8 +372,12 @@ void Database::want(const std::vector<std::string_view>& paths) const {
     const Package* kept = nullptr;
     if (kept_answer(path, kept)) continue;
     m_wanted.push_back(path_hash(path));
+    want_length(path.size());
     const std::string other = other_spelling(std::string(path));
-    if (!other.empty()) m_wanted.push_back(path_hash(other));
+    if (!other.empty()) {
+      m_wanted.push_back(path_hash(other));
+      want_length(other.size());
+    }
   }
   if (m_wanted.size() == before) return;
   std::sort(m_wanted.begin() + static_cast<std::ptrdiff_t>(before), m_wanted.end());
@@ -378,7 +388,6 @@ void Database::want(const std::vector<std::string_view>& paths) const {
 void Database::read_lists() const {
   parse();
   m_owners.clear();
-  std::string line;
   for (std::size_t i = 0; i < m_packages.size(); ++i) {
     const fs::path list = info_file(m_packages[i], ".list");
     if (list.empty()) {
@@ -387,13 +396,10 @@ void Database::read_lists() const {
       if (std::find(m_notes.begin(), m_notes.end(), note) == m_notes.end()) m_notes.push_back(std::move(note));
       continue;
     }
-    // Line by line: a package may list 100,000 paths (megabytes).
-    std::ifstream in(list, std::ios::binary);
-    if (!in) throw Error("cannot open " + list.string());
-    while (std::getline(in, line)) {
+    // In pieces: a package may list 100,000 paths (megabytes).
+    util::for_each_line(list, [&](std::string_view line) {
       if (is_wanted(line)) m_owners.emplace(line, i);  // a diverted path: its first lister
-    }
-    if (in.bad()) throw Error("cannot read " + list.string());
+    });
   }
   m_lists_read = true;
   m_lists_read_for = m_wanted.size();

@@ -122,7 +122,10 @@ private:
   // listed line with a wanted hash is kept by name, and owner() asks by
   // name, so two paths of one hash never mix up their owners.
   bool is_wanted(std::string_view path) const;
+  void want_length(std::size_t length) const;
   mutable std::vector<std::uint64_t> m_wanted;
+  // The lengths of the wanted paths (up to 4095; a longer line is hashed).
+  mutable std::vector<bool> m_wanted_lengths = std::vector<bool>(4096);
   mutable std::unordered_map<std::string, std::size_t> m_owners;  // listed path -> package index
   mutable std::size_t m_lists_read_for = 0;                       // m_wanted.size() then
   mutable bool m_lists_read = false;

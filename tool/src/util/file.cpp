@@ -276,6 +276,38 @@ std::string read_file(const fs::path& path) {
   return content;
 }
 
+void for_each_line(const fs::path& path, const std::function<void(std::string_view)>& line) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open " + path.string());
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  char buffer[65536];
+  std::string carry;  // a line begun in the previous piece
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_errno("cannot read " + path.string());
+    if (n == 0) break;
+    const char* at = buffer;
+    const char* const end = buffer + n;
+    while (const void* found = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+      const char* newline = static_cast<const char*>(found);
+      if (carry.empty()) {
+        line(std::string_view(at, static_cast<std::size_t>(newline - at)));
+      } else {
+        carry.append(at, newline);
+        line(carry);
+        carry.clear();
+      }
+      at = newline + 1;
+    }
+    carry.append(at, end);
+  }
+  if (!carry.empty()) line(carry);
+}
+
 void write_file_atomically(const fs::path& path, const std::string& content) {
   OutputFile out(path);
   out.write(content.data(), content.size());

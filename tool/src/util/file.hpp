@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocipack::util {
@@ -109,6 +111,11 @@ bool is_file(const std::filesystem::path& p);
 
 // Reads a whole (small) file; errors name the path.
 std::string read_file(const std::filesystem::path& path);
+
+// Calls `line` for each line of the file at `path` (without its '\n'; a
+// last line without one too), read in 64 KiB pieces whatever its size;
+// errors name the path.
+void for_each_line(const std::filesystem::path& path, const std::function<void(std::string_view)>& line);
 
 // Writes `content` to `path` atomically (OutputFile).
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
