@@ -73,6 +73,36 @@ TEST(Spec, PathFromEnvReplacesTheDefault) {
   EXPECT_EQ(none, std::vector<std::string>{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
 }
 
+TEST(Spec, ModesOwnersAndPortsAreCheckedCharacterByCharacter) {
+  const auto file_with = [](const std::string& field) {
+    return R"({"version":1,"image":"x","tags":["x"],"layers":[{"files":[{"source":"/a","destination":"/",)" + field +
+           "}]}]}";
+  };
+  const spec::BuildSpec s = spec::parse(file_with(R"("mode":"4755","owner":"1000:2000")"));
+  EXPECT_EQ(s.layers.at(0).files.at(0).mode, 04755u);
+  EXPECT_EQ(s.layers.at(0).files.at(0).owner->uid, 1000u);
+  EXPECT_EQ(s.layers.at(0).files.at(0).owner->gid, 2000u);
+  const spec::BuildSpec one = spec::parse(file_with(R"("owner":"7")"));  // the gid is the uid
+  EXPECT_EQ(one.layers.at(0).files.at(0).owner->gid, 7u);
+  for (const char* bad : {"1000:", ":1", "1:2:3", "4294967295", "1:4294967295", "12345678901", "-1", " 1"}) {
+    EXPECT_NE(error_of(file_with(std::string(R"("owner":")") + bad + "\"")).find("is not <uid>[:<gid>]"),
+              std::string::npos)
+        << bad;
+  }
+  for (const char* bad : {"08", "12345", "64a", "075 "}) {
+    EXPECT_NE(error_of(file_with(std::string(R"("mode":")") + bad + "\"")).find("is not an octal mode"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_EQ(spec::parse(with(R"({"exposed_ports":["65535/sctp","1/udp"]})")).config.exposed_ports,
+            (std::vector<std::string>{"65535/sctp", "1/udp"}));
+  for (const char* bad : {"0/tcp", "65536/tcp", "/tcp", "80/tcp/x", "80/TCP", "123456/tcp", "8o/tcp"}) {
+    EXPECT_NE(error_of(with(std::string(R"({"exposed_ports":[")") + bad + "\"]}")).find("is not <1-65535>"),
+              std::string::npos)
+        << bad;
+  }
+}
+
 TEST(Spec, ErrorsNameTheValue) {
   EXPECT_NE(error_of("{\"version\":1,").find("not valid JSON"), std::string::npos);
   EXPECT_NE(error_of("[]").find("not a JSON object"), std::string::npos);

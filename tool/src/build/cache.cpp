@@ -3,12 +3,12 @@
 #include "layer/compress.hpp"
 
 #include "oci/json.hpp"
+#include "util/chars.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
 #include "util/sha256.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <sys/stat.h>
 
 namespace fs = std::filesystem;
@@ -123,12 +123,15 @@ void LayerCache::store(const std::string& key, util::ScratchFile& file, const la
 }
 
 void LayerCache::prune() {
-  static const std::regex entry("([0-9a-f]{64})\\.(blob|json)");
+  // <64 hex>.blob and <64 hex>.json: the entries; anything else is kept.
   std::error_code ec;
   for (const auto& f : fs::directory_iterator(m_dir, ec)) {
-    std::smatch m;
     const std::string name = f.path().filename().string();
-    if (std::regex_match(name, m, entry) && !m_used.count(m[1].str())) fs::remove(f.path(), ec);
+    const std::string key = name.substr(0, 64);
+    const std::string suffix = name.size() > 64 ? name.substr(64) : "";
+    if (util::is_lower_hex(key, 64) && (suffix == ".blob" || suffix == ".json") && !m_used.count(key)) {
+      fs::remove(f.path(), ec);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include "registry/push.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
+#include "util/sha256.hpp"
 #include "version.hpp"
 
 #include <cxxopts.hpp>
@@ -127,6 +128,7 @@ void add_registry_options(cxxopts::Options& options) {
 }
 
 int build_command(int argc, char** argv) {
+  const util::DigestWarmUp warm_up;  // meanwhile: the arguments, the spec, the plan
   cxxopts::Options options("ocipack build", "Pack an image tarball from a build spec.");
   options.add_options()("spec", "build spec (JSON written by add_container_image())", cxxopts::value<std::string>())(
       "output", "image tarball to write (atomically)", cxxopts::value<std::string>())(

@@ -1,10 +1,10 @@
 #include "cli/environment.hpp"
 
+#include "util/chars.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
 #include <cstdlib>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -13,8 +13,7 @@ namespace ocipack::cli {
 std::optional<std::int64_t> source_date_epoch_from_env() {
   const char* value = std::getenv("SOURCE_DATE_EPOCH");
   if (value == nullptr || *value == '\0') return std::nullopt;
-  static const std::regex re("[0-9]{1,12}");
-  if (!std::regex_match(value, re)) {
+  if (!util::is_digits(value, 1, 12)) {
     throw Error(std::string("SOURCE_DATE_EPOCH \"") + value + "\" is not a non-negative number of seconds");
   }
   return std::stoll(value);

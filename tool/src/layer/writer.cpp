@@ -54,8 +54,10 @@ la_ssize_t on_write(::archive*, void* ctx, const void* data, size_t size) {
       p->blob_size += size;
       return static_cast<la_ssize_t>(size);
     }
-    p->diff_hash.update(data, size);
+    // Handed to the compressor first: a chunk filled goes to a worker before
+    // this thread hashes (the first one sooner, a core less idle).
     p->compressor->write(data, size);
+    p->diff_hash.update(data, size);
     return static_cast<la_ssize_t>(size);
   } catch (...) {
     p->failure = std::current_exception();
@@ -125,8 +127,8 @@ void copy_file(::archive* a, const Entry& e, Pipeline& p, util::FileHasher* file
     const std::size_t ahead = next_size(total);  // at least the one byte past the end
     char* next = p.buffers[1 - current].get();
     auto write = [&] {
-      if (file != nullptr) file->update(data, size);
       if (archive_write_data(a, data, size) < 0) check(a, ARCHIVE_FATAL, p, "writing " + e.path);
+      if (file != nullptr) file->update(data, size);  // after: the compressor has its copy
     };
     if (e.size < 2 * kReadSize) {
       write();

@@ -1,17 +1,16 @@
 #include "oci/model.hpp"
 
+#include "util/chars.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
 #include <ctime>
-#include <regex>
 
 namespace ocipack::oci {
 
 Digest Digest::parse(std::string_view text) {
-  static const std::regex re("sha256:[0-9a-f]{64}");
   std::string s(text);
-  if (!std::regex_match(s, re)) {
+  if (s.compare(0, 7, "sha256:") != 0 || !util::is_lower_hex(std::string_view(s).substr(7), 64)) {
     throw Error("invalid digest \"" + s + "\" (expected sha256:<64 lower-case hex digits>)");
   }
   return Digest{s.substr(7)};

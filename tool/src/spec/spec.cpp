@@ -1,11 +1,11 @@
 #include "spec/spec.hpp"
 
 #include "oci/json.hpp"
+#include "util/chars.hpp"
 #include "util/error.hpp"
 #include "util/file.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 namespace ocipack::spec {
@@ -23,9 +23,12 @@ void validate_env(const std::string& entry) {
 }
 
 void validate_port(const std::string& port) {
-  static const std::regex re("([0-9]{1,5})/(tcp|udp|sctp)");
-  std::smatch m;
-  if (!std::regex_match(port, m, re) || std::stoul(m[1]) < 1 || std::stoul(m[1]) > 65535) {
+  // <1-5 digits>/<tcp|udp|sctp>
+  const std::size_t slash = port.find('/');
+  const std::string_view number = std::string_view(port).substr(0, slash);
+  const std::string protocol = slash == std::string::npos ? "" : port.substr(slash + 1);
+  if (!util::is_digits(number, 1, 5) || (protocol != "tcp" && protocol != "udp" && protocol != "sctp") ||
+      std::stoul(std::string(number)) < 1 || std::stoul(std::string(number)) > 65535) {
     throw Error("exposed port \"" + port + "\" is not <1-65535>/<tcp|udp|sctp>");
   }
 }
@@ -172,8 +175,8 @@ std::optional<unsigned> parse_mode(const json& j) {
   auto it = j.find("mode");
   if (it == j.end()) return std::nullopt;
   std::string mode = string_of(*it, "mode");
-  static const std::regex re("[0-7]{3,4}");
-  if (!std::regex_match(mode, re)) throw Error("mode \"" + mode + "\" is not an octal mode like 0644");
+  const bool octal = std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; });
+  if (!octal || mode.size() < 3 || mode.size() > 4) throw Error("mode \"" + mode + "\" is not an octal mode like 0644");
   return static_cast<unsigned>(std::stoul(mode, nullptr, 8));
 }
 
@@ -181,15 +184,17 @@ std::optional<Owner> parse_owner(const json& j) {
   auto it = j.find("owner");
   if (it == j.end()) return std::nullopt;
   std::string owner = string_of(*it, "owner");
-  static const std::regex re("([0-9]{1,10})(:([0-9]{1,10}))?");
-  std::smatch m;
-  if (!std::regex_match(owner, m, re) || std::stoull(m[1]) > 0xfffffffeull ||
-      (m[3].matched && std::stoull(m[3]) > 0xfffffffeull)) {
+  // <1-10 digits>[:<1-10 digits>]
+  const std::size_t colon = owner.find(':');
+  const std::string uid = owner.substr(0, colon);
+  const std::string gid = colon == std::string::npos ? uid : owner.substr(colon + 1);
+  if (!util::is_digits(uid, 1, 10) || !util::is_digits(gid, 1, 10) || std::stoull(uid) > 0xfffffffeull ||
+      std::stoull(gid) > 0xfffffffeull) {
     throw Error("owner \"" + owner + "\" is not <uid>[:<gid>] (numbers)");
   }
   Owner o;
-  o.uid = static_cast<unsigned>(std::stoul(m[1]));
-  o.gid = m[3].matched ? static_cast<unsigned>(std::stoul(m[3])) : o.uid;
+  o.uid = static_cast<unsigned>(std::stoul(uid));
+  o.gid = static_cast<unsigned>(std::stoul(gid));
   return o;
 }
 

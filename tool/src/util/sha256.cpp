@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <cstring>
+#include <system_error>
 
 namespace ocipack::util {
 
@@ -106,6 +107,21 @@ Sha1::Sha1() : EvpHash(sha1_md(), "SHA-1") {}
 const EVP_MD* Sha1::sha1_md() {
   static const EVP_MD* md = fetched("SHA1", EVP_sha1());
   return md;
+}
+
+DigestWarmUp::DigestWarmUp() {
+  try {
+    m_thread = std::thread([] {
+      Sha256::sha256_md();
+      Sha1::sha1_md();
+    });
+  } catch (const std::system_error&) {
+    // No thread: the first hasher does it.
+  }
+}
+
+DigestWarmUp::~DigestWarmUp() {
+  if (m_thread.joinable()) m_thread.join();
 }
 
 }  // namespace ocipack::util

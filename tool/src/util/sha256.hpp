@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 struct evp_md_ctx_st;
 struct evp_md_st;
@@ -39,6 +40,7 @@ public:
   static std::string hex_of(std::string_view data);
 
 private:
+  friend class DigestWarmUp;
   static const evp_md_st* sha256_md();
 };
 
@@ -48,7 +50,23 @@ public:
   Sha1();
 
 private:
+  friend class DigestWarmUp;
   static const evp_md_st* sha1_md();
+};
+
+// OpenSSL's start (its configuration, providers and the two digests'
+// lookup: 1 ms) on a thread of its own, from construction, while the caller
+// reads its inputs; the first hasher waits for it if it is not done. The
+// destructor waits too.
+class DigestWarmUp {
+public:
+  DigestWarmUp();
+  DigestWarmUp(const DigestWarmUp&) = delete;
+  DigestWarmUp& operator=(const DigestWarmUp&) = delete;
+  ~DigestWarmUp();
+
+private:
+  std::thread m_thread;
 };
 
 // Lower-case hex of `size` bytes.
