@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ocipack::sbom {
@@ -130,6 +131,8 @@ private:
   mutable std::size_t m_lists_read_for = 0;                       // m_wanted.size() then
   mutable bool m_lists_read = false;
   mutable std::vector<std::string> m_notes;
+  // The regular files of var/lib/dpkg/info, listed at the first lookup.
+  mutable std::optional<std::unordered_set<std::string>> m_info_files;
 
   // Answers of earlier builds (open()), never changed by this one.
   std::filesystem::path m_answers_file;
